@@ -1,0 +1,31 @@
+// npm run check:generated — rebuilds every generated file into a temp folder and fails, naming
+// each stale or missing file, when the committed generated/ differs from what openapi/ produces.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { buildSpec } from "./build-spec.js";
+import { generate } from "./generate.js";
+import { root } from "./tools.js";
+
+const committedDir = path.join(root, "generated");
+const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), "p100-generated-"));
+try {
+  buildSpec(freshDir);
+  generate(freshDir);
+  const fresh = fs.readdirSync(freshDir);
+  const stale = fresh.filter((name) => {
+    const committed = path.join(committedDir, name);
+    return !fs.existsSync(committed) || !fs.readFileSync(committed).equals(fs.readFileSync(path.join(freshDir, name)));
+  });
+  const extra = fs.existsSync(committedDir) ? fs.readdirSync(committedDir).filter((name) => !fresh.includes(name)) : [];
+  if (stale.length || extra.length) {
+    for (const name of stale) console.error(`stale: generated/${name} differs from what openapi/ produces`);
+    for (const name of extra) console.error(`unexpected: generated/${name} is not produced by the build`);
+    console.error("Run `npm run build` and commit generated/.");
+    process.exitCode = 1;
+  } else {
+    console.log(`generated/ is up to date (${fresh.join(", ")}).`);
+  }
+} finally {
+  fs.rmSync(freshDir, { recursive: true, force: true });
+}

@@ -1,0 +1,54 @@
+// Type-level contract of Extend user: what compiles, and what the generated types say comes back.
+import { describe, expectTypeOf, it } from "vitest";
+import { createP100Client, type AccessDenied, type ErrorBody, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
+
+const client = createP100Client({ apiKey: "k" });
+const path = "/v1/user/balances/extended";
+const body = { externalUserId: "u" };
+type Pending = ErrorBody & { errorCode: "P210" | "P211" };
+type Rejected = ErrorBody & { errorCode: "P403" | "P444" | "P458" | "P459" | "P500" };
+
+describe("Extend user types", () => {
+  it("data is the union of the documented 2xx bodies", async () => {
+    const { data } = await client.POST(path, { body });
+    expectTypeOf(data).toEqualTypeOf<Message | Pending | undefined>();
+    expectTypeOf<ResponseBody<"extendUser", 201>>().toEqualTypeOf<Message>();
+    expectTypeOf<ResponseBody<"extendUser", 202>["errorCode"]>().toEqualTypeOf<"P210" | "P211">();
+  });
+
+  it("status is the union of the documented codes, and checking it narrows", async () => {
+    const result = await client.POST(path, { body });
+    expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401>();
+    if (result.status === 201) {
+      expectTypeOf(result.data).toEqualTypeOf<Message>();
+      expectTypeOf(result.response.status).toEqualTypeOf<201>();
+    }
+    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P210" | "P211">();
+    if (result.status === 400) expectTypeOf(result.error).toEqualTypeOf<Rejected>();
+    if (result.status === 401) expectTypeOf(result.error).toEqualTypeOf<AccessDenied>();
+    // Destructured, the same check narrows too.
+    const { status, data } = await client.POST(path, { body });
+    if (status === 201) expectTypeOf(data).toEqualTypeOf<Message>();
+  });
+
+  it("error is the documented error body", async () => {
+    const { error } = await client.POST(path, { body });
+    expectTypeOf(error).toEqualTypeOf<Rejected | AccessDenied | undefined>();
+  });
+
+  it("a request without externalUserId does not compile", () => {
+    expectTypeOf<RequestBody<"extendUser">>().toEqualTypeOf<{ externalUserId: string }>();
+    // @ts-expect-error -- externalUserId is required
+    void client.POST(path, { body: {} });
+    // @ts-expect-error -- externalUserId is a string
+    void client.POST(path, { body: { externalUserId: 5 } });
+    // @ts-expect-error -- the body is required
+    void client.POST(path, {});
+    // @ts-expect-error -- the body is required
+    void client.POST(path);
+    // @ts-expect-error -- Extend user has no GET
+    void client.GET(path);
+    // @ts-expect-error -- unknown paths do not compile
+    void client.POST("/v1/user/balances/extend", { body });
+  });
+});

@@ -1,0 +1,46 @@
+// The bundled spec, read the way a consumer reads it, and a JSON Schema validator over it.
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+
+export const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema(spec, "spec");
+
+const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+
+/** Follows a local `$ref` (responses, examples) to the object it names. */
+export function deref<T = any>(node: any): T {
+  if (!node?.$ref) return node;
+  const target = (node.$ref as string)
+    .replace(/^#\//, "")
+    .split("/")
+    .reduce((at: any, key) => at[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec);
+  return deref(target);
+}
+
+/** The response object of one operation and status, `$ref`s followed. */
+export function response(path: string, method: string, status: string) {
+  return deref(spec.paths[path][method].responses[status]);
+}
+
+/** The value of a named example of one response. */
+export function exampleValue(path: string, method: string, status: string, name: string): unknown {
+  return deref(response(path, method, status).content["application/json"].examples[name]).value;
+}
+
+/**
+ * Validates a body against the schema the spec gives one response. Returns Ajv's errors as
+ * readable lines (empty when valid).
+ */
+export function schemaErrors(path: string, method: string, status: string, body: unknown): string[] {
+  const raw = spec.paths[path][method].responses[status];
+  const location = raw.$ref
+    ? `spec${raw.$ref}/content/application~1json/schema`
+    : `spec#/${pointer("paths", path, method, "responses", status, "content", "application/json", "schema")}`;
+  const validate = ajv.getSchema(location);
+  if (!validate) throw new Error(`no schema at ${location}`);
+  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`);
+}
