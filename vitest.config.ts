@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/prism-setup.ts"],
+    reporters: ["default", "./test/support/coverage-reporter.ts"],
     typecheck: {
       enabled: true,
       include: ["test/**/*.test-d.ts"],

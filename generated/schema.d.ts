@@ -4,6 +4,82 @@
  */
 
 export interface paths {
+    "/v1/user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete User
+         * @description Deletes a user.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Existing User
+         * @description Changes a user's personal data. Send the user's `externalUserId` and only the fields to
+         *     change.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/v1/user/balances/crypto": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create User Account Without KYC
+         * @description Creates a user of the non-KYC integration model, which the partner chooses up front; such
+         *     users cannot be upgraded to KYC users later. Each user needs a unique `externalUserId`.
+         *     The answer carries the user's generated balances, crypto and fiat in one flat list.
+         */
+        post: operations["createUserWithoutKyc"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/balances/crypto-and-fiat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create User Account
+         * @description Creates a user of the KYC integration model. Each user needs a unique `externalUserId`;
+         *     reusing one is an error. All new users must accept the P100 Terms and Conditions
+         *     (`hasAcceptedP100Tc: true`). Balances are generated later, at Add User Verification.
+         *
+         *     When the user needs a proof of address the answer has `poaRequiredForExtended: true`
+         *     (the POA requirement is currently suspended).
+         *
+         *     Older versions: V1 and V2 sent `address` instead of `street` + `number` and the identity
+         *     document (`documentType`, `documentNumber`) here, and answered `poaRequired` with the
+         *     generated `balances` (`{ fiatBalances, cryptoBalances }`).
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/user/balances/extended": {
         parameters: {
             query?: never;
@@ -30,6 +106,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/user/balances/{externalUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get User Balances
+         * @description Returns a user's fiat and crypto balances. Balances are generated asynchronously after Add
+         *     User Verification: wait for the User Balance Generation webhook (`status: ACTIVE`) before
+         *     calling this.
+         */
+        get: operations["getUserBalances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/kyc-files/{externalUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add KYC File
+         * @description Uploads the user's identity-document photos and a selfie for KYC, in one multipart
+         *     request: for `ID_CARD` and `RESIDENCE_PERMIT` the front, the back and a selfie; for
+         *     `PASSPORT` one photo of the document and a selfie. The KYC File Added webhook reports right
+         *     after the upload whether the files were accepted (`ADDED`) or not (`ERROR`).
+         *
+         *     The alternative flow "KYC by P100" (`/v1/kyc`) replaces this endpoint.
+         */
+        post: operations["addKycFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/poa-files/{externalUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add POA File
+         * @description Uploads the user's proof-of-address (POA) files, only for users from countries where POA
+         *     is mandatory. Send all required files in one request: up to 3 files of at most 5 MB each,
+         *     of type image/jpeg, image/png, image/jpg or application/pdf, in the form field `files`.
+         *     The outcome arrives later through the POA Verification Status webhook.
+         */
+        post: operations["addPoaFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/suspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Suspend User
+         * @description Suspends a user; the account stays blocked until Unsuspend User.
+         */
+        patch: operations["suspendUser"];
+        trace?: never;
+    };
+    "/v1/user/transactions/{externalUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get User Transaction History
+         * @description Returns a user's transactions, newest first, one page at a time.
+         */
+        get: operations["getUserTransactionHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Unsuspend User
+         * @description Lifts a user's suspension.
+         */
+        patch: operations["unsuspendUser"];
+        trace?: never;
+    };
+    "/v1/user/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add User Verification
+         * @description Submits the user's textual identity-document data once the KYC documents are accepted.
+         *     The user's balances are generated at this step (V4; V1 says the IBAN is generated here),
+         *     and the User Balance Generation webhook reports when they are active.
+         */
+        post: operations["addUserVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -42,8 +294,11 @@ export interface components {
          * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
          */
         ExternalUserId: string;
-        /** ExtendUserRequest */
-        ExtendUserRequest: {
+        /**
+         * UserReference
+         * @description A request body that names one of the partner's users.
+         */
+        UserReference: {
             externalUserId: components["schemas"]["ExternalUserId"];
         };
         /**
@@ -88,6 +343,358 @@ export interface components {
             /** @example Access Denied. xo1 */
             message: string;
         };
+        /**
+         * CountryCode
+         * @description An ISO 3166-1 alpha-2 country code, upper case.
+         * @example PL
+         */
+        CountryCode: string;
+        /**
+         * UpdateUserRequest
+         * @description The user to change and the fields to change; fields left out stay as they are.
+         */
+        UpdateUserRequest: {
+            /** @example Kraków */
+            city?: string;
+            country?: components["schemas"]["CountryCode"];
+            /**
+             * Format: email
+             * @example jan.kowalski@example.pl
+             */
+            email?: string;
+            externalUserId: components["schemas"]["ExternalUserId"];
+            /** @example Jan */
+            firstName?: string;
+            /** @example Kowalski */
+            lastName?: string;
+            /** @example 12/3 */
+            number?: string;
+            /** @example 486012334567 */
+            phone?: string;
+            /** @example 30-001 */
+            postCode?: string;
+            /** @example ul. Floriańska */
+            street?: string;
+        };
+        /**
+         * DocumentType
+         * @description The user's identity document (V1). `ID_CARD` and `RESIDENCE_PERMIT` need photos of the front
+         *     and back plus a selfie; `PASSPORT` needs one photo of the document plus a selfie.
+         * @enum {string}
+         */
+        DocumentType: "ID_CARD" | "PASSPORT" | "RESIDENCE_PERMIT";
+        /**
+         * CreateUserWithoutKycRequest
+         * @description A new user of the non-KYC model (V2 fields). `externalUserId` must be unique per user.
+         */
+        CreateUserWithoutKycRequest: {
+            /** @example ul. Marszałkowska 123/5 */
+            address: string;
+            birthCountry?: components["schemas"]["CountryCode"];
+            /**
+             * Format: date
+             * @example 1990-05-15
+             */
+            birthDate: string;
+            /** @example Warszawa */
+            city: string;
+            country: components["schemas"]["CountryCode"];
+            /** @example ABC123456 */
+            documentNumber: string;
+            documentType: components["schemas"]["DocumentType"];
+            /**
+             * Format: email
+             * @example jan.kowalski@example.pl
+             */
+            email: string;
+            externalUserId: components["schemas"]["ExternalUserId"];
+            /** @example Jan */
+            firstName: string;
+            /** @example Kowalski */
+            lastName: string;
+            /**
+             * @description The Polish national identification number, where the user has one.
+             * @example 90051512345
+             */
+            pesel?: string;
+        };
+        /**
+         * CurrencyCode
+         * @description A lowercase currency code as the API writes it (`eur`, `btc`, `eth`, `usdc`, `pol`, `ltc`,
+         *     `usdt` appear in the docs). No full list is documented, so the set is not closed.
+         * @example eur
+         */
+        CurrencyCode: string;
+        /**
+         * Balance
+         * @description What every balance has, fiat or crypto. Amounts are decimal strings (`"0.00"` for fiat,
+         *     `"0.00000000"` for crypto); `rate` is a number.
+         */
+        Balance: {
+            /**
+             * @description The balance as a decimal string.
+             * @example 0.00
+             */
+            amount: string;
+            /**
+             * Format: uuid
+             * @description P100's id of the balance.
+             * @example ae62579a-dcab-4327-95b2-9534897ec30a
+             */
+            id: string;
+            name: components["schemas"]["CurrencyCode"];
+            /**
+             * @description The currency's rate (to EUR, by the examples).
+             * @example 1
+             */
+            rate: number;
+            /**
+             * @description The deposit address of a crypto balance; `null` until one exists and for fiat.
+             * @example null
+             */
+            wallet?: string | null;
+        };
+        /**
+         * NetworkSettings
+         * @description How one blockchain network is used for a crypto balance.
+         */
+        NetworkSettings: {
+            deposit: {
+                /** @example 0 */
+                minDeposit: number;
+            };
+            /** @description `false` on the testing environment's test networks. */
+            mainnet: boolean;
+            /**
+             * @description The network's name (`amoy`, `sepolia`, `test` on staging).
+             * @example amoy
+             */
+            name: string;
+            withdrawal: {
+                /** @example 0.001 */
+                feeWithdrawal: number;
+                /** @example 0.00005 */
+                minWithdrawal: number;
+            };
+        };
+        /**
+         * CryptoBalance
+         * @description A crypto balance; `networkConfig` is keyed by network (`btc`, `ethereum`, `ltc`, `polygon` on staging).
+         * @example {
+         *       "id": "7468f765-f1b6-4e2e-bac2-ded52d8df1af",
+         *       "amount": "0.00000000",
+         *       "name": "pol",
+         *       "wallet": null,
+         *       "rate": 0.19598695,
+         *       "networkConfig": {
+         *         "polygon": {
+         *           "mainnet": false,
+         *           "name": "amoy",
+         *           "withdrawal": {
+         *             "feeWithdrawal": 0.001,
+         *             "minWithdrawal": 0.00005
+         *           },
+         *           "deposit": {
+         *             "minDeposit": 0
+         *           }
+         *         }
+         *       }
+         *     }
+         */
+        CryptoBalance: components["schemas"]["Balance"] & {
+            /** @description The networks the currency can move on, keyed by network. */
+            networkConfig: {
+                [key: string]: components["schemas"]["NetworkSettings"];
+            };
+        };
+        /**
+         * BalanceStatus
+         * @description The state of a fiat balance. Fiat balances are created asynchronously as
+         *     `WAITING_TO_BE_ACTIVATED` and become `ACTIVE` when the User Balance Generation webhook fires.
+         *     (The V2 prose spells the waiting state `WAITING_FOR_ACTIVATION`; every example spells
+         *     `WAITING_TO_BE_ACTIVATED`, which is used here.)
+         * @enum {string}
+         */
+        BalanceStatus: "ACTIVE" | "WAITING_TO_BE_ACTIVATED";
+        /**
+         * FiatBalance
+         * @description A fiat balance (V1/V2 examples).
+         * @example {
+         *       "id": "ae62579a-dcab-4327-95b2-9534897ec30a",
+         *       "amount": "0.00",
+         *       "name": "eur",
+         *       "rate": 1,
+         *       "iban": null,
+         *       "status": "WAITING_TO_BE_ACTIVATED"
+         *     }
+         */
+        FiatBalance: components["schemas"]["Balance"] & {
+            /**
+             * @description The balance's IBAN; `null` until it is generated (at Add User Verification).
+             * @example null
+             */
+            iban: string | null;
+            status: components["schemas"]["BalanceStatus"];
+        };
+        /**
+         * CreateUserWithoutKycResponse
+         * @description The created user and its balances, crypto and fiat in one flat list (V2).
+         */
+        CreateUserWithoutKycResponse: {
+            /**
+             * @description Crypto balances carry `networkConfig`, fiat balances may carry `iban` and `status`; the
+             *     docs' eur item here has neither, so any balance with the common fields is accepted.
+             */
+            balances: (components["schemas"]["CryptoBalance"] | components["schemas"]["FiatBalance"] | components["schemas"]["Balance"])[];
+            /**
+             * Format: uuid
+             * @description P100's id of the user.
+             * @example f63064b1-c26b-4c9e-af22-0b483262751f
+             */
+            userId: string;
+        };
+        /**
+         * CreateUserRequest
+         * @description A new user of the KYC model (V4 fields). `externalUserId` must be unique per user.
+         *     Older versions sent `address` instead of `street` + `number`, and `documentType` +
+         *     `documentNumber` here (V1/V2); V4 moved document data to Add User Verification.
+         */
+        CreateUserRequest: {
+            birthCountry?: components["schemas"]["CountryCode"];
+            /**
+             * Format: date
+             * @example 1990-05-15
+             */
+            birthDate: string;
+            citizenship: components["schemas"]["CountryCode"];
+            /** @example Warszawa */
+            city: string;
+            country: components["schemas"]["CountryCode"];
+            /**
+             * Format: email
+             * @example jan.kowalski@example.pl
+             */
+            email: string;
+            externalUserId: components["schemas"]["ExternalUserId"];
+            /** @example Jan */
+            firstName: string;
+            /**
+             * @description The user has accepted the P100 Terms and Conditions; must be `true`.
+             * @constant
+             */
+            hasAcceptedP100Tc: true;
+            /** @example Kowalski */
+            lastName: string;
+            nationality?: components["schemas"]["CountryCode"];
+            /**
+             * @description Building and flat number.
+             * @example 123/5
+             */
+            number?: string;
+            /**
+             * @description Phone number with country code, digits only in the docs' example.
+             * @example 486012334567
+             */
+            phone: string;
+            /** @example 00-001 */
+            postCode: string;
+            /** @example ul. Marszałkowska */
+            street: string;
+            /**
+             * @description A national identification number (V1 called a Polish one `pesel`).
+             * @example 123456789
+             */
+            userIdentificationNumber?: string;
+        };
+        /**
+         * CreateUserResponse
+         * @description The created user (V4). Balances are generated later, at Add User Verification.
+         *     `poaRequiredForExtended: true` means a proof of address is needed before Extend user (the POA
+         *     requirement is currently suspended). V2 answered `poaRequired` and the full `balances`
+         *     (`{ fiatBalances, cryptoBalances }`) instead.
+         */
+        CreateUserResponse: {
+            poaRequiredForExtended: boolean;
+            /**
+             * Format: uuid
+             * @description P100's id of the user.
+             * @example f63064b1-c26b-4c9e-af22-0b483262751f
+             */
+            userId: string;
+        };
+        /**
+         * UserBalances
+         * @description A user's balances (the `balances` object of the V2 create-user answer).
+         */
+        UserBalances: {
+            cryptoBalances: components["schemas"]["CryptoBalance"][];
+            fiatBalances: components["schemas"]["FiatBalance"][];
+            /** @description Whether the user still needs a proof of address. */
+            poaRequired?: boolean;
+            /**
+             * Format: uuid
+             * @description P100's id of the user.
+             * @example f63064b1-c26b-4c9e-af22-0b483262751f
+             */
+            userId?: string;
+        };
+        /**
+         * KycFilesUpload
+         * @description The identity-document photos and the selfie, in one multipart request: for `ID_CARD` and
+         *     `RESIDENCE_PERMIT` the front, the back and a selfie; for `PASSPORT` the document and a selfie.
+         */
+        KycFilesUpload: {
+            documentType: components["schemas"]["DocumentType"];
+            /** @description Two files for a PASSPORT, three for an ID_CARD or RESIDENCE_PERMIT (one `files` part each); up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
+            files: Blob[];
+        };
+        /**
+         * PoaFilesUpload
+         * @description All the user's proof-of-address files in one multipart request.
+         */
+        PoaFilesUpload: {
+            /** @description Up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
+            files: Blob[];
+        };
+        /**
+         * TransactionItem
+         * @description One entry of a user's transaction history. Field names follow the vocabulary of the partner
+         *     Get Transaction History and the webhook payloads (`id`, `amount`, `currency`, `status`,
+         *     `createdAt`, source/destination external user ids for transfers); the user-level page itself
+         *     did not survive.
+         */
+        TransactionItem: {
+            /** @example 25.5 */
+            amount: number;
+            /**
+             * Format: date-time
+             * @example 2025-03-14T10:21:07.000Z
+             */
+            createdAt: string;
+            currency: components["schemas"]["CurrencyCode"];
+            destinationExternalUserId?: components["schemas"]["ExternalUserId"];
+            /**
+             * @description The transaction's id.
+             * @example 3f1c2a4e-8b7d-4c21-9e55-0d6a7b9c1e42
+             */
+            id: string;
+            sourceExternalUserId?: components["schemas"]["ExternalUserId"];
+            /**
+             * @description The transaction's state, e.g. `SUCCESSFUL`; the full list is not documented.
+             * @example SUCCESSFUL
+             */
+            status: string;
+        };
+        /**
+         * UserVerificationRequest
+         * @description The user's textual identity-document data, sent once the KYC documents are accepted.
+         */
+        UserVerificationRequest: {
+            /** @example ABC123456 */
+            documentNumber: string;
+            documentType: components["schemas"]["DocumentType"];
+            externalUserId: components["schemas"]["ExternalUserId"];
+        };
     };
     responses: {
         /** @description Access Denied — the API key is missing, wrong, or used from an IP address that is not allowed. */
@@ -100,19 +707,192 @@ export interface components {
             };
         };
     };
-    parameters: never;
+    parameters: {
+        /**
+         * @description The partner's own id for the user.
+         * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+         */
+        ExternalUserIdPath: components["schemas"]["ExternalUserId"];
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
 }
 export type ExternalUserId = components['schemas']['ExternalUserId'];
-export type ExtendUserRequest = components['schemas']['ExtendUserRequest'];
+export type UserReference = components['schemas']['UserReference'];
 export type Message = components['schemas']['Message'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type AccessDenied = components['schemas']['AccessDenied'];
+export type CountryCode = components['schemas']['CountryCode'];
+export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
+export type DocumentType = components['schemas']['DocumentType'];
+export type CreateUserWithoutKycRequest = components['schemas']['CreateUserWithoutKycRequest'];
+export type CurrencyCode = components['schemas']['CurrencyCode'];
+export type Balance = components['schemas']['Balance'];
+export type NetworkSettings = components['schemas']['NetworkSettings'];
+export type CryptoBalance = components['schemas']['CryptoBalance'];
+export type BalanceStatus = components['schemas']['BalanceStatus'];
+export type FiatBalance = components['schemas']['FiatBalance'];
+export type CreateUserWithoutKycResponse = components['schemas']['CreateUserWithoutKycResponse'];
+export type CreateUserRequest = components['schemas']['CreateUserRequest'];
+export type CreateUserResponse = components['schemas']['CreateUserResponse'];
+export type UserBalances = components['schemas']['UserBalances'];
+export type KycFilesUpload = components['schemas']['KycFilesUpload'];
+export type PoaFilesUpload = components['schemas']['PoaFilesUpload'];
+export type TransactionItem = components['schemas']['TransactionItem'];
+export type UserVerificationRequest = components['schemas']['UserVerificationRequest'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ParameterExternalUserIdPath = components['parameters']['ExternalUserIdPath'];
 export type $defs = Record<string, never>;
 export interface operations {
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserReference"];
+            };
+        };
+        responses: {
+            /** @description The user is deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user is updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createUserWithoutKyc: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserWithoutKycRequest"];
+            };
+        };
+        responses: {
+            /** @description The user is created with its balances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateUserWithoutKycResponse"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the `externalUserId` is already used (`P411`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P411";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user is created. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateUserResponse"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the `externalUserId` is already used (`P411`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P411";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     extendUser: {
         parameters: {
             query?: never;
@@ -122,7 +902,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ExtendUserRequest"];
+                "application/json": components["schemas"]["UserReference"];
             };
         };
         responses: {
@@ -156,6 +936,312 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         errorCode: "P403" | "P444" | "P458" | "P459" | "P500";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getUserBalances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's balances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBalances"];
+                };
+            };
+            /** @description The user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    addKycFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["KycFilesUpload"];
+            };
+        };
+        responses: {
+            /** @description The files are received; the KYC File Added webhook follows. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is invalid, the user does not exist, or a file is of the wrong type or too large. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412" | "P426" | "P440";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    addPoaFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["PoaFilesUpload"];
+            };
+        };
+        responses: {
+            /** @description The files are received; the POA Verification Status webhook follows. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A POA is already pending review (`P211`). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P211";
+                    };
+                };
+            };
+            /** @description The request is invalid, the user does not exist, a file is wrong, the POA is already verified, or P100 failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No POA verification was found for the user (`P460`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P460";
+                    };
+                };
+            };
+        };
+    };
+    suspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserReference"];
+            };
+        };
+        responses: {
+            /** @description The user is suspended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user cannot be suspended. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412" | "P455";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getUserTransactionHistory: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many transactions a page holds.
+                 * @example 20
+                 */
+                limit?: number;
+                /**
+                 * @description Which page to return, from 1.
+                 * @example 1
+                 */
+                page?: number;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the user's transactions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TransactionItem"][];
+                };
+            };
+            /** @description A query parameter is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    unsuspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserReference"];
+            };
+        };
+        responses: {
+            /** @description The user is unsuspended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user cannot be unsuspended. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    addUserVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserVerificationRequest"];
+            };
+        };
+        responses: {
+            /** @description The verification data is accepted; balances are being generated. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
                     };
                 };
             };

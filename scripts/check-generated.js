@@ -11,7 +11,7 @@ const committedDir = path.join(root, "generated");
 const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), "p100-generated-"));
 try {
   buildSpec(freshDir);
-  generate(freshDir);
+  await generate(freshDir);
   const fresh = fs.readdirSync(freshDir);
   const stale = fresh.filter((name) => {
     const committed = path.join(committedDir, name);

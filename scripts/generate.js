@@ -2,8 +2,8 @@
 import path from "node:path";
 import { generateTypes, root } from "./tools.js";
 
-export function generate(outDir) {
-  generateTypes(path.join(outDir, "openapi.yaml"), path.join(outDir, "schema.d.ts"));
+export async function generate(outDir) {
+  await generateTypes(path.join(outDir, "openapi.yaml"), path.join(outDir, "schema.d.ts"));
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) generate(path.join(root, "generated"));
+if (import.meta.url === `file://${process.argv[1]}`) await generate(path.join(root, "generated"));

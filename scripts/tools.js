@@ -1,7 +1,10 @@
 // Runs the pinned toolchain (Redocly CLI, openapi-typescript) from this package's node_modules,
 // so every build and check uses exactly the locked versions.
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import fs from "node:fs";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import openapiTS, { astToString, COMMENT_HEADER } from "openapi-typescript";
+import ts from "typescript";
 import path from "node:path";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -26,10 +29,20 @@ export function bundleSpec(outFile) {
 }
 
 /**
- * Generates TypeScript types from a bundled spec. Flags (why, see README "Generated types"):
- * --root-types --root-types-no-schema-prefix: every component schema is also exported under its
- *   own name (ErrorBody, Message, ...), so src/ never re-declares a generated type by hand.
+ * Generates TypeScript types from a bundled spec with openapi-typescript's API. Options (why, see
+ * README "Generated types"):
+ * - rootTypes + rootTypesNoSchemaPrefix: every component schema is also exported under its own
+ *   name (ErrorBody, Message, ...), so src/ never re-declares a generated type by hand.
+ * - transform: a `format: binary` string (a multipart file part) is a `Blob` in TypeScript, so an
+ *   upload's body type says "a file", not "a string".
  */
-export function generateTypes(specFile, outFile) {
-  run("openapi-typescript", [specFile, "--output", outFile, "--root-types", "--root-types-no-schema-prefix"]);
+export async function generateTypes(specFile, outFile) {
+  const ast = await openapiTS(pathToFileURL(specFile), {
+    rootTypes: true,
+    rootTypesNoSchemaPrefix: true,
+    transform(schemaObject) {
+      if (schemaObject.format === "binary") return ts.factory.createTypeReferenceNode("Blob");
+    },
+  });
+  fs.writeFileSync(outFile, COMMENT_HEADER + astToString(ast));
 }

@@ -9,9 +9,10 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats.default(ajv);
 ajv.addSchema(spec, "spec");
 
-const pointer = (...parts: string[]) => parts.map((p) => p.replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+/** A JSON pointer (without `#`) built from raw keys. */
+export const pointer = (...keys: string[]) => keys.map((k) => `/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 
-/** Follows a local `$ref` (responses, examples) to the object it names. */
+/** Follows local `$ref`s (responses, examples, parameters) to the object they name. */
 export function deref<T = any>(node: any): T {
   if (!node?.$ref) return node;
   const target = (node.$ref as string)
@@ -31,16 +32,16 @@ export function exampleValue(path: string, method: string, status: string, name:
   return deref(response(path, method, status).content["application/json"].examples[name]).value;
 }
 
-/**
- * Validates a body against the schema the spec gives one response. Returns Ajv's errors as
- * readable lines (empty when valid).
- */
+/** Validates a value against the schema at a JSON pointer into the spec; returns readable errors. */
+export function schemaErrorsAt(schemaPointer: string, value: unknown): string[] {
+  const validate = ajv.getSchema(`spec#${schemaPointer}`);
+  if (!validate) throw new Error(`no schema at ${schemaPointer}`);
+  return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`);
+}
+
+/** Validates a body against the JSON schema the spec gives one response. */
 export function schemaErrors(path: string, method: string, status: string, body: unknown): string[] {
   const raw = spec.paths[path][method].responses[status];
-  const location = raw.$ref
-    ? `spec${raw.$ref}/content/application~1json/schema`
-    : `spec#/${pointer("paths", path, method, "responses", status, "content", "application/json", "schema")}`;
-  const validate = ajv.getSchema(location);
-  if (!validate) throw new Error(`no schema at ${location}`);
-  return validate(body) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`);
+  const at = raw.$ref ? raw.$ref.replace(/^#/, "") : pointer("paths", path, method, "responses", status);
+  return schemaErrorsAt(`${at}${pointer("content", "application/json", "schema")}`, body);
 }

@@ -1,0 +1,110 @@
+// Type-level contract of every operation: a missing required input does not compile, and `data`
+// has the documented fields. (Extend user has its own file.)
+import { describe, expectTypeOf, it } from "vitest";
+import { createP100Client, type CreateUserRequest, type ResponseBody } from "../src/index.js";
+
+const client = createP100Client({ apiKey: "k" });
+const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
+const user = { path: { externalUserId: id } };
+const png = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: "image/png" });
+declare const newUser: CreateUserRequest;
+
+describe("operation types", () => {
+  it("createUser", async () => {
+    const { data } = await client.POST("/v1/user/balances/crypto-and-fiat", { body: newUser });
+    if (data) expectTypeOf(data).toEqualTypeOf<{ userId: string; poaRequiredForExtended: boolean }>();
+    const { citizenship: _, ...withoutCitizenship } = newUser;
+    // @ts-expect-error -- citizenship is required (V4 FAQ)
+    void client.POST("/v1/user/balances/crypto-and-fiat", { body: withoutCitizenship });
+    // @ts-expect-error -- the Terms and Conditions must be accepted: only `true` compiles
+    void client.POST("/v1/user/balances/crypto-and-fiat", { body: { ...newUser, hasAcceptedP100Tc: false } });
+  });
+
+  it("createUserWithoutKyc", async () => {
+    const body = {
+      externalUserId: id, email: "a@b.pl", firstName: "A", lastName: "B", address: "C 1", city: "D",
+      country: "PL", documentType: "PASSPORT", documentNumber: "X1", birthDate: "1990-05-15",
+    } as const;
+    const { data } = await client.POST("/v1/user/balances/crypto", { body });
+    if (data) {
+      expectTypeOf(data.userId).toBeString();
+      expectTypeOf(data.balances[0]!.amount).toBeString();
+      expectTypeOf(data.balances[0]!.rate).toBeNumber();
+    }
+    // @ts-expect-error -- documentType is one of PASSPORT, ID_CARD, RESIDENCE_PERMIT
+    void client.POST("/v1/user/balances/crypto", { body: { ...body, documentType: "DRIVING_LICENCE" } });
+    const { documentNumber: _, ...withoutNumber } = body;
+    // @ts-expect-error -- documentNumber is required
+    void client.POST("/v1/user/balances/crypto", { body: withoutNumber });
+  });
+
+  it("addKycFile", async () => {
+    const { data, status } = await client.POST("/v1/user/kyc-files/{externalUserId}", { params: user, body: { documentType: "PASSPORT", files: [png, png] } });
+    if (status === 201) expectTypeOf(data).toEqualTypeOf<undefined>(); // documented without a body
+    // @ts-expect-error -- files are Blobs, not strings
+    void client.POST("/v1/user/kyc-files/{externalUserId}", { params: user, body: { documentType: "PASSPORT", files: ["a.png"] } });
+    // @ts-expect-error -- the path parameter is required
+    void client.POST("/v1/user/kyc-files/{externalUserId}", { body: { documentType: "PASSPORT", files: [png] } });
+  });
+
+  it("addPoaFile", async () => {
+    const result = await client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [png] } });
+    expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401 | 404>();
+    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P211">();
+    if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460">();
+    if (result.status === 400) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501">();
+    // @ts-expect-error -- files are required
+    void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: {} });
+  });
+
+  it("addUserVerification", async () => {
+    const { data } = await client.POST("/v1/user/verification", { body: { externalUserId: id, documentType: "ID_CARD", documentNumber: "X1" } });
+    if (data) expectTypeOf(data).toEqualTypeOf<{ message: string }>();
+    // @ts-expect-error -- documentNumber is required
+    void client.POST("/v1/user/verification", { body: { externalUserId: id, documentType: "ID_CARD" } });
+  });
+
+  it("updateUser, deleteUser, suspendUser, unsuspendUser", async () => {
+    const updated = await client.PATCH("/v1/user", { body: { externalUserId: id, city: "Kraków" } });
+    if (updated.status === 200) expectTypeOf(updated.data).toEqualTypeOf<{ message: string }>();
+    const deleted = await client.DELETE("/v1/user", { body: { externalUserId: id } });
+    if (deleted.status === 200) expectTypeOf(deleted.data.message).toBeString();
+    const suspended = await client.PATCH("/v1/user/suspend", { body: { externalUserId: id } });
+    if (suspended.status === 400) expectTypeOf(suspended.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P455">();
+    const unsuspended = await client.PATCH("/v1/user/unsuspend", { body: { externalUserId: id } });
+    expectTypeOf(unsuspended.status).toEqualTypeOf<200 | 400 | 401>();
+    // @ts-expect-error -- externalUserId is required
+    void client.PATCH("/v1/user", { body: { city: "Kraków" } });
+    // @ts-expect-error -- externalUserId is required
+    void client.DELETE("/v1/user", { body: {} });
+    // @ts-expect-error -- externalUserId is required
+    void client.PATCH("/v1/user/suspend", { body: {} });
+    // @ts-expect-error -- externalUserId is required
+    void client.PATCH("/v1/user/unsuspend", { body: {} });
+  });
+
+  it("getUserBalances", async () => {
+    const { data } = await client.GET("/v1/user/balances/{externalUserId}", { params: user });
+    if (data) {
+      expectTypeOf(data.fiatBalances[0]!.status).toEqualTypeOf<"ACTIVE" | "WAITING_TO_BE_ACTIVATED">();
+      expectTypeOf(data.fiatBalances[0]!.iban).toEqualTypeOf<string | null>();
+      expectTypeOf(data.cryptoBalances[0]!.networkConfig["polygon"]!.withdrawal.minWithdrawal).toBeNumber();
+    }
+    expectTypeOf<ResponseBody<"getUserBalances", 200>>().toHaveProperty("cryptoBalances");
+    // @ts-expect-error -- the path parameter is required
+    void client.GET("/v1/user/balances/{externalUserId}");
+  });
+
+  it("getUserTransactionHistory", async () => {
+    const { data } = await client.GET("/v1/user/transactions/{externalUserId}", { params: { ...user, query: { page: 2, limit: 50 } } });
+    if (data) {
+      expectTypeOf(data[0]!.amount).toBeNumber();
+      expectTypeOf(data[0]!.currency).toBeString();
+      expectTypeOf(data[0]!.createdAt).toBeString();
+    }
+    // @ts-expect-error -- page is a number
+    void client.GET("/v1/user/transactions/{externalUserId}", { params: { ...user, query: { page: "2" } } });
+    // @ts-expect-error -- the path parameter is required
+    void client.GET("/v1/user/transactions/{externalUserId}", { params: { query: {} } });
+  });
+});

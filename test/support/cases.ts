@@ -1,0 +1,73 @@
+// The contract, as data: every operation, every documented response and example, and a
+// documented request for each operation, all read from the bundled spec. Adding a response or
+// an example to the spec adds a test case here with no test code touched.
+import { deref, spec } from "./spec.js";
+import { tinyFile } from "./files.js";
+
+const methods = ["get", "put", "post", "delete", "patch"] as const;
+
+export interface Operation {
+  operationId: string;
+  method: (typeof methods)[number];
+  path: string;
+  operation: any;
+}
+
+export interface ResponseCase {
+  operationId: string;
+  method: string;
+  path: string;
+  status: string;
+  /** The named example Prism should serve, or null for a response without a body. */
+  example: string | null;
+}
+
+export const operations: Operation[] = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
+  methods.filter((method) => item[method]).map((method) => ({ operationId: item[method].operationId, method, path, operation: item[method] })),
+);
+
+export const responseCases: ResponseCase[] = operations.flatMap(({ operationId, method, path, operation }) =>
+  Object.keys(operation.responses).flatMap((status) => {
+    const examples = deref(operation.responses[status]).content?.["application/json"]?.examples;
+    const names: (string | null)[] = examples ? Object.keys(examples) : [null];
+    return names.map((example) => ({ operationId, method, path, status, example }));
+  }),
+);
+
+/** Every example of every response body, named by where it sits. */
+export const responseExamples = operations.flatMap(({ operationId, method, path, operation }) =>
+  Object.keys(operation.responses).flatMap((status) =>
+    Object.entries<any>(deref(operation.responses[status]).content ?? {}).flatMap(([mediaType, content]) =>
+      Object.entries<any>(content.examples ?? {}).map(([name, example]) => ({
+        operationId, method, path, status, mediaType, name, example: deref(example),
+      })),
+    ),
+  ),
+);
+
+/** Placeholders such as `(front.png)` in multipart examples become real files. */
+function toFormData(value: Record<string, unknown>): FormData {
+  const form = new FormData();
+  for (const [field, entry] of Object.entries(value)) {
+    for (const item of Array.isArray(entry) ? entry : [entry]) {
+      const file = /^\((.+)\)$/.exec(String(item));
+      if (file) form.append(field, tinyFile(file[1]!));
+      else form.append(field, String(item));
+    }
+  }
+  return form;
+}
+
+/** The operation's documented request: parameter examples and the first request body example. */
+export function documentedRequest({ operation, path }: Operation): { params: { path: object; query: object }; body?: unknown } {
+  const parameters = [...(spec.paths[path].parameters ?? []), ...(operation.parameters ?? [])].map(deref);
+  const valuesIn = (where: string) => Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, p.example]));
+  const content = operation.requestBody && deref(operation.requestBody).content;
+  if (!content) return { params: { path: valuesIn("path"), query: valuesIn("query") } };
+  const [mediaType, media] = Object.entries<any>(content)[0]!;
+  const value = deref(Object.values<any>(media.examples)[0]).value;
+  return {
+    params: { path: valuesIn("path"), query: valuesIn("query") },
+    body: mediaType === "multipart/form-data" ? toFormData(value) : value,
+  };
+}

@@ -1,0 +1,65 @@
+// Checks a bundled spec for the contract's own promises, beyond what lint can express:
+// every response body has an example, every example is valid against its own schema, and the
+// P-code catalogue (components.examples with x-p100-error) agrees with where codes are used.
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+
+const methods = ["get", "put", "post", "delete", "patch"];
+const esc = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+
+export function specProblems(doc: any): string[] {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema(doc, "doc");
+  const deref = (node: any): any =>
+    node?.$ref ? deref(node.$ref.slice(2).split("/").reduce((at: any, k: string) => at[k.replaceAll("~1", "/").replaceAll("~0", "~")], doc)) : node;
+  const schemaPointer = (node: any, at: string) => (node.$ref ? node.$ref.slice(1) : at);
+  const problems: string[] = [];
+  const check = (where: string, pointer: string, value: unknown) => {
+    const validate = ajv.getSchema(`doc#${pointer}`)!;
+    if (!validate(value)) problems.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+  };
+
+  const catalogue = doc.components?.examples ?? {};
+  for (const [path, item] of Object.entries<any>(doc.paths)) {
+    for (const method of methods.filter((m) => item[m])) {
+      const op = item[method];
+      const base = `/paths/${esc(path)}/${method}`;
+      for (const param of [...(item.parameters ?? []), ...(op.parameters ?? [])].map(deref)) {
+        if (param.example === undefined) problems.push(`${op.operationId} parameter ${param.name}: no example`);
+      }
+      for (const [mediaType, media] of Object.entries<any>(deref(op.requestBody)?.content ?? {})) {
+        const at = `${schemaPointer(op.requestBody, `${base}/requestBody`)}/content/${esc(mediaType)}`;
+        if (!media.examples) problems.push(`${op.operationId} request ${mediaType}: no example`);
+        if (mediaType === "application/json") {
+          for (const [name, example] of Object.entries<any>(media.examples ?? {})) check(`${op.operationId} request example ${name}`, `${at}/schema`, deref(example).value);
+        }
+      }
+      for (const [status, raw] of Object.entries<any>(op.responses)) {
+        const response = deref(raw);
+        for (const [mediaType, media] of Object.entries<any>(response.content ?? {})) {
+          const at = `${schemaPointer(raw, `${base}/responses/${status}`)}/content/${esc(mediaType)}`;
+          const examples = Object.entries<any>(media.examples ?? {});
+          if (examples.length === 0) problems.push(`${op.operationId} ${status}: no example`);
+          for (const [name, ref] of examples) {
+            const example = deref(ref);
+            check(`${op.operationId} ${status} example ${name}`, `${at}/schema`, example.value);
+            const code = example.value?.errorCode;
+            if (code === undefined) continue;
+            if (name !== code) problems.push(`${op.operationId} ${status} example ${name}: named other than its errorCode ${code}`);
+            const entry = catalogue[code];
+            if (!entry?.["x-p100-error"]) problems.push(`${op.operationId} ${status}: ${code} is not in the P-code catalogue`);
+            else if (String(deref(entry)["x-p100-error"].httpStatus) !== status)
+              problems.push(`${op.operationId} ${status}: the catalogue gives ${code} HTTP ${deref(entry)["x-p100-error"].httpStatus}`);
+          }
+          // The codes a response's schema allows and the codes it has examples for must agree.
+          const allowed: string[] = (media.schema?.allOf ?? []).flatMap((part: any) => part.properties?.errorCode?.enum ?? []);
+          const exemplified = examples.map(([, ref]) => deref(ref).value?.errorCode).filter(Boolean);
+          for (const code of allowed.filter((c) => !exemplified.includes(c))) problems.push(`${op.operationId} ${status}: ${code} has no example`);
+          for (const code of exemplified.filter((c) => allowed.length && !allowed.includes(c))) problems.push(`${op.operationId} ${status}: example ${code} is not an allowed errorCode`);
+        }
+      }
+    }
+  }
+  return problems;
+}
