@@ -1,8 +1,11 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { P100ConfigError } from "./config-error.js";
+import { P100ConfigError, P100UnexpectedError } from "./errors.js";
 import { environments, isP100Environment, type P100Environment } from "./environments.js";
-import type { HttpMethod, P100Method } from "./result.js";
+import { classify, operationInfo, unexpected } from "./outcome.js";
+import type { CallOptions, HttpMethod, P100Method } from "./result.js";
+import { bodyText, createTransport, defaultRetry, TransportFailure, type RetryOptions } from "./transport.js";
+import { uploadForm } from "./uploads.js";
 
 export interface P100ClientOptions {
   /** The partner's API key, sent as `x-api-key` on every request. Required and non-empty. */
@@ -13,12 +16,18 @@ export interface P100ClientOptions {
   baseUrl?: string;
   /** A `fetch` implementation to use instead of the global one. */
   fetch?: (input: Request) => Promise<Response>;
+  /** Time allowed for each attempt, answer body included (default 30 000 ms). */
+  timeoutMs?: number;
+  /** Retries on 429, 503 and network failures; `false` turns them off. GET/DELETE only unless `unsafeMethods`. */
+  retry?: Partial<RetryOptions> | false;
+  /** Answers larger than this become `unexpected` with reason `too-large` (default 10 MiB). */
+  maxResponseBytes?: number;
 }
 
 /**
- * The typed openapi-fetch client for the P100 User Accounts API. Each call resolves to
- * `{ status, data, error, response }`; `status` is the union of the operation's documented
- * status codes, so checking it narrows `data` (2xx) or `error` (everything else).
+ * The typed client for the P100 User Accounts API, built on openapi-fetch. Each call resolves to
+ * `{ outcome, status, data, error, response }` and never rejects for anything the server does:
+ * answers the spec does not describe, network failures and timeouts are `outcome: "unexpected"`.
  */
 export interface P100Client {
   GET: P100Method<"get">;
@@ -32,6 +41,7 @@ export interface P100Client {
 }
 
 const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const satisfies readonly Uppercase<HttpMethod>[];
+type LooseCall = (path: string, init?: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /**
  * Creates a typed client: every path, method, body and response comes from the spec.
@@ -40,14 +50,42 @@ const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const satisfies rea
  */
 export function createP100Client(options: P100ClientOptions): P100Client {
   const apiKey = requireApiKey(options);
-  const client = createClient<paths>({ baseUrl: resolveBaseUrl(options), fetch: options.fetch });
+  const client = createClient<paths>({ baseUrl: resolveBaseUrl(options) });
   client.use(apiKeyMiddleware(apiKey));
+  const redact = (text: string) => text.replaceAll(apiKey, "[redacted]");
+  const transportDefaults = {
+    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
+    timeoutMs: options.timeoutMs ?? 30_000,
+    maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
+    random: Math.random,
+  };
+  const clientRetry = options.retry === false ? false : { ...defaultRetry, ...options.retry };
 
-  // Each method is openapi-fetch's own, with the status copied to the top of the result,
-  // where TypeScript can use it to narrow.
-  const call = (method: (typeof methods)[number]) => async (path: string, init?: object) => {
-    const result = await (client[method] as (path: string, init?: object) => Promise<{ response: Response }>)(path, init);
-    return { ...result, status: result.response.status };
+  const call = (method: (typeof methods)[number]) => async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
+    const info = operationInfo(method, path);
+    if (!info) throw new P100ConfigError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
+    const { timeoutMs, retry, ...fetchInit } = init;
+    const transport = createTransport({
+      ...transportDefaults,
+      timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
+      retry: retry === false || (clientRetry === false && !retry) ? false : { ...defaultRetry, ...clientRetry, ...(retry === true ? { unsafeMethods: true } : retry) },
+    });
+    const upload = info.upload;
+    const bodySerializer = upload ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body) : undefined;
+    try {
+      const { data, error, response } = await (client[method] as LooseCall)(path, {
+        ...fetchInit,
+        ...(bodySerializer && { bodySerializer }),
+        parseAs: "text",
+        fetch: transport,
+      });
+      // The transport kept the exact text; a middleware-replaced response falls back to openapi-fetch's copy.
+      const text = bodyText.get(response) ?? (typeof (data ?? error) === "string" ? String(data ?? error) : JSON.stringify(data ?? error ?? ""));
+      return classify(info, response, text, redact);
+    } catch (failure) {
+      if (!(failure instanceof TransportFailure)) throw failure;
+      return unexpected(new P100UnexpectedError(failure.reason, info.operationId, { status: failure.status, cause: failure.cause }));
+    }
   };
   return {
     GET: call("GET"),
@@ -57,7 +95,7 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     DELETE: call("DELETE"),
     use: client.use,
     eject: client.eject,
-  } as P100Client;
+  } as unknown as P100Client; // the runtime is generic; the types come from the spec
 }
 
 function requireApiKey(options: P100ClientOptions | undefined): string {

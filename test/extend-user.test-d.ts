@@ -1,6 +1,6 @@
 // Type-level contract of Extend user: what compiles, and what the generated types say comes back.
 import { describe, expectTypeOf, it } from "vitest";
-import { createP100Client, type AccessDenied, type ErrorBody, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
+import { createP100Client, type AccessDenied, type ErrorBody, type P100UnexpectedError, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";
@@ -18,7 +18,7 @@ describe("Extend user types", () => {
 
   it("status is the union of the documented codes, and checking it narrows", async () => {
     const result = await client.POST(path, { body });
-    expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401>();
+    expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401 | undefined>(); // undefined: unexpected
     if (result.status === 201) {
       expectTypeOf(result.data).toEqualTypeOf<Message>();
       expectTypeOf(result.response.status).toEqualTypeOf<201>();
@@ -33,7 +33,7 @@ describe("Extend user types", () => {
 
   it("error is the documented error body", async () => {
     const { error } = await client.POST(path, { body });
-    expectTypeOf(error).toEqualTypeOf<Rejected | AccessDenied | undefined>();
+    expectTypeOf(error).toEqualTypeOf<Rejected | AccessDenied | P100UnexpectedError | undefined>();
   });
 
   it("a request without externalUserId does not compile", () => {

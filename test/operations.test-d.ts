@@ -49,7 +49,7 @@ describe("operation types", () => {
 
   it("addPoaFile", async () => {
     const result = await client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [png] } });
-    expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401 | 404>();
+    expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401 | 404 | undefined>();
     if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P211">();
     if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460">();
     if (result.status === 400) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501">();
@@ -72,7 +72,7 @@ describe("operation types", () => {
     const suspended = await client.PATCH("/v1/user/suspend", { body: { externalUserId: id } });
     if (suspended.status === 400) expectTypeOf(suspended.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P455">();
     const unsuspended = await client.PATCH("/v1/user/unsuspend", { body: { externalUserId: id } });
-    expectTypeOf(unsuspended.status).toEqualTypeOf<200 | 400 | 401>();
+    expectTypeOf(unsuspended.status).toEqualTypeOf<200 | 400 | 401 | undefined>();
     // @ts-expect-error -- externalUserId is required
     void client.PATCH("/v1/user", { body: { city: "Kraków" } });
     // @ts-expect-error -- externalUserId is required

@@ -46,28 +46,49 @@ export const responseExamples = operations.flatMap(({ operationId, method, path,
 );
 
 /** Placeholders such as `(front.png)` in multipart examples become real files. */
-function toFormData(value: Record<string, unknown>): FormData {
-  const form = new FormData();
-  for (const [field, entry] of Object.entries(value)) {
-    for (const item of Array.isArray(entry) ? entry : [entry]) {
-      const file = /^\((.+)\)$/.exec(String(item));
-      if (file) form.append(field, tinyFile(file[1]!));
-      else form.append(field, String(item));
-    }
-  }
-  return form;
+function withFiles(value: Record<string, unknown>): Record<string, unknown> {
+  const file = (item: unknown) => {
+    const name = /^\((.+)\)$/.exec(String(item));
+    return name ? tinyFile(name[1]!) : item;
+  };
+  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, Array.isArray(entry) ? entry.map(file) : file(entry)]));
+}
+
+export interface DocumentedRequest {
+  params: { path: Record<string, unknown>; query: Record<string, unknown> };
+  mediaType?: string;
+  /** JSON value, or for multipart an object whose file fields hold real `File`s. */
+  body?: unknown;
 }
 
 /** The operation's documented request: parameter examples and the first request body example. */
-export function documentedRequest({ operation, path }: Operation): { params: { path: object; query: object }; body?: unknown } {
+export function documentedRequest({ operation, path }: Operation): DocumentedRequest {
   const parameters = [...(spec.paths[path].parameters ?? []), ...(operation.parameters ?? [])].map(deref);
   const valuesIn = (where: string) => Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, p.example]));
+  const params = { path: valuesIn("path"), query: valuesIn("query") };
   const content = operation.requestBody && deref(operation.requestBody).content;
-  if (!content) return { params: { path: valuesIn("path"), query: valuesIn("query") } };
+  if (!content) return { params };
   const [mediaType, media] = Object.entries<any>(content)[0]!;
   const value = deref(Object.values<any>(media.examples)[0]).value;
-  return {
-    params: { path: valuesIn("path"), query: valuesIn("query") },
-    body: mediaType === "multipart/form-data" ? toFormData(value) : value,
-  };
+  return { params, mediaType, body: mediaType === "multipart/form-data" ? withFiles(value) : value };
+}
+
+/** The same request as raw `fetch` input, for tests that bypass the client. */
+export function rawRequest(op: Operation, request: DocumentedRequest): { url: string; init: RequestInit } {
+  let path = op.path;
+  for (const [name, value] of Object.entries(request.params.path)) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
+  const query = new URLSearchParams(Object.entries(request.params.query).map(([k, v]) => [k, String(v)]));
+  const url = `${path}${query.size ? `?${query}` : ""}`;
+  const init: RequestInit = { method: op.method.toUpperCase() };
+  if (request.mediaType === "multipart/form-data") {
+    const form = new FormData();
+    for (const [key, entry] of Object.entries(request.body as Record<string, unknown>)) {
+      for (const item of Array.isArray(entry) ? entry : [entry]) form.append(key, item instanceof Blob ? item : String(item));
+    }
+    init.body = form;
+  } else if (request.body !== undefined) {
+    init.body = JSON.stringify(request.body);
+    init.headers = { "content-type": "application/json" };
+  }
+  return { url, init };
 }

@@ -1,0 +1,69 @@
+// Every error this package produces. None of them ever carries the API key: messages are built
+// from operation names and limits only, and response text is redacted before it is kept.
+
+/** `createP100Client` was given options that cannot work. Thrown at construction. */
+export class P100ConfigError extends Error {
+  override name = "P100ConfigError";
+}
+
+/** An upload breaks the documented limits (count, size, type). Thrown before any request is sent. */
+export class P100UploadError extends Error {
+  override name = "P100UploadError";
+}
+
+/** Why an answer could not be matched to the spec, or no answer came. */
+export type UnexpectedReason =
+  | "undocumented-status" // an HTTP status the spec does not list for the operation
+  | "not-json" // a documented status whose body is not JSON
+  | "undocumented-shape" // JSON, but not the documented body (type, required fields, errorCode)
+  | "rate-limited" // 429 after the retries allowed (see `retryAfterMs`)
+  | "too-large" // the body exceeded `maxResponseBytes`
+  | "network" // the connection failed (after the retries allowed)
+  | "timeout" // no complete answer within `timeoutMs`
+  | "aborted"; // the caller's AbortSignal fired
+
+/**
+ * The `error` of an `unexpected` result: an answer (or a missing one) that the spec does not
+ * describe. Returned, never thrown, so a caller handles it like any other outcome.
+ */
+export class P100UnexpectedError extends Error {
+  override name = "P100UnexpectedError";
+  /** HTTP status, or 0 when no answer arrived. */
+  readonly status: number;
+  /** The raw body (at most 64 KiB of it), empty when none arrived. */
+  readonly text: string;
+  /** For `rate-limited`: how long the server asked to wait, when it said. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(
+    readonly reason: UnexpectedReason,
+    readonly operation: string,
+    details: { status?: number; text?: string; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(`${operation}: ${describe[reason]}${details.status ? ` (HTTP ${details.status})` : ""}`, { cause: details.cause });
+    this.status = details.status ?? 0;
+    this.text = (details.text ?? "").slice(0, 65_536);
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+const describe: Record<UnexpectedReason, string> = {
+  "undocumented-status": "the API answered with a status the spec does not document",
+  "not-json": "the API answered with a body that is not JSON",
+  "undocumented-shape": "the API answered with a body that is not the documented shape",
+  "rate-limited": "rate limited by the API (429), retries exhausted",
+  "too-large": "the answer was larger than maxResponseBytes",
+  network: "the request failed on the network",
+  timeout: "no answer within the timeout",
+  aborted: "the request was aborted by the caller",
+};
+
+type CodeOf<E> = E extends { errorCode: infer C extends string } ? C : never;
+
+/**
+ * Narrows an operation's `error` (or a 202 `data`) to one documented P-code. Only codes the
+ * operation documents compile: `isP100Error(error, "P458")`.
+ */
+export function isP100Error<E, C extends CodeOf<E>>(error: E, code: C): error is Extract<E, { errorCode: string }> & { errorCode: C } {
+  return typeof error === "object" && error !== null && (error as { errorCode?: unknown }).errorCode === code;
+}
