@@ -14,7 +14,7 @@ declare module "vitest" {
   }
 }
 
-type LooseCall = (path: string, init?: object) => Promise<{ status: number; data?: unknown; error?: unknown; response: Response }>;
+type LooseCall = (path: string, init?: object) => Promise<{ outcome: string; status?: number; data?: unknown; error?: unknown; response?: Response }>;
 /** The client's method for a method name known only at run time (the types are tested elsewhere). */
 const method = (client: P100Client, name: string) => client[name.toUpperCase() as "GET"] as unknown as LooseCall;
 
