@@ -1,6 +1,6 @@
 // Type-level contract of Extend user: what compiles, and what the generated types say comes back.
 import { describe, expectTypeOf, it } from "vitest";
-import { createP100Client, type AccessDenied, type ErrorBody, type P100UnexpectedError, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
+import { createP100Client, isP100Error, type UnexpectedReason, type AccessDenied, type ErrorBody, type P100UnexpectedError, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";
@@ -50,5 +50,25 @@ describe("Extend user types", () => {
     void client.GET(path);
     // @ts-expect-error -- unknown paths do not compile
     void client.POST("/v1/user/balances/extend", { body });
+  });
+});
+
+describe("Extend user outcome types", () => {
+  it("`success` is only the 201 message; `pending` is the 202 P210/P211 body", async () => {
+    const result = await client.POST(path, { body });
+    if (result.outcome === "success") expectTypeOf(result.data).toEqualTypeOf<Message>();
+    if (result.outcome === "pending") expectTypeOf(result.data).toEqualTypeOf<Pending>();
+    if (result.outcome === "error") expectTypeOf(result.error).toEqualTypeOf<Rejected | AccessDenied>();
+    if (result.outcome === "unexpected") {
+      expectTypeOf(result.error).toEqualTypeOf<P100UnexpectedError>();
+      expectTypeOf(result.error.reason).toEqualTypeOf<UnexpectedReason>();
+    }
+  });
+
+  it("isP100Error narrows to one code, and only documented codes compile", async () => {
+    const { error } = await client.POST(path, { body });
+    if (isP100Error(error, "P458")) expectTypeOf(error.errorCode).toEqualTypeOf<"P458">();
+    // @ts-expect-error -- P411 is not a documented Extend user error
+    isP100Error(error, "P411");
   });
 });

@@ -1,6 +1,7 @@
 // Contract tests for Extend user: every documented case, through the real client, against Prism
 // serving the bundled spec; every body is checked against the spec's own schema.
 import { describe, expect, it } from "vitest";
+import { isP100Error } from "../src/index.js";
 import { exampleValue, schemaErrors } from "./support/spec.js";
 import { mockClient, prismUrl } from "./support/prism.js";
 
@@ -70,5 +71,21 @@ describe("Extend user (POST /v1/user/balances/extended)", () => {
     expect(schemaErrors(path, "post", "202", { errorCode: "P458", errorMessage: "x" })).not.toEqual([]);
     expect(schemaErrors(path, "post", "201", { msg: "x" })).not.toEqual([]);
     expect(schemaErrors(path, "post", "401", { message: 1 })).not.toEqual([]);
+  });
+});
+
+describe("Extend user outcomes", () => {
+  it("a 202 is `pending`, never a `success`", async () => {
+    const result = await mockClient().POST(path, { body, headers: { Prefer: "code=202, example=P211" } });
+    expect(result.outcome).toBe("pending");
+    expect(result.status).toBe(202);
+    expect(isP100Error(result.data, "P211")).toBe(true);
+  });
+
+  it("isP100Error narrows to one documented code", async () => {
+    const { error } = await mockClient().POST(path, { body, headers: { Prefer: "code=400, example=P458" } });
+    expect(isP100Error(error, "P458")).toBe(true);
+    expect(isP100Error(error, "P459")).toBe(false);
+    expect(isP100Error(undefined, "P459" as never)).toBe(false);
   });
 });

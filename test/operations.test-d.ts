@@ -55,6 +55,10 @@ describe("operation types", () => {
     if (result.status === 400) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501">();
     // @ts-expect-error -- files are required
     void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: {} });
+    // Bytes need a filename and a content type.
+    void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [{ data: new Uint8Array(1), filename: "a.pdf", contentType: "application/pdf" }] } });
+    // @ts-expect-error -- bare bytes have no name or type
+    void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [new Uint8Array(1)] } });
   });
 
   it("addUserVerification", async () => {

@@ -1,0 +1,65 @@
+// A local node:http server that answers the way a real, misbehaving network can: scripted per
+// user id in the path (`/v1/user/balances/<script>`), counting the attempts it sees.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export const balances = { userId: "f63064b1-c26b-4c9e-af22-0b483262751f", fiatBalances: [], cryptoBalances: [] };
+const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+};
+
+type Script = (res: http.ServerResponse, attempt: number, req: http.IncomingMessage) => void;
+
+const scripts: Record<string, Script> = {
+  ok: (res) => json(res, 200, balances),
+  "rate-limited-once": (res, n) => (n === 1 ? json(res, 429, { message: "slow down" }, { "retry-after": "1" }) : json(res, 200, balances)),
+  "rate-limited-always": (res) => json(res, 429, { message: "slow down" }, { "retry-after": "0" }),
+  "rate-limited-long": (res) => json(res, 429, { message: "slow down" }, { "retry-after": "100" }),
+  "unavailable-once": (res, n) => (n === 1 ? json(res, 503, { message: "maintenance" }) : json(res, 200, balances)),
+  "drop-once": (res, n) => (n === 1 ? res.socket!.destroy() : json(res, 200, balances)),
+  "drop-always": (res) => res.socket!.destroy(),
+  slow: (res) => setTimeout(() => json(res, 200, balances), 3000).unref(),
+  "slow-body": (res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.write('{"userId":'); // ...and never finishes
+  },
+  html: (res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end("<html><body>502 Bad Gateway</body></html>");
+  },
+  "wrong-shape": (res) => json(res, 200, { balances: "none" }),
+  "undocumented-code": (res) => json(res, 400, { errorCode: "P999", errorMessage: "new" }),
+  teapot: (res) => json(res, 418, { message: "I'm a teapot" }),
+  huge: (res) => {
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(`{"pad":"${"x".repeat(2 * 1024 * 1024)}"}`);
+  },
+  "echo-key": (res, _, req) => json(res, 500, { seen: req.headers["x-api-key"] }),
+  extended: (res) => json(res, 503, { message: "maintenance" }), // POST /v1/user/balances/extended
+  P412: (res) => json(res, 400, { errorCode: "P412", errorMessage: "User not exist" }),
+};
+
+export interface HostileServer {
+  url: string;
+  /** How many requests each script has received. */
+  attempts: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startHostileServer(): Promise<HostileServer> {
+  const attempts = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const script = decodeURIComponent(req.url!.split("?")[0]!.split("/").pop()!);
+    const n = (attempts.get(script) ?? 0) + 1;
+    attempts.set(script, n);
+    req.resume().on("end", () => (scripts[script] ?? scripts.teapot!)(res, n, req));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    attempts,
+    close: () => new Promise((resolve) => server.closeAllConnections() ?? server.close(() => resolve())),
+  };
+}
