@@ -1,23 +1,8 @@
 // Sorts an answer into the operation's documented outcomes (success, pending, error) or an
-// `unexpected` one, using the runtime table generated from the spec (generated/operations.json).
-import table from "../generated/operations.json" with { type: "json" };
+// `unexpected` one, using the runtime table generated from the spec (generated/operations.js).
+import operations, { type OperationInfo, type ResponseShape } from "../generated/operations.js";
 import { P100UnexpectedError } from "./errors.js";
 import { retryAfterMs } from "./transport.js";
-import type { UploadLimits } from "./uploads.js";
-
-interface ResponseShape {
-  type: string; // "object", "array", or "none" for a response without a body
-  required?: string[];
-  errorCodes?: string[];
-}
-
-export interface OperationInfo {
-  operationId: string;
-  responses: Record<string, ResponseShape>;
-  upload?: UploadLimits;
-}
-
-const operations: Record<string, OperationInfo> = table;
 
 /** The spec's facts about `METHOD /path/{template}`, or undefined for a path it does not have. */
 export function operationInfo(method: string, path: string): OperationInfo | undefined {

@@ -1,18 +1,10 @@
 // Multipart uploads: the file inputs a caller may pass, the documented limits checked before
 // anything is sent, and the FormData that openapi-fetch sends (as its bodySerializer).
+import type { UploadLimits } from "../generated/operations.js";
 import { P100UploadError } from "./errors.js";
 
 /** A file to upload: a `File`, a `Blob` (named "file"), or raw bytes with a name and a type. */
 export type UploadFile = Blob | { data: Blob | Uint8Array<ArrayBuffer>; filename: string; contentType: string };
-
-/** The documented limits of one upload field (from the spec's x-p100-file-limits). */
-export interface UploadLimits {
-  field: string;
-  minFiles: number;
-  maxFiles: number;
-  maxFileBytes: number;
-  contentTypes: string[];
-}
 
 /** Turns one input into a File with a name and a content type. */
 function toFile(input: UploadFile): File {
