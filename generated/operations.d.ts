@@ -4,6 +4,7 @@ export interface ResponseShape {
   type: string;
   required?: string[];
   errorCodes?: string[];
+  examples: string[];
 }
 export interface UploadLimits {
   field: string;
@@ -20,3 +21,70 @@ export interface OperationInfo {
 /** Keyed by `METHOD /path/{template}`. */
 declare const operations: Record<string, OperationInfo>;
 export default operations;
+
+/** The named examples of each documented response, by operationId and status (never: no body). */
+export interface ResponseExamples {
+  addKycFile: {
+    201: never;
+    400: "P403" | "P412" | "P426" | "P440";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  addPoaFile: {
+    201: never;
+    202: "P211";
+    400: "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501";
+    401: "xo1" | "xo2" | "xo3";
+    404: "P460";
+  };
+  addUserVerification: {
+    201: "success";
+    400: "P403" | "P412";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  createUser: {
+    200: "success";
+    400: "P403" | "P411";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  createUserWithoutKyc: {
+    200: "success";
+    400: "P403" | "P411";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  deleteUser: {
+    200: "success";
+    400: "P403" | "P412";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  extendUser: {
+    201: "success";
+    202: "P210" | "P211";
+    400: "P403" | "P444" | "P458" | "P459" | "P500";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  getUserBalances: {
+    200: "success";
+    400: "P412";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  getUserTransactionHistory: {
+    200: "success";
+    400: "P403" | "P412";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  suspendUser: {
+    200: "success";
+    400: "P403" | "P412" | "P455";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  unsuspendUser: {
+    200: "success";
+    400: "P403" | "P412";
+    401: "xo1" | "xo2" | "xo3";
+  };
+  updateUser: {
+    200: "success";
+    400: "P403" | "P412";
+    401: "xo1" | "xo2" | "xo3";
+  };
+}

@@ -7,6 +7,9 @@ export default {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -18,12 +21,21 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
+        ],
+        "examples": [
+          "P403",
+          "P412"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -35,6 +47,9 @@ export default {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -46,12 +61,21 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
+        ],
+        "examples": [
+          "P403",
+          "P412"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -64,6 +88,9 @@ export default {
         "required": [
           "balances",
           "userId"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -75,12 +102,21 @@ export default {
         "errorCodes": [
           "P403",
           "P411"
+        ],
+        "examples": [
+          "P403",
+          "P411"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -93,6 +129,9 @@ export default {
         "required": [
           "poaRequiredForExtended",
           "userId"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -104,12 +143,21 @@ export default {
         "errorCodes": [
           "P403",
           "P411"
+        ],
+        "examples": [
+          "P403",
+          "P411"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -121,6 +169,9 @@ export default {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "202": {
@@ -130,6 +181,10 @@ export default {
           "errorMessage"
         ],
         "errorCodes": [
+          "P210",
+          "P211"
+        ],
+        "examples": [
           "P210",
           "P211"
         ]
@@ -146,12 +201,24 @@ export default {
           "P458",
           "P459",
           "P500"
+        ],
+        "examples": [
+          "P403",
+          "P444",
+          "P458",
+          "P459",
+          "P500"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -164,6 +231,9 @@ export default {
         "required": [
           "cryptoBalances",
           "fiatBalances"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -174,12 +244,20 @@ export default {
         ],
         "errorCodes": [
           "P412"
+        ],
+        "examples": [
+          "P412"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -188,7 +266,8 @@ export default {
     "operationId": "addKycFile",
     "responses": {
       "201": {
-        "type": "none"
+        "type": "none",
+        "examples": []
       },
       "400": {
         "type": "object",
@@ -201,12 +280,23 @@ export default {
           "P412",
           "P426",
           "P440"
+        ],
+        "examples": [
+          "P403",
+          "P412",
+          "P426",
+          "P440"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     },
@@ -227,7 +317,8 @@ export default {
     "operationId": "addPoaFile",
     "responses": {
       "201": {
-        "type": "none"
+        "type": "none",
+        "examples": []
       },
       "202": {
         "type": "object",
@@ -236,6 +327,9 @@ export default {
           "errorMessage"
         ],
         "errorCodes": [
+          "P211"
+        ],
+        "examples": [
           "P211"
         ]
       },
@@ -253,12 +347,26 @@ export default {
           "P447",
           "P500",
           "P501"
+        ],
+        "examples": [
+          "P403",
+          "P412",
+          "P426",
+          "P440",
+          "P447",
+          "P500",
+          "P501"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       },
       "404": {
@@ -268,6 +376,9 @@ export default {
           "errorMessage"
         ],
         "errorCodes": [
+          "P460"
+        ],
+        "examples": [
           "P460"
         ]
       }
@@ -292,6 +403,9 @@ export default {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -304,12 +418,22 @@ export default {
           "P403",
           "P412",
           "P455"
+        ],
+        "examples": [
+          "P403",
+          "P412",
+          "P455"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -319,7 +443,10 @@ export default {
     "responses": {
       "200": {
         "type": "array",
-        "required": []
+        "required": [],
+        "examples": [
+          "success"
+        ]
       },
       "400": {
         "type": "object",
@@ -330,12 +457,21 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
+        ],
+        "examples": [
+          "P403",
+          "P412"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -347,6 +483,9 @@ export default {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -358,12 +497,21 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
+        ],
+        "examples": [
+          "P403",
+          "P412"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }
@@ -375,6 +523,9 @@ export default {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "success"
         ]
       },
       "400": {
@@ -386,12 +537,21 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
+        ],
+        "examples": [
+          "P403",
+          "P412"
         ]
       },
       "401": {
         "type": "object",
         "required": [
           "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
         ]
       }
     }

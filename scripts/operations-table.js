@@ -1,6 +1,7 @@
 // Derives the small runtime table the client needs from the bundled spec: per `METHOD path`, the
 // operationId, each documented status with the shape of its body (top-level type, required
-// keys, allowed errorCodes), and the upload limits of multipart operations (x-p100-file-limits).
+// keys, allowed errorCodes) and its example names, and the upload limits of multipart operations
+// (x-p100-file-limits). `examplesDeclaration` gives the example names as types.
 // The client uses it to tell documented answers from unexpected ones without shipping the spec.
 const methods = ["get", "put", "post", "delete", "patch"];
 
@@ -24,7 +25,8 @@ export function operationsTable(spec) {
       const responses = {};
       for (const [status, raw] of Object.entries(operation.responses)) {
         const json = deref(raw).content?.["application/json"];
-        responses[status] = json ? shapeOf(deref(json.schema)) : { type: "none" };
+        const examples = Object.keys(json?.examples ?? {});
+        responses[status] = { ...(json ? shapeOf(deref(json.schema)) : { type: "none" }), examples };
       }
       const multipart = deref(operation.requestBody)?.content?.["multipart/form-data"];
       const upload = multipart && deref(multipart.schema)["x-p100-file-limits"];
@@ -37,4 +39,17 @@ export function operationsTable(spec) {
     }
   }
   return table;
+}
+
+/** `interface ResponseExamples { operationId: { status: "example" | ... } }` as TypeScript source. */
+export function examplesDeclaration(table) {
+  const operations = Object.values(table)
+    .sort((a, b) => a.operationId.localeCompare(b.operationId))
+    .map(({ operationId, responses }) => {
+      const statuses = Object.entries(responses).map(
+        ([status, { examples }]) => `    ${status}: ${examples.length ? examples.map((e) => JSON.stringify(e)).join(" | ") : "never"};`,
+      );
+      return `  ${operationId}: {\n${statuses.join("\n")}\n  };`;
+    });
+  return `/** The named examples of each documented response, by operationId and status (never: no body). */\nexport interface ResponseExamples {\n${operations.join("\n")}\n}\n`;
 }

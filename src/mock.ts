@@ -1,5 +1,6 @@
-// Starts Prism (the pinned @stoplight/prism-cli) as a child process serving the bundled spec,
-// and resolves once it answers HTTP. Used by the contract tests' global setup.
+// The consumer mock: Prism (@stoplight/prism-cli, an optional peer dependency) serving this
+// package's bundled spec as a child process. `startMock` resolves once the mock answers HTTP and
+// rejects with Prism's own reason when it cannot start; `close()` always stops the child.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import net from "node:net";
@@ -9,10 +10,16 @@ import { fileURLToPath } from "node:url";
 export interface MockOptions {
   /** Port to listen on; a free one by default. */
   port?: number;
-  /** Host to listen on; loopback by default. */
+  /** Host to listen on; 127.0.0.1 by default. */
   host?: string;
   /** Spec file to serve; the bundled spec of this package by default. */
   spec?: string;
+  /** Generate response data from the schemas instead of serving the spec's examples. */
+  dynamic?: boolean;
+  /** Prism's `--errors`: request and response violations become error responses. */
+  errors?: boolean;
+  /** Receives Prism's log output as it comes (by default it is kept only to explain a failed start). */
+  onOutput?: (text: string) => void;
   /** Give up when Prism has not answered after this many milliseconds (default 20 000). */
   startTimeoutMs?: number;
 }
@@ -24,16 +31,28 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
+/** Thrown when the mock cannot start; the message is one line and says why. */
+export class MockStartError extends Error {
+  override name = "MockStartError";
+}
+
 export const bundledSpec = fileURLToPath(new URL("../generated/openapi.yaml", import.meta.url));
 
 const require = createRequire(import.meta.url);
 
 function prismCli(): string {
-  const manifest = require.resolve("@stoplight/prism-cli/package.json");
+  let manifest: string;
+  try {
+    manifest = require.resolve("@stoplight/prism-cli/package.json");
+  } catch {
+    throw new MockStartError(
+      "the mock needs Prism: npm install --save-dev @stoplight/prism-cli@5.14.2 (an optional peer dependency of p100-user-accounts)",
+    );
+  }
   return path.join(path.dirname(manifest), (require(manifest) as { bin: { prism: string } }).bin.prism);
 }
 
-/** Asks the OS for a free loopback port. */
+/** Asks the OS for a free port. */
 export async function freePort(host = "127.0.0.1"): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
@@ -45,16 +64,40 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
+/** Fails with a one-line reason when host:port cannot be listened on (taken, or a bad host). */
+async function ensureListenable(host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(
+        new MockStartError(
+          error.code === "EADDRINUSE"
+            ? `port ${port} on ${host} is already in use; choose another with --port (or the port option)`
+            : `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
+        ),
+      ),
+    );
+    server.listen(port, host, () => server.close(() => resolve()));
+  });
+}
+
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
+  const cli = prismCli();
   const port = options.port ?? (await freePort(host));
-  const args = [prismCli(), "mock", options.spec ?? bundledSpec, "--host", host, "--port", String(port)];
+  if (options.port !== undefined) await ensureListenable(host, port);
+  const args = [cli, "mock", options.spec ?? bundledSpec, "--host", host, "--port", String(port)];
+  if (options.dynamic) args.push("--dynamic");
+  if (options.errors) args.push("--errors");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   // Keep Prism's last output, so a failed start can say why.
   let output = "";
-  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-4000);
+    options.onOutput?.(chunk.toString());
+  };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
 
@@ -86,7 +129,7 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`Prism exited before answering (code ${child.exitCode ?? child.signalCode}): ${lastLines(output())}`);
+      throw new MockStartError(`Prism exited before answering: ${reason(output())}`);
     }
     try {
       await fetch(url, { signal: AbortSignal.timeout(1000) });
@@ -95,10 +138,15 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }
-  throw new Error(`Prism did not answer on ${url} within ${timeoutMs} ms: ${lastLines(output())}`);
+  throw new MockStartError(`Prism did not answer on ${url} within ${timeoutMs} ms: ${reason(output())}`);
 }
 
-function lastLines(text: string): string {
-  // Prism's log lines carry ANSI colours; strip them for a readable reason.
-  return text.replace(/\x1b\[[0-9;]*m/g, "").trim().split("\n").slice(-5).join("\n") || "(no output)";
+/** Prism's most telling line (its error, else its last line), without colours, time or tags. */
+function reason(text: string): string {
+  const lines = text
+    .replace(/\x1b\[[0-9;]*m/g, "")
+    .split("\n")
+    .map((line) => line.replace(/^\[[^\]]*\]\s*›\s*(\[[^\]]*\]\s*)?[^\w"]*(fatal|error)?\s*/i, "").trim())
+    .filter(Boolean);
+  return lines.find((line) => /error/i.test(line)) ?? lines.at(-1) ?? "(no output)";
 }

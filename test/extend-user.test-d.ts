@@ -1,6 +1,6 @@
 // Type-level contract of Extend user: what compiles, and what the generated types say comes back.
 import { describe, expectTypeOf, it } from "vitest";
-import { createP100Client, isP100Error, type UnexpectedReason, type AccessDenied, type ErrorBody, type P100UnexpectedError, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
+import { createP100Client, isP100Error, prefer, type UnexpectedReason, type AccessDenied, type ErrorBody, type P100UnexpectedError, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";
@@ -70,5 +70,21 @@ describe("Extend user outcome types", () => {
     if (isP100Error(error, "P458")) expectTypeOf(error.errorCode).toEqualTypeOf<"P458">();
     // @ts-expect-error -- P411 is not a documented Extend user error
     isP100Error(error, "P411");
+  });
+});
+
+describe("prefer types", () => {
+  it("only documented statuses and example names compile", () => {
+    prefer("extendUser", 202, "P211");
+    prefer("addPoaFile", 404, "P460");
+    prefer("addPoaFile", 201);
+    // @ts-expect-error -- Extend user documents no 404
+    prefer("extendUser", 404);
+    // @ts-expect-error -- P458 is a 400 example, not a 202 one
+    prefer("extendUser", 202, "P458");
+    // @ts-expect-error -- the 201 of Add POA File has no body, so no example
+    prefer("addPoaFile", 201, "success");
+    // @ts-expect-error -- no such operation
+    prefer("extendUsers", 201);
   });
 });

@@ -1,10 +1,11 @@
 // The package as an application team gets it: `npm pack`, installed into an empty project with
 // only its declared dependencies, type-checked as a consumer would, and called against the mock.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../src/mock.js";
 import { prismUrl } from "./support/prism.js";
 
 const repo = path.resolve(import.meta.dirname, "..");
@@ -14,13 +15,14 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: "pipe", env: { ...process.env, ...env } });
 
+const project = path.join(work, "app");
+
 it("installs from the packed tarball, type-checks a consumer and calls the mock through it", { timeout: 120_000 }, () => {
   const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], repo).trim().split("\n").pop()!;
   const listed = run("tar", ["-tzf", path.join(work, tarball)], work).split("\n");
   expect(listed).toEqual(expect.arrayContaining(["package/dist/index.js", "package/dist/index.d.ts", "package/generated/openapi.yaml", "package/generated/schema.d.ts"]));
   expect(listed.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/"))).toEqual([]);
 
-  const project = path.join(work, "app");
   fs.mkdirSync(project);
   fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
   run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(work, tarball)], project);
@@ -42,4 +44,60 @@ it("installs from the packed tarball, type-checks a consumer and calls the mock 
 
   const output = JSON.parse(run(process.execPath, ["consumer.js"], project, { P100_BASE_URL: prismUrl() }));
   expect(output).toEqual({ outcome: "pending", status: 202, pending: true, fiatStatus: "WAITING_TO_BE_ACTIVATED", configError: "P100ConfigError", specVersion: "0.1.0" });
+});
+
+/** Starts `npx p100-mock` in the consumer project and waits until it says it is serving. */
+async function npxMock(port: number) {
+  const child = spawn("npx", ["--no-install", "p100-mock", "--port", String(port)], { cwd: project, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  await expect.poll(() => output, { timeout: 30_000, interval: 100 }).toContain(`serving the P100 User Accounts spec on http://127.0.0.1:${port}`);
+  return { child, output: () => output };
+}
+const portState = (port: number) => fetch(`http://127.0.0.1:${port}`).then(() => "open", () => "closed");
+
+describe("the p100-mock bin in a consumer project (Prism, its optional peer, installed)", () => {
+  beforeAll(() => {
+    const prism = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).peerDependencies["@stoplight/prism-cli"];
+    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--save-dev", `@stoplight/prism-cli@${prism}`], project);
+  }, 180_000);
+
+  it("`npx p100-mock --port <free>` answers as documented, and Ctrl-C (SIGINT to the group) stops everything", { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const { child } = await npxMock(port);
+    const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/extended`, {
+      method: "POST",
+      headers: { "x-api-key": "k", "content-type": "application/json", Prefer: "code=202, example=P211" },
+      body: JSON.stringify({ externalUserId: "f47ac10b-58cc-4372-a567-0e02b2c3d479" }),
+    });
+    expect(response.status).toBe(202);
+    expect(await response.json()).toEqual({ errorCode: "P211", errorMessage: "POA pending" });
+    process.kill(-child.pid!, "SIGINT");
+    await expect.poll(() => portState(port), { timeout: 5000 }).toBe("closed");
+  });
+
+  it("stops Prism too when only npx is terminated (no orphan left)", { timeout: 60_000 }, async () => {
+    const port = await freePort();
+    const { child } = await npxMock(port);
+    child.kill("SIGTERM"); // npx alone: p100-mock notices it was orphaned
+    await expect.poll(() => portState(port), { timeout: 5000 }).toBe("closed");
+  });
+
+  it("says in one line when the port is taken", { timeout: 60_000 }, () => {
+    const taken = new URL(prismUrl()).port;
+    let stderr = "";
+    try {
+      run("npx", ["--no-install", "p100-mock", "--port", taken], project);
+    } catch (error) {
+      stderr = (error as { stderr: string }).stderr;
+    }
+    const ours = stderr.split("\n").filter((line) => line && !line.startsWith("npm ")); // npm may warn about its own config
+    expect(ours).toEqual([`p100-mock: port ${taken} on 127.0.0.1 is already in use; choose another with --port (or the port option)`]);
+  });
+
+  it("--help explains the options", () => {
+    const help = run("npx", ["--no-install", "p100-mock", "--help"], project);
+    for (const option of ["--port", "--host", "--dynamic", "--errors", "Prefer: code="]) expect(help).toContain(option);
+  });
 });

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// p100-mock — serves the P100 User Accounts spec shipped in this package as a Prism mock.
+import { parseArgs } from "node:util";
+import { startMock } from "../dist/mock.js";
+
+const usage = `Usage: p100-mock [options]
+
+Serves the P100 User Accounts API spec of this package as a Prism mock.
+
+Options:
+  --port <n>    port to listen on (default 4010)
+  --host <h>    host to listen on (default 127.0.0.1)
+  --dynamic     generate response data from the schemas instead of the spec's examples
+  --errors      turn request violations into error responses (Prism --errors)
+  --help        show this help
+
+Pick a documented response per request with the header
+  Prefer: code=<status>, example=<example name>     e.g. Prefer: code=202, example=P211`;
+
+let options;
+try {
+  options = parseArgs({
+    options: {
+      port: { type: "string", default: "4010" },
+      host: { type: "string", default: "127.0.0.1" },
+      dynamic: { type: "boolean", default: false },
+      errors: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
+  }).values;
+} catch (error) {
+  fail(`${error.message}\n\n${usage}`);
+}
+if (options.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const port = Number(options.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${options.port}"`);
+
+let mock;
+try {
+  mock = await startMock({
+    port,
+    host: options.host,
+    dynamic: options.dynamic,
+    errors: options.errors,
+    onOutput: (text) => process.stdout.write(text),
+  });
+} catch (error) {
+  fail(error.message);
+}
+console.log(`p100-mock: serving the P100 User Accounts spec on ${mock.url} (Ctrl-C to stop)`);
+
+async function stop() {
+  await mock.close();
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, stop);
+// A wrapper such as npx may die without passing its signal on: when this process is orphaned
+// (its parent changes), stop too, so that Prism is never left behind.
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop(), 500).unref();
+
+function fail(message) {
+  console.error(`p100-mock: ${message}`);
+  process.exit(1);
+}
