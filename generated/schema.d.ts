@@ -283,7 +283,137 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    createWallet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Wallet
+         * @description Listed among the User & KYC webhooks of the docs (V3 nav), presumably sent when a crypto wallet is
+         *     created for the user. No content of its page survives.
+         *
+         *     P100 POSTs it as JSON to the partner's URL
+         *     with the webhook security token in the `Authorization` header. Answer `200` quickly and
+         *     process asynchronously; a missing or wrong token is answered `401` and the delivery dropped.
+         *     After a failed delivery P100 retries about 8, 16, 32 and 64 seconds later (5 attempts in all).
+         */
+        post: operations["walletCreated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    kycFileAdded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * KYC File Added
+         * @description Sent right after a KYC document upload attempt: `ADDED` when the files are accepted and queued
+         *     for verification, `ERROR` when they could not be processed.
+         *
+         *     P100 POSTs it as JSON to the partner's URL (V1 names the path `/webhook/kyc-files/status`)
+         *     with the webhook security token in the `Authorization` header. Answer `200` quickly and
+         *     process asynchronously; a missing or wrong token is answered `401` and the delivery dropped.
+         *     After a failed delivery P100 retries about 8, 16, 32 and 64 seconds later (5 attempts in all).
+         */
+        post: operations["kycFileAdded"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    kycVerificationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * KYC Verification Status
+         * @description Sent when the user's KYC verification changes state.
+         *
+         *     P100 POSTs it as JSON to the partner's URL
+         *     with the webhook security token in the `Authorization` header. Answer `200` quickly and
+         *     process asynchronously; a missing or wrong token is answered `401` and the delivery dropped.
+         *     After a failed delivery P100 retries about 8, 16, 32 and 64 seconds later (5 attempts in all).
+         */
+        post: operations["kycVerificationStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    poaVerificationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * POA Verification Status
+         * @description Sent whenever the user's proof-of-address verification changes state (see the status values).
+         *
+         *     P100 POSTs it as JSON to the partner's URL (V1 names the path `webhook/poa-verification/status`)
+         *     with the webhook security token in the `Authorization` header. Answer `200` quickly and
+         *     process asynchronously; a missing or wrong token is answered `401` and the delivery dropped.
+         *     After a failed delivery P100 retries about 8, 16, 32 and 64 seconds later (5 attempts in all).
+         */
+        post: operations["poaVerificationStatusChanged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    userBalanceGeneration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * User Balance Generation
+         * @description Sent when the user's balances are generated and active. Fiat balances are created asynchronously
+         *     with status `WAITING_TO_BE_ACTIVATED` and become `ACTIVE` when this fires; wait for it before
+         *     calling Get User Balances.
+         *
+         *     P100 POSTs it as JSON to the partner's URL (V1 names the path `/webhook/user/status`)
+         *     with the webhook security token in the `Authorization` header. Answer `200` quickly and
+         *     process asynchronously; a missing or wrong token is answered `401` and the delivery dropped.
+         *     After a failed delivery P100 retries about 8, 16, 32 and 64 seconds later (5 attempts in all).
+         */
+        post: operations["userBalanceGenerated"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -695,6 +825,65 @@ export interface components {
             documentType: components["schemas"]["DocumentType"];
             externalUserId: components["schemas"]["ExternalUserId"];
         };
+        /**
+         * CreateWalletWebhook
+         * @description A wallet was created. Nothing of this payload is documented: only `externalUserId` is assumed,
+         *     and any other field is accepted.
+         */
+        CreateWalletWebhook: {
+            externalUserId: components["schemas"]["ExternalUserId"];
+        } & {
+            [key: string]: unknown;
+        };
+        /**
+         * KycFileAddedWebhook
+         * @description The outcome of a KYC document upload, sent right after it.
+         */
+        KycFileAddedWebhook: {
+            externalUserId: components["schemas"]["ExternalUserId"];
+            /**
+             * @description `ADDED`: accepted and queued for verification; `ERROR`: could not be processed.
+             * @enum {string}
+             */
+            status: "ADDED" | "ERROR";
+        };
+        /**
+         * VerificationStatus
+         * @description The state of a document verification (documented for POA): `WAITING` — submitted, queued for
+         *     review; `APPROVED` — accepted, verification complete; `REJECTED` — permanently rejected
+         *     (invalid, expired, fraudulent), a different document is needed; `QUESTIONED` — reviewed but
+         *     cannot be approved (blurry, cut off, illegible), the user must re-upload.
+         * @enum {string}
+         */
+        VerificationStatus: "APPROVED" | "QUESTIONED" | "REJECTED" | "WAITING";
+        /**
+         * KycVerificationStatusWebhook
+         * @description A change of the user's KYC verification. Its payload is not documented (see x-p100-source).
+         */
+        KycVerificationStatusWebhook: {
+            externalUserId: components["schemas"]["ExternalUserId"];
+            status: components["schemas"]["VerificationStatus"];
+        };
+        /**
+         * PoaVerificationStatusWebhook
+         * @description A change of the user's proof-of-address (POA) verification.
+         */
+        PoaVerificationStatusWebhook: {
+            externalUserId: components["schemas"]["ExternalUserId"];
+            status: components["schemas"]["VerificationStatus"];
+        };
+        /**
+         * UserStatusWebhook
+         * @description The user's balances are generated and active (User Balance Generation).
+         */
+        UserStatusWebhook: {
+            externalUserId: components["schemas"]["ExternalUserId"];
+            /**
+             * @description Only `ACTIVE` is documented.
+             * @enum {string}
+             */
+            status: "ACTIVE";
+        };
     };
     responses: {
         /** @description Access Denied — the API key is missing, wrong, or used from an IP address that is not allowed. */
@@ -705,6 +894,22 @@ export interface components {
             content: {
                 "application/json": components["schemas"]["AccessDenied"];
             };
+        };
+        /** @description The partner accepted the delivery. Answer quickly and process it asynchronously. */
+        WebhookAccepted: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": Record<string, never> | null;
+            };
+        };
+        /** @description The `Authorization` header is missing or is not the webhook security token; the partner drops the delivery. */
+        WebhookRejected: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content?: never;
         };
     };
     parameters: {
@@ -741,7 +946,15 @@ export type KycFilesUpload = components['schemas']['KycFilesUpload'];
 export type PoaFilesUpload = components['schemas']['PoaFilesUpload'];
 export type TransactionItem = components['schemas']['TransactionItem'];
 export type UserVerificationRequest = components['schemas']['UserVerificationRequest'];
+export type CreateWalletWebhook = components['schemas']['CreateWalletWebhook'];
+export type KycFileAddedWebhook = components['schemas']['KycFileAddedWebhook'];
+export type VerificationStatus = components['schemas']['VerificationStatus'];
+export type KycVerificationStatusWebhook = components['schemas']['KycVerificationStatusWebhook'];
+export type PoaVerificationStatusWebhook = components['schemas']['PoaVerificationStatusWebhook'];
+export type UserStatusWebhook = components['schemas']['UserStatusWebhook'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
+export type ResponseWebhookAccepted = components['responses']['WebhookAccepted'];
+export type ResponseWebhookRejected = components['responses']['WebhookRejected'];
 export type ParameterExternalUserIdPath = components['parameters']['ExternalUserIdPath'];
 export type $defs = Record<string, never>;
 export interface operations {
@@ -1246,6 +1459,91 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    walletCreated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWalletWebhook"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            401: components["responses"]["WebhookRejected"];
+        };
+    };
+    kycFileAdded: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KycFileAddedWebhook"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            401: components["responses"]["WebhookRejected"];
+        };
+    };
+    kycVerificationStatusChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KycVerificationStatusWebhook"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            401: components["responses"]["WebhookRejected"];
+        };
+    };
+    poaVerificationStatusChanged: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PoaVerificationStatusWebhook"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            401: components["responses"]["WebhookRejected"];
+        };
+    };
+    userBalanceGenerated: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserStatusWebhook"];
+            };
+        };
+        responses: {
+            200: components["responses"]["WebhookAccepted"];
+            401: components["responses"]["WebhookRejected"];
         };
     };
 }

@@ -5,4 +5,5 @@ export { prefer, type ResponseExamples } from "./prefer.js";
 export type { CallOptions, P100Result, ResponseWithStatus, StatusResult, UnexpectedResult } from "./result.js";
 export type { RetryOptions } from "./transport.js";
 export type { UploadFile } from "./uploads.js";
+export type { WebhookFailure, WebhookName, WebhookPayload, WebhookResult } from "./webhooks.js";
 export type * from "./types.js";

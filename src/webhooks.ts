@@ -1,0 +1,104 @@
+// Accepting a P100 webhook delivery: the token check (constant time), JSON parsing, and
+// validation of the payload against the bundled spec's schema with a real JSON Schema validator
+// (Ajv, 2020-12, compiled once per webhook). Framework-agnostic: give it the headers and the raw
+// body; it returns a typed payload or a typed failure, and never the token.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import type { webhooks } from "../generated/schema.js";
+
+export type WebhookName = keyof webhooks;
+/** The payload of a webhook, as the spec describes it. */
+export type WebhookPayload<Name extends WebhookName> = webhooks[Name]["post"]["requestBody"]["content"]["application/json"];
+
+export interface WebhookDelivery {
+  /** The request headers: a `Headers`, or Node's `req.headers` (lower-case names). */
+  headers: Headers | Record<string, string | string[] | undefined>;
+  /** The body exactly as received (before any JSON parsing). */
+  rawBody: string | Uint8Array;
+}
+
+export interface WebhookFailure {
+  ok: false;
+  reason: "unauthorized" | "invalid-json" | "invalid-payload";
+  /** What to answer P100: 401 for a bad token (the docs' rule), 400 otherwise. */
+  status: 401 | 400;
+  message: string;
+  /** For `invalid-payload`: each failing JSON path (`/status`) and why. */
+  errors: { path: string; message: string }[];
+}
+
+export type WebhookResult<Name extends WebhookName> = { ok: true; name: Name; payload: WebhookPayload<Name> } | WebhookFailure;
+
+const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
+export const webhookNames = Object.keys(spec.webhooks) as WebhookName[];
+
+const ajv = new Ajv2020({ strict: false, allErrors: true });
+addFormats.default(ajv);
+ajv.addSchema(spec, "spec");
+const validators = new Map<WebhookName, ValidateFunction>();
+
+function validatorFor(name: WebhookName): ValidateFunction {
+  let validate = validators.get(name);
+  if (!validate) {
+    validate = ajv.getSchema(`spec#/webhooks/${name}/post/requestBody/content/application~1json/schema`)!;
+    validators.set(name, validate);
+  }
+  return validate;
+}
+
+/** Compares in constant time (over SHA-256 digests, so the lengths cannot leak either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash("sha256").update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+function authorization(headers: WebhookDelivery["headers"]): string | undefined {
+  if (headers instanceof Headers) return headers.get("authorization") ?? undefined;
+  const value = Object.entries(headers).find(([name]) => name.toLowerCase() === "authorization")?.[1];
+  return typeof value === "string" ? value : undefined; // absent, or sent twice: not acceptable
+}
+
+const fail = (reason: WebhookFailure["reason"], message: string, errors: WebhookFailure["errors"] = []): WebhookFailure => ({
+  ok: false,
+  reason,
+  status: reason === "unauthorized" ? 401 : 400,
+  message,
+  errors,
+});
+
+function describeErrors(errors: ErrorObject[]): WebhookFailure["errors"] {
+  return errors.map((error) => ({
+    path: error.keyword === "required" ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}` : error.instancePath || "/",
+    message: error.message ?? error.keyword,
+  }));
+}
+
+/**
+ * Checks one delivery of webhook `name`: the `Authorization` header must equal `token`, the body
+ * must be JSON, and the payload must match the spec. Answer P100 with `result.status` on failure
+ * and 200 on success (quickly; process the payload asynchronously).
+ */
+export function verifyAndParseWebhook<Name extends WebhookName>(name: Name, delivery: WebhookDelivery, options: { token: string }): WebhookResult<Name> {
+  if (!webhookNames.includes(name)) throw new TypeError(`verifyAndParseWebhook: unknown webhook "${String(name)}"; known: ${webhookNames.join(", ")}.`);
+  if (typeof options?.token !== "string" || options.token === "") {
+    throw new TypeError("verifyAndParseWebhook: `token` (the webhook security token) is required.");
+  }
+  const given = authorization(delivery.headers);
+  if (given === undefined) return fail("unauthorized", "the Authorization header is missing");
+  if (!sameSecret(given, options.token)) return fail("unauthorized", "the Authorization header is not the webhook security token");
+
+  let payload: unknown;
+  try {
+    payload = JSON.parse(typeof delivery.rawBody === "string" ? delivery.rawBody : new TextDecoder().decode(delivery.rawBody));
+  } catch {
+    return fail("invalid-json", "the body is not JSON");
+  }
+  const validate = validatorFor(name);
+  if (!validate(payload)) {
+    const errors = describeErrors(validate.errors ?? []);
+    return fail("invalid-payload", `the ${name} payload does not match the spec: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`, errors);
+  }
+  return { ok: true, name, payload: payload as WebhookPayload<Name> };
+}

@@ -1,0 +1,134 @@
+// Webhooks: every example is valid, the handler rejects what it must (with the failing path),
+// never echoes the token, and a delivery from the p100-webhook CLI is accepted end to end.
+import { execFile } from "node:child_process";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyAndParseWebhook, webhookNames, type WebhookName } from "../src/webhooks.js";
+import { deref, spec } from "./support/spec.js";
+
+const token = "whsec_test-token-123";
+const examples = webhookNames.flatMap((name) =>
+  Object.entries<any>(deref(spec.webhooks[name].post.requestBody).content["application/json"].examples).map(([example, ref]) => ({
+    name, example, value: deref(ref).value,
+  })),
+);
+const deliver = (name: WebhookName, payload: unknown, headers: Record<string, string> = { authorization: token }) =>
+  verifyAndParseWebhook(name, { headers, rawBody: JSON.stringify(payload) }, { token });
+
+describe("the spec's webhooks", () => {
+  it("describe every User & KYC webhook of the docs", () => {
+    expect([...webhookNames].sort()).toEqual(["createWallet", "kycFileAdded", "kycVerificationStatus", "poaVerificationStatus", "userBalanceGeneration"]);
+    for (const name of webhookNames) expect(spec.webhooks[name].post["x-p100-source"].docs.length).toBeGreaterThan(0);
+  });
+
+  it.for(examples)("$name example $example is accepted as a valid payload", ({ name, value }) => {
+    expect(deliver(name, value)).toEqual({ ok: true, name, payload: value });
+  });
+});
+
+describe("verifyAndParseWebhook rejects", () => {
+  const valid = { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "ADDED" };
+
+  it.each([
+    ["a missing field", { externalUserId: valid.externalUserId }, "/status", "must have required property 'status'"],
+    ["an unknown status", { ...valid, status: "DONE" }, "/status", "must be equal to one of the allowed values"],
+    ["a wrong type", { ...valid, externalUserId: 42 }, "/externalUserId", "must be string"],
+    ["a non-object", ["ADDED"], "/", "must be object"],
+  ])("%s, naming the failing path", (_, payload, path, message) => {
+    const result = deliver("kycFileAdded", payload);
+    expect(result).toMatchObject({ ok: false, reason: "invalid-payload", status: 400 });
+    expect(!result.ok && result.errors).toContainEqual({ path, message });
+  });
+
+  it("a body that is not JSON", () => {
+    const result = verifyAndParseWebhook("kycFileAdded", { headers: { authorization: token }, rawBody: "status=ADDED" }, { token });
+    expect(result).toMatchObject({ ok: false, reason: "invalid-json", status: 400 });
+  });
+
+  it.each([
+    ["a missing Authorization header", {}],
+    ["a wrong token", { authorization: "whsec_wrong" }],
+    ["a token with a prefix", { authorization: `Bearer ${token}` }],
+    ["the token's prefix only", { authorization: token.slice(0, -1) }],
+  ])("%s with 401, never echoing the token", (_, headers) => {
+    const result = deliver("kycFileAdded", valid, headers);
+    expect(result).toMatchObject({ ok: false, reason: "unauthorized", status: 401 });
+    expect(JSON.stringify(result)).not.toContain(token);
+  });
+
+  it("accepts a Headers object and a Uint8Array body as well", () => {
+    const result = verifyAndParseWebhook(
+      "kycFileAdded",
+      { headers: new Headers({ Authorization: token }), rawBody: new TextEncoder().encode(JSON.stringify(valid)) },
+      { token },
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it("refuses to run without a token or for an unknown webhook", () => {
+    expect(() => verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: "{}" }, { token: "" })).toThrow(/token.*required/);
+    expect(() => verifyAndParseWebhook("nope" as WebhookName, { headers: {}, rawBody: "{}" }, { token })).toThrow(/unknown webhook "nope"/);
+  });
+});
+
+describe("p100-webhook send", () => {
+  const received: { name: string; payload: unknown }[] = [];
+  let server: http.Server;
+  let url: string;
+  beforeAll(async () => {
+    // A partner endpoint built on verifyAndParseWebhook: /webhooks/<name>.
+    server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (chunk) => chunks.push(chunk)).on("end", () => {
+        const name = req.url!.split("/").pop() as WebhookName;
+        const result = verifyAndParseWebhook(name, { headers: req.headers, rawBody: Buffer.concat(chunks) }, { token });
+        if (result.ok) received.push({ name, payload: result.payload });
+        res.writeHead(result.ok ? 200 : result.status, { "content-type": "application/json" });
+        res.end(JSON.stringify(result.ok ? {} : { message: result.message }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    promisify(execFile)(process.execPath, ["bin/p100-webhook.js", ...args], { env: { ...process.env, ...env } }).then(
+      ({ stdout }) => ({ code: 0, out: stdout }),
+      (error) => ({ code: error.code as number, out: `${error.stdout}${error.stderr}` }),
+    );
+
+  it("delivers a spec example that the handler accepts", async () => {
+    const { code, out } = await cli(["send", "poaVerificationStatus", "--to", `${url}/poaVerificationStatus`, "--example", "REJECTED"], { P100_WEBHOOK_TOKEN: token });
+    expect(out.trim()).toBe(`p100-webhook: delivered poaVerificationStatus (example REJECTED) to ${url}/poaVerificationStatus: HTTP 200 {}`);
+    expect(code).toBe(0);
+    expect(received.at(-1)).toEqual({ name: "poaVerificationStatus", payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "REJECTED" } });
+  });
+
+  it("sends the first example by default and takes --token", async () => {
+    const { code } = await cli(["send", "userBalanceGeneration", "--to", `${url}/userBalanceGeneration`, "--token", token]);
+    expect(code).toBe(0);
+    expect(received.at(-1)).toEqual({ name: "userBalanceGeneration", payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "ACTIVE" } });
+  });
+
+  it("fails, without printing the token, when the handler refuses it", async () => {
+    const { code, out } = await cli(["send", "kycFileAdded", "--to", `${url}/kycFileAdded`, "--token", "whsec_not-the-token"]);
+    expect(code).toBe(1);
+    expect(out).toContain("p100-webhook: not accepted: kycFileAdded (example ADDED)");
+    expect(out).toContain("HTTP 401");
+    expect(out).not.toContain("whsec_not-the-token");
+  });
+
+  it.each([
+    [["send", "nope", "--to", "http://127.0.0.1:1"], 'unknown webhook "nope"; known: createWallet, kycFileAdded'],
+    [["send", "kycFileAdded", "--to", "http://127.0.0.1:1", "--example", "X"], 'kycFileAdded has no example "X"; it has: ADDED, ERROR'],
+    [["send", "kycFileAdded", "--example", "ADDED"], "--to <url> is required"],
+    [["send", "kycFileAdded", "--to", "http://127.0.0.1:1"], "a token is required"],
+  ])("explains a bad command: %j", async (args, message) => {
+    const { code, out } = await cli(args, { P100_WEBHOOK_TOKEN: "" });
+    expect(code).toBe(1);
+    expect(out).toContain(message);
+  });
+});
