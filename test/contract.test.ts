@@ -22,6 +22,7 @@ const operationById = new Map(operations.map((op) => [op.operationId, op]));
 
 describe("every documented response, through the client, against the mock", () => {
   it.for(responseCases)("$operationId answers $status $example", async ({ operationId, method: name, path, status, example }, { task }) => {
+    task.meta.contractCase = { operationId, status, example };
     const request = documentedRequest(operationById.get(operationId)!);
     const prefer = example ? `code=${status}, example=${example}` : `code=${status}`;
     const result = await method(mockClient(), name)(path, { params: request.params, body: request.body, headers: { Prefer: prefer } });
@@ -37,7 +38,6 @@ describe("every documented response, through the client, against the mock", () =
     } else {
       expect(received ?? "").toBe(""); // documented without a body
     }
-    task.meta.contractCase = { operationId, status, example };
   });
 });
 
