@@ -1,11 +1,13 @@
 // The consumer mock: Prism (@stoplight/prism-cli, an optional peer dependency) serving this
-// package's bundled spec as a child process. `startMock` resolves once the mock answers HTTP and
-// rejects with Prism's own reason when it cannot start; `close()` always stops the child.
+// package's bundled spec as a child process, behind a small guard in this process (see
+// mock-guard.ts). `startMock` resolves once the mock answers HTTP and rejects with Prism's own
+// reason when it cannot start; `close()` always stops both.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { listenGuard } from "./mock-guard.js";
 
 export interface MockOptions {
   /** Port to listen on; a free one by default. */
@@ -64,33 +66,25 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   });
 }
 
-/** Fails with a one-line reason when host:port cannot be listened on (taken, or a bad host). */
-async function ensureListenable(host: string, port: number): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        new MockStartError(
-          error.code === "EADDRINUSE"
-            ? `port ${port} on ${host} is already in use; choose another with --port (or the port option)`
-            : `cannot listen on ${host}:${port}: ${error.code ?? error.message}`,
-        ),
-      ),
-    );
-    server.listen(port, host, () => server.close(() => resolve()));
-  });
-}
-
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
   const cli = prismCli();
-  const port = options.port ?? (await freePort(host));
-  if (options.port !== undefined) await ensureListenable(host, port);
-  const args = [cli, "mock", options.spec ?? bundledSpec, "--host", host, "--port", String(port)];
+  const prismPort = await freePort();
+  const prismUrl = `http://127.0.0.1:${prismPort}`;
+  // The public port belongs to the guard; Prism listens on a private loopback port behind it.
+  const guard = await listenGuard(host, options.port ?? 0, prismPort).catch((error: NodeJS.ErrnoException) => {
+    throw new MockStartError(
+      error.code === "EADDRINUSE"
+        ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
+        : `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
+    );
+  });
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${guard.port}`;
+
+  const args = [cli, "mock", options.spec ?? bundledSpec, "--host", "127.0.0.1", "--port", String(prismPort)];
   if (options.dynamic) args.push("--dynamic");
   if (options.errors) args.push("--errors");
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
   // Keep Prism's last output, so a failed start can say why.
   let output = "";
@@ -108,6 +102,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const close = async () => {
     process.removeListener("exit", killOnExit);
+    await guard.close();
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
       const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
@@ -117,7 +112,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 
   try {
-    await waitUntilAnswering(url, child, () => output, options.startTimeoutMs ?? 20_000);
+    await waitUntilAnswering(prismUrl, child, () => output, options.startTimeoutMs ?? 20_000);
   } catch (error) {
     await close();
     throw error;

@@ -64,6 +64,10 @@ function violations(op: Operation): [string, ReturnType<typeof rawRequest>][] {
   const withBody = (body: unknown) => rawRequest(op, { ...documented, body });
   const media = op.operation.requestBody && Object.values<any>(deref(op.operation.requestBody).content)[0];
   const schema = media && deref(media.schema);
+  if (documented.mediaType === "application/json") {
+    const broken = withBody(documented.body);
+    out.push(["with a body that is not JSON", { ...broken, init: { ...broken.init, body: String(broken.init.body).slice(0, -1) } }]);
+  }
   for (const field of schema?.required ?? []) {
     const { [field]: _, ...rest } = documented.body as Record<string, unknown>;
     out.push([`without required ${field}`, withBody(rest)]);

@@ -1,0 +1,63 @@
+// The mock's front door. Prism answers a request body that is not JSON with its own
+// `{ "error": { "code": "invalid_json" } }`, which the spec does not document; the docs say every
+// malformed body gets the P403 validation error. So the guard hands Prism, in place of such a
+// body, a JSON string that breaks every request schema, and Prism answers exactly as documented
+// (401 without a key, else the operation's 400 P403). Everything else passes through unchanged.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+
+const malformed = Buffer.from(JSON.stringify("(the request body was not valid JSON)"));
+
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "");
+}
+
+function parses(body: Buffer): boolean {
+  try {
+    JSON.parse(body.toString("utf8"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface Guard {
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function listenGuard(host: string, port: number, prismPort: number): Promise<Guard> {
+  const agent = new http.Agent({ keepAlive: true });
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      let body = Buffer.concat(chunks);
+      if (body.length > 0 && isJson(req.headers["content-type"]) && !parses(body)) body = malformed;
+      const headers = { ...req.headers, "content-length": String(body.length) };
+      delete headers["transfer-encoding"];
+      const upstream = http.request({ host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent }, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on("error", () => {
+        if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
+        res.end("p100-mock: Prism is not answering");
+      });
+      upstream.end(body);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        agent.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
