@@ -420,7 +420,9 @@ export interface components {
          * ExternalUserId
          * @description The partner's own id for the user ("External user id (from your system)"). It must be unique
          *     per user. The docs' examples look like UUIDs but two of them are not valid UUIDs, so any
-         *     non-empty string is accepted.
+         *     non-empty string is accepted, except `.` and `..`: those cannot be sent as a URL path segment
+         *     (URLs resolve them as "this" and "parent" directory), so no path could name such a user.
+         *     (That exclusion is inferred, not documented.)
          * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
          */
         ExternalUserId: string;

@@ -1,6 +1,6 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { P100ConfigError, P100UnexpectedError } from "./errors.js";
+import { P100ConfigError, P100RequestError, P100UnexpectedError } from "./errors.js";
 import { environments, isP100Environment, type P100Environment } from "./environments.js";
 import { classify, operationInfo, unexpected } from "./outcome.js";
 import type { CallOptions, HttpMethod, P100Method } from "./result.js";
@@ -65,6 +65,7 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     const info = operationInfo(method, path);
     if (!info) throw new P100ConfigError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
     const { timeoutMs, retry, ...fetchInit } = init;
+    rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
     const transport = createTransport({
       ...transportDefaults,
       timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
@@ -96,6 +97,15 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     use: client.use,
     eject: client.eject,
   } as unknown as P100Client; // the runtime is generic; the types come from the spec
+}
+
+/** `.` and `..` cannot travel as a path segment: URLs resolve them (even percent-encoded). */
+function rejectDotSegments(operationId: string, path: Record<string, unknown> | undefined) {
+  for (const [name, value] of Object.entries(path ?? {})) {
+    if (value === "." || value === "..") {
+      throw new P100RequestError(`${operationId}: the path parameter ${name} cannot be "${value}": a URL path cannot carry it.`);
+    }
+  }
 }
 
 function requireApiKey(options: P100ClientOptions | undefined): string {

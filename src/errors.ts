@@ -6,8 +6,13 @@ export class P100ConfigError extends Error {
   override name = "P100ConfigError";
 }
 
+/** A request that cannot be sent as given (e.g. a path id URLs cannot carry). Thrown before sending. */
+export class P100RequestError extends Error {
+  override name = "P100RequestError";
+}
+
 /** An upload breaks the documented limits (count, size, type). Thrown before any request is sent. */
-export class P100UploadError extends Error {
+export class P100UploadError extends P100RequestError {
   override name = "P100UploadError";
 }
 

@@ -1,5 +1,5 @@
 export { createP100Client, type P100Client, type P100ClientOptions } from "./client.js";
-export { isP100Error, P100ConfigError, P100UnexpectedError, P100UploadError, type UnexpectedReason } from "./errors.js";
+export { isP100Error, P100ConfigError, P100RequestError, P100UnexpectedError, P100UploadError, type UnexpectedReason } from "./errors.js";
 export { environments, type P100Environment } from "./environments.js";
 export { prefer, type ResponseExamples } from "./prefer.js";
 export type { CallOptions, P100Result, ResponseWithStatus, StatusResult, UnexpectedResult } from "./result.js";

@@ -67,33 +67,54 @@ export function createTransport(options: TransportOptions) {
 }
 
 async function attemptOnce(request: Request, options: TransportOptions): Promise<Response> {
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(options.timeoutMs)]);
-  const response = await options.fetch(new Request(request, { signal }));
-  const text = await readText(response, options.maxResponseBytes);
-  // 204/205/304 answers cannot be rebuilt with a body.
-  const copy = new Response([204, 205, 304].includes(response.status) ? null : text, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
-  bodyText.set(copy, text);
-  return copy;
+  // One controller for the whole attempt (fetch and body read): the timeout and the caller's
+  // signal both abort it, and the timer is cleared as soon as the attempt ends.
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException("timeout", "TimeoutError")), options.timeoutMs);
+  const onCallerAbort = () => controller.abort(request.signal.reason);
+  if (request.signal.aborted) onCallerAbort();
+  request.signal.addEventListener("abort", onCallerAbort, { once: true });
+  try {
+    const response = await options.fetch(new Request(request, { signal: controller.signal }));
+    const text = await readText(response, options.maxResponseBytes, controller.signal);
+    // 204/205/304 answers cannot be rebuilt with a body.
+    const copy = new Response([204, 205, 304].includes(response.status) ? null : text, {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
+    bodyText.set(copy, text);
+    return copy;
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener("abort", onCallerAbort);
+  }
 }
 
-async function readText(response: Response, maxBytes: number): Promise<string> {
+async function readText(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();
+  // undici does not always fail a pending read when the request is aborted after the headers
+  // arrived (seen on Node 20 with a stalled body), so the read races the signal itself.
+  const aborted = new Promise<never>((_, reject) => {
+    const fail = () => reject(signal.reason);
+    if (signal.aborted) fail();
+    else signal.addEventListener("abort", fail, { once: true });
+  });
+  aborted.catch(() => undefined);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new TransportFailure("too-large", { status: response.status });
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), aborted]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > maxBytes) throw new TransportFailure("too-large", { status: response.status });
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (error) {
+    void reader.cancel().catch(() => undefined); // release the connection
+    throw error;
   }
   const bytes = new Uint8Array(size);
   let offset = 0;

@@ -1,6 +1,6 @@
 // createP100Client's options: what it sends, where, and the clear errors for options that cannot work.
 import { describe, expect, it } from "vitest";
-import { createP100Client, environments, P100ConfigError, type P100ClientOptions } from "../src/index.js";
+import { createP100Client, environments, P100ConfigError, P100RequestError, type P100ClientOptions } from "../src/index.js";
 
 const secret = "sk_live_do-not-leak-1234";
 const body = { externalUserId: "user-1" };
@@ -63,6 +63,14 @@ describe("createP100Client", () => {
     expect(error.message).toMatch(message);
     // The key never leaks into what a caller might log.
     expect(`${error.message}\n${error.stack}\n${JSON.stringify(error)}`).not.toContain(secret);
+  });
+
+  it.each([".", ".."])("refuses the path id %j before sending: a URL path cannot carry it", async (id) => {
+    const { seen, fetch } = recordingFetch();
+    const call = createP100Client({ apiKey: secret, fetch }).GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: id } } });
+    await expect(call).rejects.toThrow(P100RequestError);
+    await expect(call).rejects.toThrow(`getUserBalances: the path parameter externalUserId cannot be "${id}"`);
+    expect(seen).toHaveLength(0);
   });
 
   it("keeps the API key off the client object", () => {

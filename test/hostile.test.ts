@@ -1,0 +1,104 @@
+// Hostile responses, generated: a local node:http server answers the client with truncated JSON,
+// HTML error pages, empty bodies, wrong content types, huge bodies, undocumented statuses and
+// stalls. Whatever it does, the client returns a typed result within its timeout and never throws.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import fc from "fast-check";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createP100Client, P100UnexpectedError } from "../src/index.js";
+import { exampleValue, schemaErrors } from "./support/spec.js";
+
+const runs = Number(process.env.FUZZ_RUNS ?? 50);
+const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
+const path = "/v1/user/balances/{externalUserId}";
+const timeoutMs = 300;
+const maxResponseBytes = 64 * 1024;
+
+type Body = "documented" | "wrong-shape" | "truncated-json" | "html" | "empty" | "huge";
+interface Behaviour {
+  status: number;
+  body: Body;
+  contentType: string;
+  stall: boolean; // headers sent, body never finished
+}
+
+const documentedStatuses = [200, 400, 401];
+/** The spec's example for a documented status; any JSON for the others. */
+const example = (status: number) =>
+  documentedStatuses.includes(status)
+    ? JSON.stringify(exampleValue(path, "get", String(status), status === 200 ? "success" : status === 400 ? "P412" : "xo2"))
+    : JSON.stringify({ message: "something else" });
+const bodies: Record<Body, (status: number) => string> = {
+  documented: example,
+  "wrong-shape": () => JSON.stringify({ unexpected: true }),
+  "truncated-json": (status) => example(status).slice(0, 25),
+  html: () => "<!doctype html><title>502 Bad Gateway</title><h1>Bad Gateway</h1>",
+  empty: () => "",
+  huge: () => JSON.stringify({ pad: "x".repeat(maxResponseBytes * 2) }),
+};
+
+const behaviours: fc.Arbitrary<Behaviour> = fc.record({
+  status: fc.constantFrom(200, 400, 401, 404, 418, 429, 500, 502, 503),
+  body: fc.constantFrom<Body>("documented", "wrong-shape", "truncated-json", "html", "empty", "huge"),
+  contentType: fc.constantFrom("application/json", "text/html", "text/plain", "application/octet-stream"),
+  stall: fc.integer({ min: 0, max: 4 }).map((n) => n === 0), // one answer in five stalls
+});
+
+const scripted = new Map<string, Behaviour>();
+let server: http.Server;
+let baseUrl: string;
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const behaviour = scripted.get(req.url!.split("/").pop()!)!;
+    const text = bodies[behaviour.body](behaviour.status);
+    res.writeHead(behaviour.status, { "content-type": behaviour.contentType });
+    if (behaviour.stall) res.write(text.slice(0, 10));
+    else res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(resolve));
+});
+
+/** What the client must make of a behaviour. */
+function expected(b: Behaviour): { outcome: string; reason?: string } {
+  if (b.stall) return { outcome: "unexpected", reason: "timeout" };
+  if (b.body === "huge") return { outcome: "unexpected", reason: "too-large" }; // the body is read (capped) before anything else
+  if (!documentedStatuses.includes(b.status)) return { outcome: "unexpected", reason: b.status === 429 ? "rate-limited" : "undocumented-status" };
+  if (b.body === "documented") return { outcome: b.status === 200 ? "success" : "error" };
+  return { outcome: "unexpected", reason: b.body === "wrong-shape" ? "undocumented-shape" : "not-json" };
+}
+
+it("every hostile answer ends in the expected typed result, within the timeout", { timeout: 300_000 }, async () => {
+  const client = createP100Client({ apiKey: "hostile-key", baseUrl, timeoutMs, maxResponseBytes, retry: false });
+  let id = 0;
+  await fc.assert(
+    fc.asyncProperty(behaviours, async (behaviour) => {
+      const externalUserId = `case-${id++}`;
+      scripted.set(externalUserId, behaviour);
+      const started = performance.now();
+      // Must resolve (never reject), and never hang: a hang fails this case, so fast-check shows it.
+      const hang = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${timeoutMs + 5000} ms`)), timeoutMs + 5000).unref());
+      const result = await Promise.race([client.GET(path, { params: { path: { externalUserId } } }), hang]);
+      const elapsed = performance.now() - started;
+
+      expect(elapsed).toBeLessThan(timeoutMs + 700);
+      const want = expected(behaviour);
+      expect(result.outcome).toBe(want.outcome);
+      if (result.outcome === "unexpected") {
+        expect(result.status).toBeUndefined();
+        expect(result.error).toBeInstanceOf(P100UnexpectedError);
+        expect(result.error.reason).toBe(want.reason);
+        expect(result.error.status).toBe(want.reason === "timeout" ? 0 : behaviour.status);
+      } else {
+        expect(result.status).toBe(behaviour.status);
+        const body = result.status === 200 ? result.data : result.error;
+        expect(schemaErrors(path, "get", String(result.status), body)).toEqual([]);
+      }
+    }),
+    { numRuns: runs, seed },
+  );
+});

@@ -1,0 +1,103 @@
+// fast-check arbitraries from the spec's JSON schemas: valid values (formats, enums, patterns,
+// bounds respected) and ways to break a valid request. Covers the schema features the spec uses;
+// an unknown feature throws, so a new one cannot be fuzzed silently wrong.
+import fc from "fast-check";
+import { deref } from "./spec.js";
+import { tinyFile } from "./files.js";
+
+type Schema = Record<string, any>;
+
+const files = fc.constantFrom("front.png", "back.png", "bill.pdf").map((name) => tinyFile(name));
+
+/** Merges `allOf` parts into one object schema (enough for the spec's own compositions). */
+function flatten(schema: Schema): Schema {
+  const resolved = deref(schema);
+  if (!resolved.allOf) return resolved;
+  const parts = [resolved, ...resolved.allOf.map(flatten)];
+  return {
+    type: parts.map((p) => p.type).find(Boolean),
+    required: [...new Set(parts.flatMap((p) => p.required ?? []))],
+    properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})),
+    additionalProperties: parts.map((p) => p.additionalProperties).find((a) => a !== undefined),
+  };
+}
+
+export function valid(schema: Schema): fc.Arbitrary<unknown> {
+  const s = flatten(schema);
+  if (s.not) {
+    const { not, ...rest } = s;
+    const excluded: unknown[] = deref(not).enum ?? [];
+    return valid(rest).filter((value) => !excluded.includes(value));
+  }
+  if (s.const !== undefined) return fc.constant(s.const);
+  if (s.enum) return fc.constantFrom(...s.enum);
+  if (s.anyOf || s.oneOf) return fc.oneof(...(s.anyOf ?? s.oneOf).map(valid));
+  const type = Array.isArray(s.type) ? s.type.filter((t: string) => t !== "null")[0] : s.type;
+  const nullable = Array.isArray(s.type) && s.type.includes("null");
+  const value = ((): fc.Arbitrary<unknown> => {
+    switch (type) {
+      case "object": {
+        const properties = Object.fromEntries(Object.entries<Schema>(s.properties ?? {}).map(([k, v]) => [k, valid(v)]));
+        const record = fc.record(properties, { requiredKeys: s.required ?? [] });
+        return s.minProperties ? record.filter((value) => Object.keys(value).length >= s.minProperties) : record;
+      }
+      case "array":
+        return fc.array(valid(s.items), { minLength: s.minItems ?? 0, maxLength: Math.min(s.maxItems ?? 3, 3) });
+      case "integer":
+        return fc.integer({ min: s.minimum ?? -1000, max: s.maximum ?? 1000 });
+      case "number":
+        return fc.double({ min: s.minimum ?? -1e6, max: s.maximum ?? 1e6, noNaN: true, noDefaultInfinity: true });
+      case "boolean":
+        return fc.boolean();
+      case "string":
+        return string(s);
+      default:
+        throw new Error(`arbitraries: no generator for schema ${JSON.stringify(s).slice(0, 200)}`);
+    }
+  })();
+  return nullable ? fc.option(value, { nil: null }) : value;
+}
+
+function string(s: Schema): fc.Arbitrary<unknown> {
+  switch (s.format) {
+    case "binary":
+      return files;
+    case "email":
+      return fc.tuple(fc.stringMatching(/^[a-z0-9]{1,12}(\.[a-z0-9]{1,8})?$/), fc.domain()).map(([local, domain]) => `${local}@${domain}`);
+    case "date":
+      return fc.date({ min: new Date("1900-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    case "date-time":
+      return fc.date({ noInvalidDate: true, min: new Date("1970-01-01"), max: new Date("2099-12-31") }).map((d) => d.toISOString());
+    case "uuid":
+      return fc.uuid();
+    case undefined:
+      break;
+    default:
+      throw new Error(`arbitraries: no generator for format ${s.format}`);
+  }
+  if (s.pattern) return fc.stringMatching(new RegExp(s.pattern));
+  return fc.string({ minLength: s.minLength ?? 0, maxLength: s.maxLength ?? 40, unit: "grapheme" });
+}
+
+/** One way to break a valid object body; `undefined` when the schema offers no such way. */
+export type Breakage = { kind: string; apply: (body: Record<string, unknown>) => unknown };
+
+export function breakages(schema: Schema): Breakage[] {
+  const s = flatten(schema);
+  const out: Breakage[] = [{ kind: "not an object", apply: () => ["not", "an", "object"] }];
+  for (const field of s.required ?? []) {
+    out.push({ kind: `missing ${field}`, apply: ({ [field]: _, ...rest }) => rest });
+  }
+  for (const [field, raw] of Object.entries<Schema>(s.properties ?? {})) {
+    const p = flatten(raw);
+    const type = Array.isArray(p.type) ? p.type[0] : p.type;
+    const wrong = type === "string" ? 12345 : type === "array" ? "not-an-array" : "not-a-" + type;
+    out.push({ kind: `wrong type for ${field}`, apply: (body) => ({ ...body, [field]: wrong }) });
+    if (p.enum || p.const !== undefined) out.push({ kind: `unknown value for ${field}`, apply: (body) => ({ ...body, [field]: "NOT_A_DOCUMENTED_VALUE" }) });
+    if (p.format === "email") out.push({ kind: `bad email in ${field}`, apply: (body) => ({ ...body, [field]: "not-an-email" }) });
+    if (p.format === "date") out.push({ kind: `bad date in ${field}`, apply: (body) => ({ ...body, [field]: "15.05.1990" }) });
+    if (p.pattern) out.push({ kind: `${field} breaking its pattern`, apply: (body) => ({ ...body, [field]: "!!" }) });
+    if (p.minLength) out.push({ kind: `empty ${field}`, apply: (body) => ({ ...body, [field]: "" }) });
+  }
+  return out;
+}
