@@ -3,11 +3,12 @@
 // keys, allowed errorCodes) and its example names, and the upload limits of multipart operations
 // (x-p100-file-limits). `examplesDeclaration` gives the example names as types.
 // The client uses it to tell documented answers from unexpected ones without shipping the spec.
+import { refResolver } from "./resolve-ref.js";
+
 const methods = ["get", "put", "post", "delete", "patch"];
 
 export function operationsTable(spec) {
-  const deref = (node) =>
-    node?.$ref ? deref(node.$ref.slice(2).split("/").reduce((at, key) => at[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec)) : node;
+  const deref = refResolver(spec);
 
   // Flattens `allOf` one level deep: enough for the spec's own schemas, checked by its tests.
   const shapeOf = (schema) => {

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { refResolver } from "./resolve-ref.js";
 import { root } from "./tools.js";
 
 const redocly = path.join(root, "node_modules", ".bin", "redocly");
@@ -64,7 +65,7 @@ function sectionOf(pointer, typeName) {
 
 /** Every named example under paths and webhooks, by pointer, with its value ($refs followed). */
 function exampleValues(spec) {
-  const deref = (node) => (node?.$ref ? deref(node.$ref.slice(2).split("/").reduce((at, k) => at?.[k.replaceAll("~1", "/").replaceAll("~0", "~")], spec)) : node);
+  const deref = refResolver(spec);
   const esc = (key) => key.replaceAll("~", "~0").replaceAll("/", "~1");
   const found = new Map();
   for (const group of ["paths", "webhooks"]) {

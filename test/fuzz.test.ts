@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { P100Client } from "../src/index.js";
 import { breakages, valid } from "./support/arbitraries.js";
-import { operations, type Operation } from "./support/cases.js";
+import { operations, toFormData, urlFor, type Operation } from "./support/cases.js";
 import { mockClient, prismUrl } from "./support/prism.js";
 import { deref, schemaErrors, spec } from "./support/spec.js";
 
@@ -62,13 +62,10 @@ function record(op: Operation, kind: "valid" | "invalid", problem: string | unde
 
 /** A raw request (the types forbid these) against the mock. */
 async function raw(op: Operation, request: Request, init: { body?: BodyInit; contentType?: string; apiKey?: boolean }) {
-  let path = op.path;
-  for (const [name, value] of Object.entries(request.path)) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
-  const query = new URLSearchParams(Object.entries(request.query).map(([k, v]) => [k, String(v)]));
   const headers: Record<string, string> = {};
   if (init.apiKey !== false) headers["x-api-key"] = "fuzz-key";
   if (init.contentType) headers["content-type"] = init.contentType;
-  const response = await fetch(`${prismUrl()}${path}${query.size ? `?${query}` : ""}`, { method: op.method.toUpperCase(), headers, body: init.body });
+  const response = await fetch(`${prismUrl()}${urlFor(op, request.path, request.query)}`, { method: op.method.toUpperCase(), headers, body: init.body });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -79,21 +76,13 @@ async function raw(op: Operation, request: Request, init: { body?: BodyInit; con
   return { status: response.status, body };
 }
 
-const multipartBody = (value: Record<string, unknown>) => {
-  const form = new FormData();
-  for (const [key, entry] of Object.entries(value)) {
-    for (const item of Array.isArray(entry) ? entry : [entry]) form.append(key, item instanceof Blob ? item : String(item));
-  }
-  return form;
-};
-
 /** Arbitrary broken requests: each a way the spec's schemas (or plain HTTP) can be broken. */
 function invalidRequest(op: Operation, validArb: fc.Arbitrary<Request>): fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }> {
   const body = bodyOf(op);
   const json = body?.mediaType === "application/json";
   const send = (request: Request, value: unknown) =>
     body?.mediaType === "multipart/form-data" && typeof value === "object" && value !== null && !Array.isArray(value)
-      ? { body: multipartBody(value as Record<string, unknown>) }
+      ? { body: toFormData(value as Record<string, unknown>) }
       : { body: JSON.stringify(value), contentType: "application/json" };
   const kinds: fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }>[] = [
     validArb.map((request) => ({ kind: "no x-api-key", request, init: { ...(body ? send(request, request.body) : {}), apiKey: false } })),

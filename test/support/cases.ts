@@ -73,19 +73,29 @@ export function documentedRequest({ operation, path }: Operation): DocumentedReq
   return { params, mediaType, body: mediaType === "multipart/form-data" ? withFiles(value) : value };
 }
 
+/** The URL path (with query) of an operation for given parameter values. */
+export function urlFor(op: Operation, path: Record<string, unknown>, query: Record<string, unknown>): string {
+  let url = op.path;
+  for (const [name, value] of Object.entries(path)) url = url.replace(`{${name}}`, encodeURIComponent(String(value)));
+  const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
+  return `${url}${search.size ? `?${search}` : ""}`;
+}
+
+/** A multipart body with one part per value (arrays give repeated parts), files as files. */
+export function toFormData(value: Record<string, unknown>): FormData {
+  const form = new FormData();
+  for (const [key, entry] of Object.entries(value)) {
+    for (const item of Array.isArray(entry) ? entry : [entry]) form.append(key, item instanceof Blob ? item : String(item));
+  }
+  return form;
+}
+
 /** The same request as raw `fetch` input, for tests that bypass the client. */
 export function rawRequest(op: Operation, request: DocumentedRequest): { url: string; init: RequestInit } {
-  let path = op.path;
-  for (const [name, value] of Object.entries(request.params.path)) path = path.replace(`{${name}}`, encodeURIComponent(String(value)));
-  const query = new URLSearchParams(Object.entries(request.params.query).map(([k, v]) => [k, String(v)]));
-  const url = `${path}${query.size ? `?${query}` : ""}`;
+  const url = urlFor(op, request.params.path, request.params.query);
   const init: RequestInit = { method: op.method.toUpperCase() };
   if (request.mediaType === "multipart/form-data") {
-    const form = new FormData();
-    for (const [key, entry] of Object.entries(request.body as Record<string, unknown>)) {
-      for (const item of Array.isArray(entry) ? entry : [entry]) form.append(key, item instanceof Blob ? item : String(item));
-    }
-    init.body = form;
+    init.body = toFormData(request.body as Record<string, unknown>);
   } else if (request.body !== undefined) {
     init.body = JSON.stringify(request.body);
     init.headers = { "content-type": "application/json" };

@@ -3,6 +3,7 @@
 // P-code catalogue (components.examples with x-p100-error) agrees with where codes are used.
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { refResolver } from "../../scripts/resolve-ref.js";
 
 const methods = ["get", "put", "post", "delete", "patch"];
 const esc = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
@@ -11,8 +12,7 @@ export function specProblems(doc: any): string[] {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats.default(ajv);
   ajv.addSchema(doc, "doc");
-  const deref = (node: any): any =>
-    node?.$ref ? deref(node.$ref.slice(2).split("/").reduce((at: any, k: string) => at[k.replaceAll("~1", "/").replaceAll("~0", "~")], doc)) : node;
+  const deref = refResolver(doc);
   const schemaPointer = (node: any, at: string) => (node.$ref ? node.$ref.slice(1) : at);
   const problems: string[] = [];
   const check = (where: string, pointer: string, value: unknown) => {

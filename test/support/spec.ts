@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
+import { refResolver } from "../../scripts/resolve-ref.js";
 
 export const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
 
@@ -13,14 +14,7 @@ ajv.addSchema(spec, "spec");
 export const pointer = (...keys: string[]) => keys.map((k) => `/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 
 /** Follows local `$ref`s (responses, examples, parameters) to the object they name. */
-export function deref<T = any>(node: any): T {
-  if (!node?.$ref) return node;
-  const target = (node.$ref as string)
-    .replace(/^#\//, "")
-    .split("/")
-    .reduce((at: any, key) => at[key.replaceAll("~1", "/").replaceAll("~0", "~")], spec);
-  return deref(target);
-}
+export const deref = refResolver(spec);
 
 /** The response object of one operation and status, `$ref`s followed. */
 export function response(path: string, method: string, status: string) {
