@@ -57,19 +57,18 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
     timeoutMs: options.timeoutMs ?? 30_000,
     maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
-    random: Math.random,
   };
   const clientRetry = options.retry === false ? false : { ...defaultRetry, ...options.retry };
 
   const call = (method: (typeof methods)[number]) => async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
     const info = operationInfo(method, path);
-    if (!info) throw new P100ConfigError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
+    if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
     const { timeoutMs, retry, ...fetchInit } = init;
     rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
     const transport = createTransport({
       ...transportDefaults,
       timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
-      retry: retry === false || (clientRetry === false && !retry) ? false : { ...defaultRetry, ...clientRetry, ...(retry === true ? { unsafeMethods: true } : retry) },
+      retry: retryFor(clientRetry, retry),
     });
     const upload = info.upload;
     const bodySerializer = upload ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body) : undefined;
@@ -97,6 +96,12 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     use: client.use,
     eject: client.eject,
   } as unknown as P100Client; // the runtime is generic; the types come from the spec
+}
+
+/** A call's retry settings: its own `retry` over the client's (`true` also allows POST/PATCH). */
+function retryFor(client: RetryOptions | false, call: CallOptions["retry"]): RetryOptions | false {
+  if (call === false || (client === false && !call)) return false;
+  return { ...defaultRetry, ...client, ...(call === true ? { unsafeMethods: true } : call) };
 }
 
 /** `.` and `..` cannot travel as a path segment: URLs resolve them (even percent-encoded). */

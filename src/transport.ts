@@ -21,8 +21,6 @@ export interface TransportOptions {
   timeoutMs: number;
   maxResponseBytes: number;
   retry: RetryOptions | false;
-  /** Randomness for jitter (tests pin it). */
-  random: () => number;
 }
 
 export class TransportFailure extends Error {
@@ -45,22 +43,23 @@ const retryableStatus = new Set([429, 503]);
 export function createTransport(options: TransportOptions) {
   return async function transport(request: Request): Promise<Response> {
     const retry = options.retry && (options.retry.unsafeMethods || safeMethods.has(request.method)) ? options.retry : undefined;
-    const attempts = retry?.attempts ?? 1;
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
-      const last = attempt >= attempts;
+      const last = !retry || attempt >= retry.attempts;
       let response: Response;
       try {
         response = await attemptOnce(last ? request : request.clone(), options);
       } catch (error) {
         const failure = toFailure(error, request.signal);
         if (failure.reason !== "network" || last) throw failure;
-        waited += await pause(backoff(retry!, attempt, options.random), request.signal);
+        const delay = backoff(retry, attempt);
+        if (waited + delay > retry.maxTotalDelayMs) throw failure;
+        waited += await pause(delay, request.signal);
         continue;
       }
       if (last || !retryableStatus.has(response.status)) return response;
-      const delay = retryAfterMs(response.headers.get("retry-after")) ?? backoff(retry!, attempt, options.random);
-      if (waited + delay > retry!.maxTotalDelayMs) return response;
+      const delay = retryAfterMs(response.headers.get("retry-after")) ?? backoff(retry, attempt);
+      if (waited + delay > retry.maxTotalDelayMs) return response;
       waited += await pause(delay, request.signal);
     }
   };
@@ -135,9 +134,9 @@ function toFailure(error: unknown, callerSignal: AbortSignal): TransportFailure 
 }
 
 /** Exponential backoff with "equal jitter": half the step fixed, half random. */
-function backoff(retry: RetryOptions, attempt: number, random: () => number): number {
+function backoff(retry: RetryOptions, attempt: number): number {
   const step = retry.baseDelayMs * 2 ** (attempt - 1);
-  return Math.round(step / 2 + random() * (step / 2));
+  return Math.round(step / 2 + Math.random() * (step / 2));
 }
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
