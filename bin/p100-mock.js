@@ -38,7 +38,20 @@ if (options.help) {
 const port = Number(options.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${options.port}"`);
 
+// Stop cleanly on a signal, even one that arrives while Prism is still starting; and when a
+// wrapper such as npx dies without passing its signal on (this process is orphaned: its parent
+// changes), stop too, so that Prism is never left behind.
+const starting = new AbortController();
 let mock;
+async function stop() {
+  starting.abort();
+  if (mock) await mock.close();
+  process.exit(0);
+}
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, stop);
+const parent = process.ppid;
+setInterval(() => process.ppid !== parent && stop(), 500).unref();
+
 try {
   mock = await startMock({
     port,
@@ -46,21 +59,13 @@ try {
     dynamic: options.dynamic,
     errors: options.errors,
     onOutput: (text) => process.stdout.write(text),
+    signal: starting.signal,
   });
 } catch (error) {
+  if (starting.signal.aborted) process.exit(0);
   fail(error.message);
 }
 console.log(`p100-mock: serving the P100 User Accounts spec on ${mock.url} (Ctrl-C to stop)`);
-
-async function stop() {
-  await mock.close();
-  process.exit(0);
-}
-for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, stop);
-// A wrapper such as npx may die without passing its signal on: when this process is orphaned
-// (its parent changes), stop too, so that Prism is never left behind.
-const parent = process.ppid;
-setInterval(() => process.ppid !== parent && stop(), 500).unref();
 
 function fail(message) {
   console.error(`p100-mock: ${message}`);

@@ -3,6 +3,8 @@
 // malformed body gets the P403 validation error. So the guard hands Prism, in place of such a
 // body, a JSON string that breaks every request schema, and Prism answers exactly as documented
 // (401 without a key, else the operation's 400 P403). Everything else passes through unchanged.
+// The guard takes its port at once (so a taken port fails fast) and holds requests until Prism
+// answers, so that nothing arriving during startup gets an error.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -26,12 +28,19 @@ export interface Guard {
   close(): Promise<void>;
 }
 
-export async function listenGuard(host: string, port: number, prismPort: number): Promise<Guard> {
+export async function listenGuard(host: string, port: number, prismPort: number, prismReady: Promise<void>): Promise<Guard> {
   const agent = new http.Agent({ keepAlive: true });
+  prismReady.catch(() => undefined); // a failed start is reported by startMock
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
+      try {
+        await prismReady;
+      } catch {
+        res.writeHead(503, { "content-type": "text/plain" }).end("p100-mock: Prism did not start");
+        return;
+      }
       let body = Buffer.concat(chunks);
       if (body.length > 0 && isJson(req.headers["content-type"]) && !parses(body)) body = malformed;
       const headers = { ...req.headers, "content-length": String(body.length) };

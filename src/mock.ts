@@ -24,6 +24,8 @@ export interface MockOptions {
   onOutput?: (text: string) => void;
   /** Give up when Prism has not answered after this many milliseconds (default 20 000). */
   startTimeoutMs?: number;
+  /** Aborting it during startup stops Prism and rejects (e.g. on Ctrl-C before the mock is up). */
+  signal?: AbortSignal;
 }
 
 export interface RunningMock {
@@ -39,6 +41,12 @@ export class MockStartError extends Error {
 }
 
 export const bundledSpec = fileURLToPath(new URL("../generated/openapi.yaml", import.meta.url));
+
+// Loaded into Prism's process: when whatever started Prism dies, even by SIGKILL (so that no
+// exit handler runs), Prism's parent changes and it exits instead of living on as an orphan.
+const orphanWatch = `data:text/javascript,${encodeURIComponent(
+  "const parent = process.ppid; setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();",
+)}`;
 
 const require = createRequire(import.meta.url);
 
@@ -72,7 +80,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const prismPort = await freePort();
   const prismUrl = `http://127.0.0.1:${prismPort}`;
   // The public port belongs to the guard; Prism listens on a private loopback port behind it.
-  const guard = await listenGuard(host, options.port ?? 0, prismPort).catch((error: NodeJS.ErrnoException) => {
+  let prismAnswers!: () => void;
+  let prismFailed!: (error: unknown) => void;
+  const prismReady = new Promise<void>((resolve, reject) => ([prismAnswers, prismFailed] = [resolve, reject]));
+  const guard = await listenGuard(host, options.port ?? 0, prismPort, prismReady).catch((error: NodeJS.ErrnoException) => {
     throw new MockStartError(
       error.code === "EADDRINUSE"
         ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
@@ -84,7 +95,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const args = [cli, "mock", options.spec ?? bundledSpec, "--host", "127.0.0.1", "--port", String(prismPort)];
   if (options.dynamic) args.push("--dynamic");
   if (options.errors) args.push("--errors");
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["--import", orphanWatch, ...args], { stdio: ["ignore", "pipe", "pipe"] });
 
   // Keep Prism's last output, so a failed start can say why.
   let output = "";
@@ -112,17 +123,20 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 
   try {
-    await waitUntilAnswering(prismUrl, child, () => output, options.startTimeoutMs ?? 20_000);
+    await waitUntilAnswering(prismUrl, child, () => output, options.startTimeoutMs ?? 20_000, options.signal);
+    prismAnswers();
   } catch (error) {
+    prismFailed(error);
     await close();
     throw error;
   }
   return { url, close };
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (signal?.aborted) throw new MockStartError("the start was aborted");
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new MockStartError(`Prism exited before answering: ${reason(output())}`);
     }
