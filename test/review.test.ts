@@ -106,5 +106,8 @@ describe("npm run review", () => {
     expect(stdout).toContain("**1 breaking**");
     expect(stdout).toContain("## Responses\n\n| impact | change | where | details |\n|---|---|---|---|\n| **breaking** | removed | `POST /v1/user/balances/extended › responses/202` | Response `202` was removed. |");
     expect(git("status", "--porcelain")).toContain("v1_user_balances_extended.yaml"); // the working tree is left as it was
+
+    const accepted = execFileSync(process.execPath, [path.resolve("scripts/review.js"), "--base", "HEAD", "--allow-breaking"], { cwd: repo, encoding: "utf8", stdio: "pipe" });
+    expect(accepted).toContain("**1 breaking**"); // still reported, but the exit code is 0
   });
 });
