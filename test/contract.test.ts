@@ -2,9 +2,8 @@
 // bundled spec, called through the real client against Prism, each answer checked against the
 // spec's example and schema. The cases come from the spec (test/support/cases.ts).
 import { describe, expect, it } from "vitest";
-import type { P100Client } from "../src/index.js";
 import { documentedRequest, operations, rawRequest, responseCases } from "./support/cases.js";
-import { mockClient, prismUrl } from "./support/prism.js";
+import { methodOf, mockClient, prismUrl } from "./support/prism.js";
 import { exampleValue, schemaErrors } from "./support/spec.js";
 
 declare module "vitest" {
@@ -14,9 +13,6 @@ declare module "vitest" {
   }
 }
 
-type LooseCall = (path: string, init?: object) => Promise<{ outcome: string; status?: number; data?: unknown; error?: unknown; response?: Response }>;
-/** The client's method for a method name known only at run time (the types are tested elsewhere). */
-const method = (client: P100Client, name: string) => client[name.toUpperCase() as "GET"] as unknown as LooseCall;
 
 const operationById = new Map(operations.map((op) => [op.operationId, op]));
 
@@ -25,7 +21,7 @@ describe("every documented response, through the client, against the mock", () =
     task.meta.contractCase = { operationId, status, example };
     const request = documentedRequest(operationById.get(operationId)!);
     const prefer = example ? `code=${status}, example=${example}` : `code=${status}`;
-    const result = await method(mockClient(), name)(path, { params: request.params, body: request.body, headers: { Prefer: prefer } });
+    const result = await methodOf(mockClient(), name)(path, { params: request.params, body: request.body, headers: { Prefer: prefer } });
 
     expect(result.status).toBe(Number(status));
     expect(result.response?.status).toBe(Number(status));

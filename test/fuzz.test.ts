@@ -4,37 +4,22 @@
 // per operation and kind; FUZZ_SEED replays a failure (fast-check prints the seed and path).
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import type { P100Client } from "../src/index.js";
 import { breakages, valid } from "./support/arbitraries.js";
-import { operations, toFormData, urlFor, type Operation } from "./support/cases.js";
-import { mockClient, prismUrl } from "./support/prism.js";
-import { deref, schemaErrors, spec } from "./support/spec.js";
+import { operations, parametersOf, requestBodyOf, toFormData, urlFor, type Operation } from "./support/cases.js";
+import { methodOf, mockClient, prismUrl } from "./support/prism.js";
+import { deref, schemaErrors } from "./support/spec.js";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 50);
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const table = new Map(operations.map((op) => [op.operationId, { valid: 0, invalid: 0, undocumented: 0 }]));
 
 type Request = { path: Record<string, unknown>; query: Record<string, unknown>; body?: unknown };
-type LooseCall = (path: string, init?: object) => Promise<{ outcome: string; status?: number; data?: unknown; error?: unknown; response?: Response }>;
-
-/** The operation's parameters, those of its path item included. */
-function opParameters(op: Operation): any[] {
-  return [...(spec.paths[op.path].parameters ?? []), ...(op.operation.parameters ?? [])].map(deref);
-}
-
-/** The operation's media type and body schema, if it takes a body. */
-function bodyOf(op: Operation): { mediaType: string; schema: any } | undefined {
-  const content = op.operation.requestBody && deref(op.operation.requestBody).content;
-  if (!content) return undefined;
-  const [mediaType, media] = Object.entries<any>(content)[0]!;
-  return { mediaType, schema: media.schema };
-}
 
 /** Arbitrary valid requests for an operation: parameters and body from their schemas. */
 function validRequest(op: Operation): fc.Arbitrary<Request> {
-  const pathParams = opParameters(op).filter((p) => p.in === "path");
-  const query = opParameters(op).filter((p) => p.in === "query");
-  const body = bodyOf(op);
+  const pathParams = parametersOf(op).filter((p) => p.in === "path");
+  const query = parametersOf(op).filter((p) => p.in === "query");
+  const body = requestBodyOf(op);
   return fc.record({
     path: fc.record(Object.fromEntries(pathParams.map((p) => [p.name, valid(p.schema)]))),
     query: fc.record(Object.fromEntries(query.map((p) => [p.name, valid(p.schema)])), { requiredKeys: [] }),
@@ -78,7 +63,7 @@ async function raw(op: Operation, request: Request, init: { body?: BodyInit; con
 
 /** Arbitrary broken requests: each a way the spec's schemas (or plain HTTP) can be broken. */
 function invalidRequest(op: Operation, validArb: fc.Arbitrary<Request>): fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }> {
-  const body = bodyOf(op);
+  const body = requestBodyOf(op);
   const json = body?.mediaType === "application/json";
   const send = (request: Request, value: unknown) =>
     body?.mediaType === "multipart/form-data" && typeof value === "object" && value !== null && !Array.isArray(value)
@@ -109,7 +94,7 @@ function invalidRequest(op: Operation, validArb: fc.Arbitrary<Request>): fc.Arbi
       );
     }
   }
-  for (const param of opParameters(op).filter((p) => p.in === "query")) {
+  for (const param of parametersOf(op).filter((p) => p.in === "query")) {
     kinds.push(
       fc.tuple(validArb, fc.constantFrom(0, -1, "abc", 1.5, 10_000)).map(([request, value]) => ({
         kind: `bad query ${param.name}`,
@@ -132,7 +117,6 @@ describe("the fuzz checker", () => {
   });
 });
 
-const method = (client: P100Client, name: string) => client[name.toUpperCase() as "GET"] as unknown as LooseCall;
 
 describe(`contract fuzzing (${runs} valid and ${runs} invalid requests per operation)`, () => {
   for (const op of operations) {
@@ -141,7 +125,7 @@ describe(`contract fuzzing (${runs} valid and ${runs} invalid requests per opera
     it(`${op.operationId}: valid requests get a documented 2xx`, { timeout: 300_000 }, async () => {
       await fc.assert(
         fc.asyncProperty(validArb, async (request) => {
-          const result = await method(mockClient(), op.method)(op.path, { params: { path: request.path, query: request.query }, body: request.body, retry: false });
+          const result = await methodOf(mockClient(), op.method)(op.path, { params: { path: request.path, query: request.query }, body: request.body, retry: false });
           const status = result.response?.status ?? 0;
           const body = status < 300 ? result.data : result.error;
           const problem = result.outcome === "success" ? undocumented(op, status, body) : `a valid request answered ${result.outcome} ${status}: ${JSON.stringify(body ?? (result.error as Error)?.message)}`;

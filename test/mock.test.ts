@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { createP100Client, prefer } from "../src/index.js";
 import { MockStartError, startMock } from "../src/mock.js";
-import { operations, documentedRequest, rawRequest, type Operation } from "./support/cases.js";
+import { documentedRequest, operations, parametersOf, rawRequest, requestBodyOf, type Operation } from "./support/cases.js";
 import { prismUrl } from "./support/prism.js";
 import { deref, schemaErrors } from "./support/spec.js";
 
@@ -62,8 +62,7 @@ function violations(op: Operation): [string, ReturnType<typeof rawRequest>][] {
   const documented = documentedRequest(op);
   const out: [string, ReturnType<typeof rawRequest>][] = [];
   const withBody = (body: unknown) => rawRequest(op, { ...documented, body });
-  const media = op.operation.requestBody && Object.values<any>(deref(op.operation.requestBody).content)[0];
-  const schema = media && deref(media.schema);
+  const schema = deref(requestBodyOf(op)?.schema);
   if (documented.mediaType === "application/json") {
     const broken = withBody(documented.body);
     out.push(["with a body that is not JSON", { ...broken, init: { ...broken.init, body: String(broken.init.body).slice(0, -1) } }]);
@@ -78,7 +77,7 @@ function violations(op: Operation): [string, ReturnType<typeof rawRequest>][] {
     if (property.enum) out.push([`with an unknown ${field}`, withBody({ ...(documented.body as object), [field]: "NOT_A_DOCUMENTED_VALUE" })]);
     if (property.pattern) out.push([`with ${field} breaking its pattern`, withBody({ ...(documented.body as object), [field]: "not matching 123 !" })]);
   }
-  for (const param of (op.operation.parameters ?? []).map(deref).filter((p: any) => p.in === "query")) {
+  for (const param of parametersOf(op).filter((p) => p.in === "query")) {
     out.push([`with query ${param.name}=0`, rawRequest(op, { ...documented, params: { ...documented.params, query: { ...documented.params.query, [param.name]: 0 } } })]);
   }
   return out;
@@ -96,7 +95,7 @@ describe("validation contract: a request that breaks the spec gets a documented 
   });
 
   it("covers every operation that takes input", () => {
-    const withInput = operations.filter((op) => op.operation.requestBody || op.operation.parameters?.some((p: any) => deref(p).in === "query"));
+    const withInput = operations.filter((op) => requestBodyOf(op) || parametersOf(op).some((p) => p.in === "query"));
     expect(new Set(cases.map((c) => c.id))).toEqual(new Set(withInput.map((op) => op.operationId)));
   });
 });

@@ -61,16 +61,28 @@ export interface DocumentedRequest {
   body?: unknown;
 }
 
+/** The operation's parameters, its path item's included, `$ref`s followed. */
+export function parametersOf({ operation, path }: Operation): any[] {
+  return [...(spec.paths[path].parameters ?? []), ...(operation.parameters ?? [])].map(deref);
+}
+
+/** The operation's request body (its one media type), if it takes one. */
+export function requestBodyOf({ operation }: Operation): { mediaType: string; schema: any; examples: Record<string, any> } | undefined {
+  const content = operation.requestBody && deref(operation.requestBody).content;
+  if (!content) return undefined;
+  const [mediaType, media] = Object.entries<any>(content)[0]!;
+  return { mediaType, schema: media.schema, examples: media.examples };
+}
+
 /** The operation's documented request: parameter examples and the first request body example. */
-export function documentedRequest({ operation, path }: Operation): DocumentedRequest {
-  const parameters = [...(spec.paths[path].parameters ?? []), ...(operation.parameters ?? [])].map(deref);
+export function documentedRequest(op: Operation): DocumentedRequest {
+  const parameters = parametersOf(op);
   const valuesIn = (where: string) => Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, p.example]));
   const params = { path: valuesIn("path"), query: valuesIn("query") };
-  const content = operation.requestBody && deref(operation.requestBody).content;
-  if (!content) return { params };
-  const [mediaType, media] = Object.entries<any>(content)[0]!;
-  const value = deref(Object.values<any>(media.examples)[0]).value;
-  return { params, mediaType, body: mediaType === "multipart/form-data" ? withFiles(value) : value };
+  const body = requestBodyOf(op);
+  if (!body) return { params };
+  const value = deref(Object.values<any>(body.examples)[0]).value;
+  return { params, mediaType: body.mediaType, body: body.mediaType === "multipart/form-data" ? withFiles(value) : value };
 }
 
 /** The URL path (with query) of an operation for given parameter values. */
