@@ -1,24 +1,21 @@
 // The rendered docs, checked in a real browser: Redocly's build-docs output opened in headless
-// Chromium (Debian's, driven by playwright-core): every operation and webhook summary is visible
+// Chromium (see support/browser.ts, driven by playwright-core): every operation and webhook summary is visible
 // and the page logs no errors. A screenshot is kept in test-results/docs.png.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { launchChromium } from "./support/browser.js";
 import { operations } from "./support/cases.js";
 import { spec } from "./support/spec.js";
 
-const executablePath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const docs = path.resolve("build/docs.html");
 let browser: Browser;
 
 beforeAll(async () => {
   execFileSync("npm", ["run", "--silent", "docs"], { stdio: "pipe", env: { ...process.env, REDOCLY_TELEMETRY: "off" } });
-  browser = await chromium.launch({
-    executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(() => browser?.close());
 
