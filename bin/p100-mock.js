@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // p100-mock — serves the P100 User Accounts spec shipped in this package as a Prism mock.
 import { parseArgs } from "node:util";
+import operations from "../generated/operations.js";
 import { startMock } from "../dist/mock.js";
 
 const usage = `Usage: p100-mock [options]
@@ -65,7 +66,27 @@ try {
   if (starting.signal.aborted) process.exit(0);
   fail(error.message);
 }
-console.log(`p100-mock: serving the P100 User Accounts spec on ${mock.url} (Ctrl-C to stop)`);
+console.log(readyMessage(mock.url));
+
+/** The one block printed on a clean start: where to call, what, how to pick an answer, how to stop. */
+function readyMessage(url) {
+  const routes = Object.entries(operations).map(([route, { operationId }]) => {
+    const [method, path] = route.split(" ");
+    return `  ${method.padEnd(6)} ${url}${path}`.padEnd(url.length + 60) + `  ${operationId}`;
+  });
+  return [
+    `p100-mock: serving the P100 User Accounts spec on ${url}`,
+    "",
+    ...routes,
+    "",
+    "Every call needs an x-api-key header (any value). Without Prefer, each answers its first documented 2xx;",
+    "pick any documented answer with a Prefer header, e.g.",
+    `  curl -X POST ${url}/v1/user/balances/extended -H 'x-api-key: k' -H 'content-type: application/json' \\`,
+    `       -H 'Prefer: code=202, example=P211' -d '{"externalUserId":"f47ac10b-58cc-4372-a567-0e02b2c3d479"}'`,
+    "",
+    "Stop with Ctrl-C. Requests are logged below.",
+  ].join("\n");
+}
 
 function fail(message) {
   console.error(`p100-mock: ${message}`);

@@ -20,7 +20,7 @@ export interface MockOptions {
   dynamic?: boolean;
   /** Prism's `--errors`: request and response violations become error responses. */
   errors?: boolean;
-  /** Receives Prism's log output as it comes (by default it is kept only to explain a failed start). */
+  /** Receives Prism's per-request log lines once the mock is ready, naming the public URL only (its startup output is kept only to explain a failed start). */
   onOutput?: (text: string) => void;
   /** Give up when Prism has not answered after this many milliseconds (default 20 000). */
   startTimeoutMs?: number;
@@ -97,11 +97,25 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   if (options.errors) args.push("--errors");
   const child = spawn(process.execPath, ["--import", orphanWatch, ...args], { stdio: ["ignore", "pipe", "pipe"] });
 
-  // Keep Prism's last output, so a failed start can say why.
+  // Prism's startup output names its private port, so it is only kept (to explain a failed
+  // start); once Prism is listening, each later line goes to `onOutput` with the public URL.
   let output = "";
+  let ready = false;
+  let partial = "";
+  let listening!: () => void;
+  const prismListening = new Promise<void>((resolve) => (listening = resolve));
   const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-4000);
-    options.onOutput?.(chunk.toString());
+    const text = chunk.toString();
+    output = (output + text).slice(-4000);
+    const lines = (partial + text).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) {
+      if (ready) options.onOutput?.(`${line.replaceAll(prismUrl, url)}\n`);
+      else if (line.includes(`Prism is listening on ${prismUrl}`)) {
+        ready = true;
+        listening();
+      }
+    }
   };
   child.stdout!.on("data", keep);
   child.stderr!.on("data", keep);
@@ -123,7 +137,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   };
 
   try {
-    await waitUntilAnswering(prismUrl, child, () => output, options.startTimeoutMs ?? 20_000, options.signal);
+    await untilListening(prismListening, child, () => output, options.startTimeoutMs ?? 20_000, options.signal);
     prismAnswers();
   } catch (error) {
     prismFailed(error);
@@ -133,21 +147,29 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   return { url, close };
 }
 
-async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (signal?.aborted) throw new MockStartError("the start was aborted");
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new MockStartError(`Prism exited before answering: ${reason(output())}`);
-    }
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(1000) });
-      return; // Any HTTP answer (Prism says 404 for "/") means it is serving.
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+/** Resolves when Prism says it is listening (no probe request, so its log starts clean). */
+async function untilListening(listening: Promise<void>, child: ChildProcess, output: () => string, timeoutMs: number, signal?: AbortSignal) {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  let onExit: (() => void) | undefined;
+  try {
+    await Promise.race([
+      listening,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new MockStartError(`Prism did not start within ${timeoutMs} ms: ${reason(output())}`)), timeoutMs);
+        onExit = () => reject(new MockStartError(`Prism exited before answering: ${reason(output())}`));
+        child.once("exit", onExit);
+        if (child.exitCode !== null || child.signalCode !== null) onExit();
+        onAbort = () => reject(new MockStartError("the start was aborted"));
+        if (signal?.aborted) onAbort();
+        signal?.addEventListener("abort", onAbort, { once: true });
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onExit) child.removeListener("exit", onExit);
+    if (onAbort) signal?.removeEventListener("abort", onAbort);
   }
-  throw new MockStartError(`Prism did not answer on ${url} within ${timeoutMs} ms: ${reason(output())}`);
 }
 
 /** Prism's most telling line (its error, else its last line), without colours, time or tags. */

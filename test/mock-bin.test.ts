@@ -4,6 +4,7 @@ import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { afterEach, expect, it } from "vitest";
+import operations from "../generated/operations.js";
 import { freePort } from "../src/mock.js";
 
 const started: ChildProcess[] = [];
@@ -87,4 +88,31 @@ it("passes --dynamic and --errors on to Prism, and SIGTERM stops both", { timeou
   expect(await exited(child)).toBe(0);
   await expect.poll(() => alive(prism), { timeout: 5000 }).toBe(false);
   expect(await accepts(port)).toBe(false);
+});
+
+it("prints one ready block naming only the public port, then request lines, and nothing that says error", { timeout: 30_000 }, async () => {
+  const port = await freePort();
+  const { child, output } = startBin(["--port", String(port)]);
+  const prism = await prismOf(child);
+  const cmdline = fs.readFileSync(`/proc/${prism}/cmdline`, "utf8").split("\0");
+  const privatePort = cmdline[cmdline.indexOf("--port") + 1]!;
+  await expect.poll(output, { timeout: 20_000 }).toContain("Requests are logged below.");
+  const ready = output();
+  const url = `http://127.0.0.1:${port}`;
+  expect(ready.split("\n")[0]).toBe(`p100-mock: serving the P100 User Accounts spec on ${url}`);
+  for (const [route, { operationId }] of Object.entries(operations)) {
+    const [method, path] = route.split(" ");
+    expect(ready).toMatch(new RegExp(`^  ${method} +${url}${path!.replace(/[{}]/g, "\\$&")} +${operationId}$`, "m"));
+  }
+  expect(ready).toContain("Prefer: code=202, example=P211");
+  expect(ready).toContain("Ctrl-C");
+
+  await fetch(`${url}/v1/user/balances/extended`, {
+    method: "POST",
+    headers: { "x-api-key": "k", "content-type": "application/json" },
+    body: JSON.stringify({ externalUserId: "u" }),
+  });
+  await expect.poll(output, { timeout: 5000 }).toContain("post /v1/user/balances/extended");
+  expect(output()).not.toContain(privatePort);
+  expect(output()).not.toMatch(/error/i);
 });
