@@ -5,10 +5,10 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../src/mock.js";
-import { prismUrl } from "./support/prism.js";
+import { freePort } from "../../src/mock.js";
+import { prismUrl } from "../support/prism.js";
 
-const repo = path.resolve(import.meta.dirname, "..");
+const repo = path.resolve(import.meta.dirname, "../..");
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-consumer-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -16,6 +16,12 @@ const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: "pipe", env: { ...process.env, ...env } });
 
 const project = path.join(work, "app");
+
+// The Node matrix (scripts/node-matrix.js) runs this file under each supported Node and says which.
+it("runs on the Node the matrix asked for (if any), and so do the npm and npx it spawns", () => {
+  if (process.env.P100_EXPECT_NODE) expect(process.version).toBe(`v${process.env.P100_EXPECT_NODE}`);
+  expect(run("node", ["--version"], repo).trim()).toBe(process.version);
+});
 
 it("installs from the packed tarball, type-checks a consumer and calls the mock through it", { timeout: 120_000 }, () => {
   const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], repo).trim().split("\n").pop()!;
@@ -44,7 +50,7 @@ it("installs from the packed tarball, type-checks a consumer and calls the mock 
   run(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], project);
 
   const output = JSON.parse(run(process.execPath, ["consumer.js"], project, { P100_BASE_URL: prismUrl() }));
-  expect(output).toEqual({ outcome: "pending", status: 202, pending: true, fiatStatus: "WAITING_TO_BE_ACTIVATED", configError: "P100ConfigError", webhookStatus: "ADDED", specVersion: "0.1.0" });
+  expect(output).toEqual({ outcome: "pending", status: 202, pending: true, fiatStatus: "WAITING_TO_BE_ACTIVATED", configError: "P100ConfigError", webhookStatus: "ADDED", specVersion: "0.1.0", node: process.version });
 });
 
 /** Starts `npx p100-mock` in the consumer project and waits until it says it is serving. */

