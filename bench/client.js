@@ -8,7 +8,7 @@ import { createP100Client } from "../dist/index.js";
 
 const calls = Number(process.env.BENCH_CALLS ?? 2000);
 const body = JSON.stringify({ userId: "f63064b1-c26b-4c9e-af22-0b483262751f", fiatBalances: [], cryptoBalances: [] });
-const server = http.createServer((req, res) => {
+const server = http.createServer((_req, res) => {
   res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
   res.end(body);
 });
@@ -18,7 +18,9 @@ const path = "/v1/user/balances/f47ac10b-58cc-4372-a567-0e02b2c3d479";
 
 const client = createP100Client({ apiKey: "bench-key", baseUrl: base });
 const viaClient = async () => {
-  const result = await client.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: "f47ac10b-58cc-4372-a567-0e02b2c3d479" } } });
+  const result = await client.GET("/v1/user/balances/{externalUserId}", {
+    params: { path: { externalUserId: "f47ac10b-58cc-4372-a567-0e02b2c3d479" } },
+  });
   if (result.outcome !== "success") throw new Error(`unexpected ${result.outcome}`);
 };
 const viaFetch = async () => {
@@ -51,7 +53,12 @@ server.close();
 
 const bundle = await build({
   entryPoints: [new URL("../dist/index.js", import.meta.url).pathname],
-  bundle: true, minify: true, format: "esm", platform: "neutral", write: false, logLevel: "silent",
+  bundle: true,
+  minify: true,
+  format: "esm",
+  platform: "neutral",
+  write: false,
+  logLevel: "silent",
 });
 const minified = bundle.outputFiles[0].contents;
 

@@ -3,7 +3,7 @@
 // serving the same example body. Prints a table; not a test.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { startMock, freePort } from "../dist/mock.js";
+import { freePort, startMock } from "../dist/mock.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -37,7 +37,11 @@ async function load(url) {
     }),
   );
   times.sort((a, b) => a - b);
-  return { rps: times.length / seconds, p50: times[Math.floor(times.length * 0.5)], p99: times[Math.floor(times.length * 0.99)] };
+  return {
+    rps: times.length / seconds,
+    p50: times[Math.floor(times.length * 0.5)],
+    p99: times[Math.floor(times.length * 0.99)],
+  };
 }
 
 const mock = await startMock();
@@ -47,23 +51,34 @@ await mock.close();
 
 // The baseline: the same body from a bare node:http server in its own process.
 const port = await freePort();
-const bare = spawn(process.execPath, ["-e", `
+const bare = spawn(
+  process.execPath,
+  [
+    "-e",
+    `
   const body = ${JSON.stringify(exampleBody)};
   require("node:http").createServer((req, res) => {
     res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
     res.end(body);
   }).listen(${port}, "127.0.0.1", () => console.log("ready"));
-`], { stdio: ["ignore", "pipe", "inherit"] });
+`,
+  ],
+  { stdio: ["ignore", "pipe", "inherit"] },
+);
 await new Promise((resolve) => bare.stdout.once("data", resolve));
 const viaBare = await load(`http://127.0.0.1:${port}${path}`);
 bare.kill();
 
 const spec = readFileSync(new URL("../generated/openapi.yaml", import.meta.url), "utf8");
 const ms = (n) => `${n.toFixed(2)} ms`;
-console.log(`Prism start on the bundled spec (${(spec.length / 1024).toFixed(0)} KiB): median ${ms(starts[1])} of 3 (${starts.map((s) => s.toFixed(0)).join(", ")} ms)`);
+console.log(
+  `Prism start on the bundled spec (${(spec.length / 1024).toFixed(0)} KiB): median ${ms(starts[1])} of 3 (${starts.map((s) => s.toFixed(0)).join(", ")} ms)`,
+);
 console.log();
 console.log(`| ${concurrency} concurrent callers, ${seconds} s, loopback | bare node:http | Prism mock | ratio |`);
 console.log("|---|---|---|---|");
-console.log(`| requests/s | ${viaBare.rps.toFixed(0)} | ${viaMock.rps.toFixed(0)} | ${(viaMock.rps / viaBare.rps).toFixed(3)}× |`);
+console.log(
+  `| requests/s | ${viaBare.rps.toFixed(0)} | ${viaMock.rps.toFixed(0)} | ${(viaMock.rps / viaBare.rps).toFixed(3)}× |`,
+);
 console.log(`| p50 latency | ${ms(viaBare.p50)} | ${ms(viaMock.p50)} | ${(viaMock.p50 / viaBare.p50).toFixed(1)}× |`);
 console.log(`| p99 latency | ${ms(viaBare.p99)} | ${ms(viaMock.p99)} | ${(viaMock.p99 / viaBare.p99).toFixed(1)}× |`);

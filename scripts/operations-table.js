@@ -31,11 +31,15 @@ export function operationsTable(spec) {
       }
       const multipart = deref(operation.requestBody)?.content?.["multipart/form-data"];
       const upload = multipart && deref(multipart.schema)["x-p100-file-limits"];
-      const field = upload && Object.entries(deref(multipart.schema).properties).find(([, s]) => deref(s).items?.format === "binary")?.[0];
+      const field =
+        upload &&
+        Object.entries(deref(multipart.schema).properties).find(([, s]) => deref(s).items?.format === "binary")?.[0];
       table[`${method.toUpperCase()} ${path}`] = {
         operationId: operation.operationId,
         responses,
-        ...(upload ? { upload: { field, minFiles: deref(multipart.schema).properties[field].minItems ?? 1, ...upload } } : {}),
+        ...(upload
+          ? { upload: { field, minFiles: deref(multipart.schema).properties[field].minItems ?? 1, ...upload } }
+          : {}),
       };
     }
   }
@@ -48,7 +52,8 @@ export function examplesDeclaration(table) {
     .sort((a, b) => a.operationId.localeCompare(b.operationId))
     .map(({ operationId, responses }) => {
       const statuses = Object.entries(responses).map(
-        ([status, { examples }]) => `    ${status}: ${examples.length ? examples.map((e) => JSON.stringify(e)).join(" | ") : "never"};`,
+        ([status, { examples }]) =>
+          `    ${status}: ${examples.length ? examples.map((e) => JSON.stringify(e)).join(" | ") : "never"};`,
       );
       return `  ${operationId}: {\n${statuses.join("\n")}\n  };`;
     });

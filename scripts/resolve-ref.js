@@ -2,7 +2,12 @@
 export function refResolver(doc) {
   const resolve = (node) =>
     node?.$ref
-      ? resolve(node.$ref.replace(/^#\//, "").split("/").reduce((at, key) => at?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], doc))
+      ? resolve(
+          node.$ref
+            .replace(/^#\//, "")
+            .split("/")
+            .reduce((at, key) => at?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], doc),
+        )
       : node;
   return resolve;
 }

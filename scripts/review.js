@@ -38,11 +38,11 @@ export function bundleWorkingTree(project, outFile) {
   bundle(project, outFile);
 }
 
-const unescape = (segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~");
+const unescapeKey = (segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~");
 
 /** `#/paths/~1v1~1user/post/responses/400` → `POST /v1/user › responses/400`. */
 export function describeLocation(pointer) {
-  const [group, name, ...rest] = pointer.replace(/^#\//, "").split("/").map(unescape);
+  const [group, name, ...rest] = pointer.replace(/^#\//, "").split("/").map(unescapeKey);
   if (group !== "paths" && group !== "webhooks") return [group, name, ...rest].filter(Boolean).join("/");
   const [method, ...inner] = rest;
   const head = group === "webhooks" ? `webhook ${name}` : name;
@@ -50,7 +50,16 @@ export function describeLocation(pointer) {
   return `${method.toUpperCase()} ${head}${inner.length ? ` › ${inner.join("/")}` : ""}`;
 }
 
-const sections = ["Operations", "Parameters", "Request fields", "Responses", "Examples", "Webhooks", "Components", "Other"];
+const sections = [
+  "Operations",
+  "Parameters",
+  "Request fields",
+  "Responses",
+  "Examples",
+  "Webhooks",
+  "Components",
+  "Other",
+];
 
 function sectionOf(pointer, typeName) {
   if (pointer.startsWith("#/webhooks")) return "Webhooks";
@@ -73,7 +82,10 @@ function exampleValues(spec) {
       for (const [method, operation] of Object.entries(item)) {
         if (typeof operation !== "object" || !operation.responses) continue;
         const base = `#/${group}/${esc(name)}/${method}`;
-        const bodies = [[`${base}/requestBody`, operation.requestBody], ...Object.entries(operation.responses).map(([s, r]) => [`${base}/responses/${s}`, r])];
+        const bodies = [
+          [`${base}/requestBody`, operation.requestBody],
+          ...Object.entries(operation.responses).map(([s, r]) => [`${base}/responses/${s}`, r]),
+        ];
         for (const [at, body] of bodies) {
           for (const [mediaType, media] of Object.entries(deref(body)?.content ?? {})) {
             for (const [example, ref] of Object.entries(media.examples ?? {})) {
@@ -91,7 +103,21 @@ function exampleValues(spec) {
 export function compareSpecs(baseFile, revisionFile) {
   let output;
   try {
-    output = execFileSync(redocly, ["diff", baseFile, revisionFile, "--format", "json", "--fail-on", "none", "--config", path.join(root, "redocly.yaml")], quiet);
+    output = execFileSync(
+      redocly,
+      [
+        "diff",
+        baseFile,
+        revisionFile,
+        "--format",
+        "json",
+        "--fail-on",
+        "none",
+        "--config",
+        path.join(root, "redocly.yaml"),
+      ],
+      quiet,
+    );
   } catch (error) {
     throw new Error(`redocly diff failed: ${error.stderr || error.message}`);
   }
@@ -102,7 +128,7 @@ export function compareSpecs(baseFile, revisionFile) {
     const field = /\/properties\/[^/]+$/.test(change.path);
     const renamed = field && change.property === "key";
     const removed = field && change.kind === "removed";
-    const name = (location) => unescape(location?.pointer.split("/").pop() ?? "");
+    const name = (location) => unescapeKey(location?.pointer.split("/").pop() ?? "");
     const verdicts = change.verdicts.map((v) => v.message).join(" ");
     return {
       section: sectionOf(change.path, change.typeName),
@@ -115,10 +141,18 @@ export function compareSpecs(baseFile, revisionFile) {
     };
   });
   // Example values are opaque to redocly diff; a changed value is worth a reviewer's look.
-  const [before, after] = [baseFile, revisionFile].map((file) => exampleValues(JSON.parse(fs.readFileSync(file, "utf8"))));
+  const [before, after] = [baseFile, revisionFile].map((file) =>
+    exampleValues(JSON.parse(fs.readFileSync(file, "utf8"))),
+  );
   for (const [pointer, value] of after) {
     if (before.has(pointer) && before.get(pointer) !== value) {
-      changes.push({ section: "Examples", breaking: false, kind: "modified", where: describeLocation(pointer), details: "Example value changed." });
+      changes.push({
+        section: "Examples",
+        breaking: false,
+        kind: "modified",
+        where: describeLocation(pointer),
+        details: "Example value changed.",
+      });
     }
   }
   const versions = [baseFile, revisionFile].map((file) => JSON.parse(fs.readFileSync(file, "utf8")).info.version);
@@ -137,13 +171,18 @@ export function formatReport({ changes, breaking, versions }, baseLabel) {
     const rows = changes.filter((c) => c.section === section).sort((a, b) => Number(b.breaking) - Number(a.breaking));
     if (rows.length === 0) continue;
     lines.push("", `## ${section}`, "", "| impact | change | where | details |", "|---|---|---|---|");
-    for (const c of rows) lines.push(`| ${c.breaking ? "**breaking**" : "non-breaking"} | ${c.kind} | \`${cell(c.where)}\` | ${cell(c.details)} |`);
+    for (const c of rows)
+      lines.push(
+        `| ${c.breaking ? "**breaking**" : "non-breaking"} | ${c.kind} | \`${cell(c.where)}\` | ${cell(c.details)} |`,
+      );
   }
   return `${lines.join("\n")}\n`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { base: { type: "string" }, "allow-breaking": { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: { base: { type: "string" }, "allow-breaking": { type: "boolean", default: false } },
+  });
   if (!values.base) {
     console.error("review: --base <git-ref> is required, e.g. npm run review -- --base origin/main");
     process.exit(2);
@@ -155,14 +194,18 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     try {
       bundleAtRef(project, values.base, base);
     } catch (error) {
-      console.error(`review: cannot read the spec at ${values.base}: ${(error.stderr || error.message).trim().split("\n")[0]}`);
+      console.error(
+        `review: cannot read the spec at ${values.base}: ${(error.stderr || error.message).trim().split("\n")[0]}`,
+      );
       process.exit(2);
     }
     bundleWorkingTree(project, revision);
     const result = compareSpecs(base, revision);
     process.stdout.write(formatReport(result, values.base));
     if (result.breaking && !values["allow-breaking"]) {
-      console.error(`review: ${result.breaking} breaking change(s); pass --allow-breaking to accept them (and bump the major version).`);
+      console.error(
+        `review: ${result.breaking} breaking change(s); pass --allow-breaking to accept them (and bump the major version).`,
+      );
       process.exitCode = 1;
     }
   } finally {

@@ -1,10 +1,10 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
-import { P100ConfigError, P100RequestError, P100UnexpectedError } from "./errors.js";
 import { environments, isP100Environment, type P100Environment } from "./environments.js";
+import { P100ConfigError, P100RequestError, P100UnexpectedError } from "./errors.js";
 import { classify, operationInfo, unexpected } from "./outcome.js";
 import type { CallOptions, HttpMethod, P100Method } from "./result.js";
-import { bodyText, createTransport, defaultRetry, TransportFailure, type RetryOptions } from "./transport.js";
+import { bodyText, createTransport, defaultRetry, type RetryOptions, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
 
 export interface P100ClientOptions {
@@ -41,7 +41,10 @@ export interface P100Client {
 }
 
 const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const satisfies readonly Uppercase<HttpMethod>[];
-type LooseCall = (path: string, init?: Record<string, unknown>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+type LooseCall = (
+  path: string,
+  init?: Record<string, unknown>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /**
  * Creates a typed client: every path, method, body and response comes from the spec.
@@ -60,33 +63,41 @@ export function createP100Client(options: P100ClientOptions): P100Client {
   };
   const clientRetry = options.retry === false ? false : { ...defaultRetry, ...options.retry };
 
-  const call = (method: (typeof methods)[number]) => async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
-    const info = operationInfo(method, path);
-    if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
-    const { timeoutMs, retry, ...fetchInit } = init;
-    rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
-    const transport = createTransport({
-      ...transportDefaults,
-      timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
-      retry: retryFor(clientRetry, retry),
-    });
-    const upload = info.upload;
-    const bodySerializer = upload ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body) : undefined;
-    try {
-      const { data, error, response } = await (client[method] as LooseCall)(path, {
-        ...fetchInit,
-        ...(bodySerializer && { bodySerializer }),
-        parseAs: "text",
-        fetch: transport,
+  const call =
+    (method: (typeof methods)[number]) =>
+    async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
+      const info = operationInfo(method, path);
+      if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
+      const { timeoutMs, retry, ...fetchInit } = init;
+      rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
+      const transport = createTransport({
+        ...transportDefaults,
+        timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
+        retry: retryFor(clientRetry, retry),
       });
-      // The transport kept the exact text; a middleware-replaced response falls back to openapi-fetch's copy.
-      const text = bodyText.get(response) ?? (typeof (data ?? error) === "string" ? String(data ?? error) : JSON.stringify(data ?? error ?? ""));
-      return classify(info, response, text, redact);
-    } catch (failure) {
-      if (!(failure instanceof TransportFailure)) throw failure;
-      return unexpected(new P100UnexpectedError(failure.reason, info.operationId, { status: failure.status, cause: failure.cause }));
-    }
-  };
+      const upload = info.upload;
+      const bodySerializer = upload
+        ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body)
+        : undefined;
+      try {
+        const { data, error, response } = await (client[method] as LooseCall)(path, {
+          ...fetchInit,
+          ...(bodySerializer && { bodySerializer }),
+          parseAs: "text",
+          fetch: transport,
+        });
+        // The transport kept the exact text; a middleware-replaced response falls back to openapi-fetch's copy.
+        const text =
+          bodyText.get(response) ??
+          (typeof (data ?? error) === "string" ? String(data ?? error) : JSON.stringify(data ?? error ?? ""));
+        return classify(info, response, text, redact);
+      } catch (failure) {
+        if (!(failure instanceof TransportFailure)) throw failure;
+        return unexpected(
+          new P100UnexpectedError(failure.reason, info.operationId, { status: failure.status, cause: failure.cause }),
+        );
+      }
+    };
   return {
     GET: call("GET"),
     POST: call("POST"),
@@ -108,7 +119,9 @@ function retryFor(client: RetryOptions | false, call: CallOptions["retry"]): Ret
 function rejectDotSegments(operationId: string, path: Record<string, unknown> | undefined) {
   for (const [name, value] of Object.entries(path ?? {})) {
     if (value === "." || value === "..") {
-      throw new P100RequestError(`${operationId}: the path parameter ${name} cannot be "${value}": a URL path cannot carry it.`);
+      throw new P100RequestError(
+        `${operationId}: the path parameter ${name} cannot be "${value}": a URL path cannot carry it.`,
+      );
     }
   }
 }
@@ -129,7 +142,9 @@ function resolveBaseUrl({ environment, baseUrl }: P100ClientOptions): string {
   }
   if (baseUrl !== undefined) {
     if (!URL.canParse(baseUrl) || !["http:", "https:"].includes(new URL(baseUrl).protocol)) {
-      throw new P100ConfigError("createP100Client: `baseUrl` must be an absolute http(s) URL, e.g. http://127.0.0.1:4010.");
+      throw new P100ConfigError(
+        "createP100Client: `baseUrl` must be an absolute http(s) URL, e.g. http://127.0.0.1:4010.",
+      );
     }
     return baseUrl;
   }

@@ -45,7 +45,9 @@ export class P100UnexpectedError extends Error {
     readonly operation: string,
     details: { status?: number; text?: string; retryAfterMs?: number; cause?: unknown } = {},
   ) {
-    super(`${operation}: ${describe[reason]}${details.status ? ` (HTTP ${details.status})` : ""}`, { cause: details.cause });
+    super(`${operation}: ${describe[reason]}${details.status ? ` (HTTP ${details.status})` : ""}`, {
+      cause: details.cause,
+    });
     this.status = details.status ?? 0;
     this.text = (details.text ?? "").slice(0, 65_536);
     this.retryAfterMs = details.retryAfterMs;
@@ -69,6 +71,9 @@ type CodeOf<E> = E extends { errorCode: infer C extends string } ? C : never;
  * Narrows an operation's `error` (or a 202 `data`) to one documented P-code. Only codes the
  * operation documents compile: `isP100Error(error, "P458")`.
  */
-export function isP100Error<E, C extends CodeOf<E>>(error: E, code: C): error is Extract<E, { errorCode: string }> & { errorCode: C } {
+export function isP100Error<E, C extends CodeOf<E>>(
+  error: E,
+  code: C,
+): error is Extract<E, { errorCode: string }> & { errorCode: C } {
   return typeof error === "object" && error !== null && (error as { errorCode?: unknown }).errorCode === code;
 }

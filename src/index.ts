@@ -1,9 +1,16 @@
 export { createP100Client, type P100Client, type P100ClientOptions } from "./client.js";
-export { isP100Error, P100ConfigError, P100RequestError, P100UnexpectedError, P100UploadError, type UnexpectedReason } from "./errors.js";
 export { environments, type P100Environment } from "./environments.js";
+export {
+  isP100Error,
+  P100ConfigError,
+  P100RequestError,
+  P100UnexpectedError,
+  P100UploadError,
+  type UnexpectedReason,
+} from "./errors.js";
 export { prefer, type ResponseExamples } from "./prefer.js";
 export type { CallOptions, P100Result, ResponseWithStatus, StatusResult, UnexpectedResult } from "./result.js";
 export type { RetryOptions } from "./transport.js";
+export type * from "./types.js";
 export type { UploadFile } from "./uploads.js";
 export type { WebhookFailure, WebhookName, WebhookPayload, WebhookResult } from "./webhooks.js";
-export type * from "./types.js";

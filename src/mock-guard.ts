@@ -28,7 +28,12 @@ export interface Guard {
   close(): Promise<void>;
 }
 
-export async function listenGuard(host: string, port: number, prismPort: number, prismReady: Promise<void>): Promise<Guard> {
+export async function listenGuard(
+  host: string,
+  port: number,
+  prismPort: number,
+  prismReady: Promise<void>,
+): Promise<Guard> {
   const agent = new http.Agent({ keepAlive: true });
   prismReady.catch(() => undefined); // a failed start is reported by startMock
   const server = http.createServer((req, res) => {
@@ -45,10 +50,13 @@ export async function listenGuard(host: string, port: number, prismPort: number,
       if (body.length > 0 && isJson(req.headers["content-type"]) && !parses(body)) body = malformed;
       const headers = { ...req.headers, "content-length": String(body.length) };
       delete headers["transfer-encoding"];
-      const upstream = http.request({ host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = http.request(
+        { host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       upstream.on("error", () => {
         if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
         res.end("p100-mock: Prism is not answering");

@@ -2,7 +2,7 @@
 // package's bundled spec as a child process, behind a small guard in this process (see
 // mock-guard.ts). `startMock` resolves once the mock answers HTTP and rejects with Prism's own
 // reason when it cannot start; `close()` always stops both.
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
@@ -83,13 +83,15 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   let prismAnswers!: () => void;
   let prismFailed!: (error: unknown) => void;
   const prismReady = new Promise<void>((resolve, reject) => ([prismAnswers, prismFailed] = [resolve, reject]));
-  const guard = await listenGuard(host, options.port ?? 0, prismPort, prismReady).catch((error: NodeJS.ErrnoException) => {
-    throw new MockStartError(
-      error.code === "EADDRINUSE"
-        ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
-        : `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
-    );
-  });
+  const guard = await listenGuard(host, options.port ?? 0, prismPort, prismReady).catch(
+    (error: NodeJS.ErrnoException) => {
+      throw new MockStartError(
+        error.code === "EADDRINUSE"
+          ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
+          : `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
+      );
+    },
+  );
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${guard.port}`;
 
   const args = [cli, "mock", options.spec ?? bundledSpec, "--host", "127.0.0.1", "--port", String(prismPort)];
@@ -108,7 +110,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     const text = chunk.toString();
     output = (output + text).slice(-4000);
     const lines = (partial + text).split("\n");
-    partial = lines.pop()!;
+    partial = lines.pop() ?? "";
     for (const line of lines) {
       if (ready) options.onOutput?.(`${line.replaceAll(prismUrl, url)}\n`);
       else if (line.includes(`Prism is listening on ${prismUrl}`)) {
@@ -117,8 +119,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       }
     }
   };
-  child.stdout!.on("data", keep);
-  child.stderr!.on("data", keep);
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
 
   // If this process exits without close(), do not leave Prism behind.
   const killOnExit = () => child.kill("SIGKILL");
@@ -148,7 +150,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 }
 
 /** Resolves when Prism says it is listening (no probe request, so its log starts clean). */
-async function untilListening(listening: Promise<void>, child: ChildProcess, output: () => string, timeoutMs: number, signal?: AbortSignal) {
+async function untilListening(
+  listening: Promise<void>,
+  child: ChildProcess,
+  output: () => string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+) {
   let timer: NodeJS.Timeout | undefined;
   let onAbort: (() => void) | undefined;
   let onExit: (() => void) | undefined;
@@ -156,7 +164,10 @@ async function untilListening(listening: Promise<void>, child: ChildProcess, out
     await Promise.race([
       listening,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new MockStartError(`Prism did not start within ${timeoutMs} ms: ${reason(output())}`)), timeoutMs);
+        timer = setTimeout(
+          () => reject(new MockStartError(`Prism did not start within ${timeoutMs} ms: ${reason(output())}`)),
+          timeoutMs,
+        );
         onExit = () => reject(new MockStartError(`Prism exited before answering: ${reason(output())}`));
         child.once("exit", onExit);
         if (child.exitCode !== null || child.signalCode !== null) onExit();
@@ -175,7 +186,8 @@ async function untilListening(listening: Promise<void>, child: ChildProcess, out
 /** Prism's most telling line (its error, else its last line), without colours, time or tags. */
 function reason(text: string): string {
   const lines = text
-    .replace(/\x1b\[[0-9;]*m/g, "")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colour codes
+    .replace(/\u001b\[[0-9;]*m/g, "")
     .split("\n")
     .map((line) => line.replace(/^\[[^\]]*\]\s*›\s*(\[[^\]]*\]\s*)?[^\w"]*(fatal|error)?\s*/i, "").trim())
     .filter(Boolean);

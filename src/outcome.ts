@@ -23,12 +23,21 @@ export function unexpected(error: P100UnexpectedError, response?: Response): Cla
   return { outcome: "unexpected", status: undefined, error, response };
 }
 
-export function classify(info: OperationInfo, response: Response, text: string, redact: (text: string) => string): ClassifiedResult {
+export function classify(
+  info: OperationInfo,
+  response: Response,
+  text: string,
+  redact: (text: string) => string,
+): ClassifiedResult {
   const status = response.status;
   const shape = info.responses[String(status)];
   const fail = (reason: "undocumented-status" | "not-json" | "undocumented-shape" | "rate-limited") =>
     unexpected(
-      new P100UnexpectedError(reason, info.operationId, { status, text: redact(text), retryAfterMs: retryAfterMs(response.headers.get("retry-after")) }),
+      new P100UnexpectedError(reason, info.operationId, {
+        status,
+        text: redact(text),
+        retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+      }),
       response,
     );
 
@@ -53,5 +62,5 @@ function hasShape(body: unknown, shape: ResponseShape): boolean {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
   const record = body as Record<string, unknown>;
   if (!(shape.required ?? []).every((key) => key in record)) return false;
-  return !shape.errorCodes || shape.errorCodes.includes(record["errorCode"] as string);
+  return !shape.errorCodes || shape.errorCodes.includes(record.errorCode as string);
 }

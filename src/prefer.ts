@@ -17,7 +17,9 @@ export function prefer<Op extends keyof ResponseExamples, Status extends keyof R
   const operation = Object.values(operations).find((op) => op.operationId === operationId);
   const response = operation?.responses[String(status)];
   if (!response || (example !== undefined && !response.examples.includes(String(example)))) {
-    throw new Error(`prefer: ${operationId} documents no ${status}${example === undefined ? "" : ` example "${String(example)}"`}.`);
+    throw new Error(
+      `prefer: ${operationId} documents no ${status}${example === undefined ? "" : ` example "${String(example)}"`}.`,
+    );
   }
   return { Prefer: example === undefined ? `code=${status}` : `code=${status}, example=${String(example)}` };
 }

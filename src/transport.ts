@@ -14,7 +14,12 @@ export interface RetryOptions {
   unsafeMethods: boolean;
 }
 
-export const defaultRetry: RetryOptions = { attempts: 3, baseDelayMs: 200, maxTotalDelayMs: 10_000, unsafeMethods: false };
+export const defaultRetry: RetryOptions = {
+  attempts: 3,
+  baseDelayMs: 200,
+  maxTotalDelayMs: 10_000,
+  unsafeMethods: false,
+};
 
 export interface TransportOptions {
   fetch: (request: Request) => Promise<Response>;
@@ -42,7 +47,8 @@ const retryableStatus = new Set([429, 503]);
 
 export function createTransport(options: TransportOptions) {
   return async function transport(request: Request): Promise<Response> {
-    const retry = options.retry && (options.retry.unsafeMethods || safeMethods.has(request.method)) ? options.retry : undefined;
+    const retry =
+      options.retry && (options.retry.unsafeMethods || safeMethods.has(request.method)) ? options.retry : undefined;
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
       const last = !retry || attempt >= retry.attempts;

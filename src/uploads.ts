@@ -19,7 +19,8 @@ function toFile(input: UploadFile): File {
 /** Checks the files against the documented limits and builds the multipart body. */
 export function uploadForm(operationId: string, limits: UploadLimits, body: Record<string, unknown>): FormData {
   const inputs = body[limits.field];
-  if (!Array.isArray(inputs)) throw new P100UploadError(`${operationId}: \`${limits.field}\` must be an array of files.`);
+  if (!Array.isArray(inputs))
+    throw new P100UploadError(`${operationId}: \`${limits.field}\` must be an array of files.`);
   if (inputs.length < limits.minFiles || inputs.length > limits.maxFiles) {
     throw new P100UploadError(
       `${operationId}: ${inputs.length} file(s) given; ${limits.minFiles === limits.maxFiles ? limits.maxFiles : `${limits.minFiles} to ${limits.maxFiles}`} allowed.`,
@@ -33,10 +34,14 @@ export function uploadForm(operationId: string, limits: UploadLimits, body: Reco
     const file = toFile(input);
     const label = `${operationId}: file ${index + 1} (${file.name})`;
     if (!limits.contentTypes.includes(file.type)) {
-      throw new P100UploadError(`${label} has type "${file.type || "unknown"}"; allowed: ${limits.contentTypes.join(", ")}.`);
+      throw new P100UploadError(
+        `${label} has type "${file.type || "unknown"}"; allowed: ${limits.contentTypes.join(", ")}.`,
+      );
     }
     if (file.size > limits.maxFileBytes) {
-      throw new P100UploadError(`${label} has ${file.size} bytes; at most ${limits.maxFileBytes} (${limits.maxFileBytes / 1048576} MB) allowed.`);
+      throw new P100UploadError(
+        `${label} has ${file.size} bytes; at most ${limits.maxFileBytes} (${limits.maxFileBytes / 1048576} MB) allowed.`,
+      );
     }
     form.append(limits.field, file);
   });

@@ -10,7 +10,8 @@ import type { webhooks } from "../generated/schema.js";
 
 export type WebhookName = keyof webhooks;
 /** The payload of a webhook, as the spec describes it. */
-export type WebhookPayload<Name extends WebhookName> = webhooks[Name]["post"]["requestBody"]["content"]["application/json"];
+export type WebhookPayload<Name extends WebhookName> =
+  webhooks[Name]["post"]["requestBody"]["content"]["application/json"];
 
 export interface WebhookDelivery {
   /** The request headers: a `Headers`, or Node's `req.headers` (lower-case names). */
@@ -29,7 +30,9 @@ export interface WebhookFailure {
   errors: { path: string; message: string }[];
 }
 
-export type WebhookResult<Name extends WebhookName> = { ok: true; name: Name; payload: WebhookPayload<Name> } | WebhookFailure;
+export type WebhookResult<Name extends WebhookName> =
+  | { ok: true; name: Name; payload: WebhookPayload<Name> }
+  | WebhookFailure;
 
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 export const webhookNames = Object.keys(spec.webhooks) as WebhookName[];
@@ -42,7 +45,8 @@ const validators = new Map<WebhookName, ValidateFunction>();
 function validatorFor(name: WebhookName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    validate = ajv.getSchema(`spec#/webhooks/${name}/post/requestBody/content/application~1json/schema`)!;
+    validate = ajv.getSchema(`spec#/webhooks/${name}/post/requestBody/content/application~1json/schema`);
+    if (!validate) throw new Error(`the bundled spec has no payload schema for webhook ${name}`);
     validators.set(name, validate);
   }
   return validate;
@@ -60,7 +64,11 @@ function authorization(headers: WebhookDelivery["headers"]): string | undefined 
   return typeof value === "string" ? value : undefined; // absent, or sent twice: not acceptable
 }
 
-const fail = (reason: WebhookFailure["reason"], message: string, errors: WebhookFailure["errors"] = []): WebhookFailure => ({
+const fail = (
+  reason: WebhookFailure["reason"],
+  message: string,
+  errors: WebhookFailure["errors"] = [],
+): WebhookFailure => ({
   ok: false,
   reason,
   status: reason === "unauthorized" ? 401 : 400,
@@ -70,7 +78,10 @@ const fail = (reason: WebhookFailure["reason"], message: string, errors: Webhook
 
 function describeErrors(errors: ErrorObject[]): WebhookFailure["errors"] {
   return errors.map((error) => ({
-    path: error.keyword === "required" ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}` : error.instancePath || "/",
+    path:
+      error.keyword === "required"
+        ? `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`
+        : error.instancePath || "/",
     message: error.message ?? error.keyword,
   }));
 }
@@ -80,25 +91,37 @@ function describeErrors(errors: ErrorObject[]): WebhookFailure["errors"] {
  * must be JSON, and the payload must match the spec. Answer P100 with `result.status` on failure
  * and 200 on success (quickly; process the payload asynchronously).
  */
-export function verifyAndParseWebhook<Name extends WebhookName>(name: Name, delivery: WebhookDelivery, options: { token: string }): WebhookResult<Name> {
-  if (!webhookNames.includes(name)) throw new TypeError(`verifyAndParseWebhook: unknown webhook "${String(name)}"; known: ${webhookNames.join(", ")}.`);
+export function verifyAndParseWebhook<Name extends WebhookName>(
+  name: Name,
+  delivery: WebhookDelivery,
+  options: { token: string },
+): WebhookResult<Name> {
+  if (!webhookNames.includes(name))
+    throw new TypeError(`verifyAndParseWebhook: unknown webhook "${String(name)}"; known: ${webhookNames.join(", ")}.`);
   if (typeof options?.token !== "string" || options.token === "") {
     throw new TypeError("verifyAndParseWebhook: `token` (the webhook security token) is required.");
   }
   const given = authorization(delivery.headers);
   if (given === undefined) return fail("unauthorized", "the Authorization header is missing");
-  if (!sameSecret(given, options.token)) return fail("unauthorized", "the Authorization header is not the webhook security token");
+  if (!sameSecret(given, options.token))
+    return fail("unauthorized", "the Authorization header is not the webhook security token");
 
   let payload: unknown;
   try {
-    payload = JSON.parse(typeof delivery.rawBody === "string" ? delivery.rawBody : new TextDecoder().decode(delivery.rawBody));
+    payload = JSON.parse(
+      typeof delivery.rawBody === "string" ? delivery.rawBody : new TextDecoder().decode(delivery.rawBody),
+    );
   } catch {
     return fail("invalid-json", "the body is not JSON");
   }
   const validate = validatorFor(name);
   if (!validate(payload)) {
     const errors = describeErrors(validate.errors ?? []);
-    return fail("invalid-payload", `the ${name} payload does not match the spec: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`, errors);
+    return fail(
+      "invalid-payload",
+      `the ${name} payload does not match the spec: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`,
+      errors,
+    );
   }
   return { ok: true, name, payload: payload as WebhookPayload<Name> };
 }

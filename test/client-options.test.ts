@@ -1,6 +1,12 @@
 // createP100Client's options: what it sends, where, and the clear errors for options that cannot work.
 import { describe, expect, it } from "vitest";
-import { createP100Client, environments, P100ConfigError, P100RequestError, type P100ClientOptions } from "../src/index.js";
+import {
+  createP100Client,
+  environments,
+  type P100ClientOptions,
+  P100ConfigError,
+  P100RequestError,
+} from "../src/index.js";
 
 const secret = "sk_live_do-not-leak-1234";
 const body = { externalUserId: "user-1" };
@@ -34,11 +40,14 @@ describe("createP100Client", () => {
     expect(seen[0]!.url).toBe(`${host}/v1/user/balances/extended`);
   });
 
-  it.each(["http://127.0.0.1:4010", "http://127.0.0.1:4010/"])("baseUrl %s works with or without a trailing slash", async (baseUrl) => {
-    const { seen, fetch } = recordingFetch();
-    await createP100Client({ apiKey: secret, baseUrl, fetch }).POST("/v1/user/balances/extended", { body });
-    expect(seen[0]!.url).toBe("http://127.0.0.1:4010/v1/user/balances/extended");
-  });
+  it.each(["http://127.0.0.1:4010", "http://127.0.0.1:4010/"])(
+    "baseUrl %s works with or without a trailing slash",
+    async (baseUrl) => {
+      const { seen, fetch } = recordingFetch();
+      await createP100Client({ apiKey: secret, baseUrl, fetch }).POST("/v1/user/balances/extended", { body });
+      expect(seen[0]!.url).toBe("http://127.0.0.1:4010/v1/user/balances/extended");
+    },
+  );
 
   const invalid: [string, unknown, RegExp][] = [
     ["no options", undefined, /apiKey.*required/],
@@ -46,8 +55,16 @@ describe("createP100Client", () => {
     ["an empty apiKey", { apiKey: "" }, /apiKey.*required/],
     ["a blank apiKey", { apiKey: "   " }, /apiKey.*required/],
     ["a non-string apiKey", { apiKey: 42 }, /apiKey.*required/],
-    ["both environment and baseUrl", { apiKey: secret, environment: "stage", baseUrl: "http://127.0.0.1:1" }, /either `environment` or `baseUrl`/],
-    ["an unknown environment", { apiKey: secret, environment: "sandbox" }, /unknown environment "sandbox".*stage, production/],
+    [
+      "both environment and baseUrl",
+      { apiKey: secret, environment: "stage", baseUrl: "http://127.0.0.1:1" },
+      /either `environment` or `baseUrl`/,
+    ],
+    [
+      "an unknown environment",
+      { apiKey: secret, environment: "sandbox" },
+      /unknown environment "sandbox".*stage, production/,
+    ],
     ["a relative baseUrl", { apiKey: secret, baseUrl: "/v1" }, /absolute http\(s\) URL/],
     ["a non-http baseUrl", { apiKey: secret, baseUrl: "ftp://example.com" }, /absolute http\(s\) URL/],
   ];
@@ -67,7 +84,9 @@ describe("createP100Client", () => {
 
   it.each([".", ".."])("refuses the path id %j before sending: a URL path cannot carry it", async (id) => {
     const { seen, fetch } = recordingFetch();
-    const call = createP100Client({ apiKey: secret, fetch }).GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: id } } });
+    const call = createP100Client({ apiKey: secret, fetch }).GET("/v1/user/balances/{externalUserId}", {
+      params: { path: { externalUserId: id } },
+    });
     await expect(call).rejects.toThrow(P100RequestError);
     await expect(call).rejects.toThrow(`getUserBalances: the path parameter externalUserId cannot be "${id}"`);
     expect(seen).toHaveLength(0);

@@ -14,7 +14,10 @@ const docs = path.resolve("build/docs.html");
 let browser: Browser;
 
 beforeAll(async () => {
-  execFileSync("npm", ["run", "--silent", "docs"], { stdio: "pipe", env: { ...process.env, REDOCLY_TELEMETRY: "off" } });
+  execFileSync("npm", ["run", "--silent", "docs"], {
+    stdio: "pipe",
+    env: { ...process.env, REDOCLY_TELEMETRY: "off" },
+  });
   browser = await launchChromium();
 }, 120_000);
 afterAll(() => browser?.close());
@@ -30,13 +33,19 @@ it("renders every operation's and webhook's summary, with no errors logged", { t
   // request leaving the page fails and is reported.
   await page.route(/^https?:/, (route) =>
     route.request().url().startsWith("https://cdn.redoc.ly/redoc/logo")
-      ? route.fulfill({ contentType: "image/svg+xml", body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>' })
+      ? route.fulfill({
+          contentType: "image/svg+xml",
+          body: '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>',
+        })
       : route.abort(),
   );
 
   await page.goto(`file://${docs}`, { waitUntil: "load" });
   // Redoc lists a tag's operations in the sidebar once the tag is opened (its first mention).
-  const items = [...operations.map((op) => op.operation), ...Object.values<any>(spec.webhooks).map((item) => item.post)];
+  const items = [
+    ...operations.map((op) => op.operation),
+    ...Object.values<any>(spec.webhooks).map((item) => item.post),
+  ];
   const seen: string[] = [];
   for (const tag of spec.tags as { name: string }[]) {
     await page.getByText(tag.name, { exact: true }).first().click();
@@ -50,9 +59,13 @@ it("renders every operation's and webhook's summary, with no errors logged", { t
   // An operation opens with its documented responses.
   await page.getByText("User Accounts", { exact: true }).first().click();
   await page.getByText("Extend user", { exact: true }).first().click();
-  await expect.poll(() => page.getByRole("heading", { name: "Extend user" }).first().isVisible(), { timeout: 10_000 }).toBe(true);
+  await expect
+    .poll(() => page.getByRole("heading", { name: "Extend user" }).first().isVisible(), { timeout: 10_000 })
+    .toBe(true);
   for (const status of ["201", "202", "400", "401"]) {
-    await expect.poll(() => page.getByText(status, { exact: true }).first().isVisible(), { message: status, timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.getByText(status, { exact: true }).first().isVisible(), { message: status, timeout: 10_000 })
+      .toBe(true);
   }
   fs.mkdirSync("test-results", { recursive: true });
   await page.waitForTimeout(500); // let the scroll to the operation settle before the picture

@@ -1,6 +1,17 @@
 // Type-level contract of Extend user: what compiles, and what the generated types say comes back.
 import { describe, expectTypeOf, it } from "vitest";
-import { createP100Client, isP100Error, prefer, type UnexpectedReason, type AccessDenied, type ErrorBody, type P100UnexpectedError, type Message, type RequestBody, type ResponseBody } from "../src/index.js";
+import {
+  type AccessDenied,
+  createP100Client,
+  type ErrorBody,
+  isP100Error,
+  type Message,
+  type P100UnexpectedError,
+  prefer,
+  type RequestBody,
+  type ResponseBody,
+  type UnexpectedReason,
+} from "../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";

@@ -2,8 +2,8 @@
 // serving the bundled spec; every body is checked against the spec's own schema.
 import { describe, expect, it } from "vitest";
 import { isP100Error } from "../src/index.js";
-import { exampleValue, schemaErrors } from "./support/spec.js";
 import { mockClient, prismUrl } from "./support/prism.js";
+import { exampleValue, schemaErrors } from "./support/spec.js";
 
 const path = "/v1/user/balances/extended";
 const body = { externalUserId: "f47ac10b-58cc-4372-a567-0e02b2c3d479" };

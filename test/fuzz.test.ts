@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { breakages, valid } from "./support/arbitraries.js";
-import { operations, parametersOf, requestBodyOf, toFormData, urlFor, type Operation } from "./support/cases.js";
+import { type Operation, operations, parametersOf, requestBodyOf, toFormData, urlFor } from "./support/cases.js";
 import { methodOf, mockClient, prismUrl } from "./support/prism.js";
 import { deref, schemaErrors } from "./support/spec.js";
 
@@ -31,7 +31,8 @@ function validRequest(op: Operation): fc.Arbitrary<Request> {
 function undocumented(op: Operation, status: number, body: unknown): string | undefined {
   const response = op.operation.responses[String(status)];
   if (!response) return `status ${status} is not documented`;
-  if (!deref(response).content) return body === "" || body === undefined ? undefined : `a body on a response documented without one`;
+  if (!deref(response).content)
+    return body === "" || body === undefined ? undefined : `a body on a response documented without one`;
   const errors = schemaErrors(op.path, op.method, String(status), body);
   return errors.length ? `body does not match the ${status} schema: ${errors.join("; ")}` : undefined;
 }
@@ -41,7 +42,9 @@ function record(op: Operation, kind: "valid" | "invalid", problem: string | unde
   row[kind]++;
   if (problem) {
     row.undocumented++;
-    throw new Error(`${op.operationId} ${kind}: ${problem}\nrequest: ${JSON.stringify(what, (_, v) => (v instanceof Blob ? `(file ${v.type}, ${v.size} B)` : v)).slice(0, 600)}`);
+    throw new Error(
+      `${op.operationId} ${kind}: ${problem}\nrequest: ${JSON.stringify(what, (_, v) => (v instanceof Blob ? `(file ${v.type}, ${v.size} B)` : v)).slice(0, 600)}`,
+    );
   }
 }
 
@@ -50,7 +53,11 @@ async function raw(op: Operation, request: Request, init: { body?: BodyInit; con
   const headers: Record<string, string> = {};
   if (init.apiKey !== false) headers["x-api-key"] = "fuzz-key";
   if (init.contentType) headers["content-type"] = init.contentType;
-  const response = await fetch(`${prismUrl()}${urlFor(op, request.path, request.query)}`, { method: op.method.toUpperCase(), headers, body: init.body });
+  const response = await fetch(`${prismUrl()}${urlFor(op, request.path, request.query)}`, {
+    method: op.method.toUpperCase(),
+    headers,
+    body: init.body,
+  });
   const text = await response.text();
   let body: unknown = text;
   try {
@@ -62,15 +69,22 @@ async function raw(op: Operation, request: Request, init: { body?: BodyInit; con
 }
 
 /** Arbitrary broken requests: each a way the spec's schemas (or plain HTTP) can be broken. */
-function invalidRequest(op: Operation, validArb: fc.Arbitrary<Request>): fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }> {
+function invalidRequest(
+  op: Operation,
+  validArb: fc.Arbitrary<Request>,
+): fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }> {
   const body = requestBodyOf(op);
   const json = body?.mediaType === "application/json";
-  const send = (request: Request, value: unknown) =>
+  const send = (_request: Request, value: unknown) =>
     body?.mediaType === "multipart/form-data" && typeof value === "object" && value !== null && !Array.isArray(value)
       ? { body: toFormData(value as Record<string, unknown>) }
       : { body: JSON.stringify(value), contentType: "application/json" };
   const kinds: fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }>[] = [
-    validArb.map((request) => ({ kind: "no x-api-key", request, init: { ...(body ? send(request, request.body) : {}), apiKey: false } })),
+    validArb.map((request) => ({
+      kind: "no x-api-key",
+      request,
+      init: { ...(body ? send(request, request.body) : {}), apiKey: false },
+    })),
   ];
   if (body) {
     kinds.push(
@@ -79,11 +93,21 @@ function invalidRequest(op: Operation, validArb: fc.Arbitrary<Request>): fc.Arbi
         request,
         init: send(request, breakage.apply(request.body as Record<string, unknown>)),
       })),
-      validArb.map((request) => ({ kind: "broken JSON", request, init: { body: JSON.stringify(request.body).slice(0, -1), contentType: "application/json" } })),
-      validArb.map((request) => ({ kind: "wrong content type", request, init: { body: json ? JSON.stringify(request.body) : "files=a.pdf", contentType: "text/plain" } })),
+      validArb.map((request) => ({
+        kind: "broken JSON",
+        request,
+        init: { body: JSON.stringify(request.body).slice(0, -1), contentType: "application/json" },
+      })),
+      validArb.map((request) => ({
+        kind: "wrong content type",
+        request,
+        init: { body: json ? JSON.stringify(request.body) : "files=a.pdf", contentType: "text/plain" },
+      })),
       validArb.map((request) => ({ kind: "no body", request, init: {} })),
     );
-    const strings = Object.entries<any>(deref(body.schema).properties ?? {}).filter(([, p]) => deref(p).type === "string" && !deref(p).enum && !deref(p).format && !deref(p).pattern);
+    const strings = Object.entries<any>(deref(body.schema).properties ?? {}).filter(
+      ([, p]) => deref(p).type === "string" && !deref(p).enum && !deref(p).format && !deref(p).pattern,
+    );
     if (json && strings.length) {
       kinds.push(
         fc.tuple(validArb, fc.constantFrom(...strings.map(([name]) => name))).map(([request, field]) => ({
@@ -111,12 +135,13 @@ describe("the fuzz checker", () => {
     const extend = operations.find((op) => op.operationId === "extendUser")!;
     const poa = operations.find((op) => op.operationId === "addPoaFile")!;
     expect(undocumented(extend, 418, {})).toBe("status 418 is not documented");
-    expect(undocumented(extend, 400, { error: { code: "invalid_json" } })).toMatch(/^body does not match the 400 schema/);
+    expect(undocumented(extend, 400, { error: { code: "invalid_json" } })).toMatch(
+      /^body does not match the 400 schema/,
+    );
     expect(undocumented(poa, 201, { id: 1 })).toBe("a body on a response documented without one");
     expect(undocumented(extend, 400, { errorCode: "P403", errorMessage: "x" })).toBeUndefined();
   });
 });
-
 
 describe(`contract fuzzing (${runs} valid and ${runs} invalid requests per operation)`, () => {
   for (const op of operations) {
@@ -125,10 +150,17 @@ describe(`contract fuzzing (${runs} valid and ${runs} invalid requests per opera
     it(`${op.operationId}: valid requests get a documented 2xx`, { timeout: 300_000 }, async () => {
       await fc.assert(
         fc.asyncProperty(validArb, async (request) => {
-          const result = await methodOf(mockClient(), op.method)(op.path, { params: { path: request.path, query: request.query }, body: request.body, retry: false });
+          const result = await methodOf(mockClient(), op.method)(op.path, {
+            params: { path: request.path, query: request.query },
+            body: request.body,
+            retry: false,
+          });
           const status = result.response?.status ?? 0;
           const body = status < 300 ? result.data : result.error;
-          const problem = result.outcome === "success" ? undocumented(op, status, body) : `a valid request answered ${result.outcome} ${status}: ${JSON.stringify(body ?? (result.error as Error)?.message)}`;
+          const problem =
+            result.outcome === "success"
+              ? undocumented(op, status, body)
+              : `a valid request answered ${result.outcome} ${status}: ${JSON.stringify(body ?? (result.error as Error)?.message)}`;
           record(op, "valid", problem, request);
         }),
         { numRuns: runs, seed },
@@ -139,7 +171,10 @@ describe(`contract fuzzing (${runs} valid and ${runs} invalid requests per opera
       await fc.assert(
         fc.asyncProperty(invalidRequest(op, validArb), async ({ kind, request, init }) => {
           const { status, body } = await raw(op, request, init);
-          record(op, "invalid", undocumented(op, status, body) && `${kind}: ${undocumented(op, status, body)}`, { kind, request });
+          record(op, "invalid", undocumented(op, status, body) && `${kind}: ${undocumented(op, status, body)}`, {
+            kind,
+            request,
+          });
         }),
         { numRuns: runs, seed },
       );
@@ -149,6 +184,8 @@ describe(`contract fuzzing (${runs} valid and ${runs} invalid requests per opera
 
 afterAll(() => {
   const rows = [...table].map(([id, r]) => `| ${id} | ${r.valid} | ${r.invalid} | ${r.undocumented} |`);
-  console.log(["", "| operation | valid tried | invalid tried | undocumented answers |", "|---|---|---|---|", ...rows].join("\n"));
+  console.log(
+    ["", "| operation | valid tried | invalid tried | undocumented answers |", "|---|---|---|---|", ...rows].join("\n"),
+  );
   expect([...table.values()].every((r) => r.undocumented === 0)).toBe(true);
 });

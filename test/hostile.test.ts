@@ -26,7 +26,9 @@ const documentedStatuses = [200, 400, 401];
 /** The spec's example for a documented status; any JSON for the others. */
 const example = (status: number) =>
   documentedStatuses.includes(status)
-    ? JSON.stringify(exampleValue(path, "get", String(status), status === 200 ? "success" : status === 400 ? "P412" : "xo2"))
+    ? JSON.stringify(
+        exampleValue(path, "get", String(status), status === 200 ? "success" : status === 400 ? "P412" : "xo2"),
+      )
     : JSON.stringify({ message: "something else" });
 const bodies: Record<Body, (status: number) => string> = {
   documented: example,
@@ -67,7 +69,8 @@ afterAll(() => {
 function expected(b: Behaviour): { outcome: string; reason?: string } {
   if (b.stall) return { outcome: "unexpected", reason: "timeout" };
   if (b.body === "huge") return { outcome: "unexpected", reason: "too-large" }; // the body is read (capped) before anything else
-  if (!documentedStatuses.includes(b.status)) return { outcome: "unexpected", reason: b.status === 429 ? "rate-limited" : "undocumented-status" };
+  if (!documentedStatuses.includes(b.status))
+    return { outcome: "unexpected", reason: b.status === 429 ? "rate-limited" : "undocumented-status" };
   if (b.body === "documented") return { outcome: b.status === 200 ? "success" : "error" };
   return { outcome: "unexpected", reason: b.body === "wrong-shape" ? "undocumented-shape" : "not-json" };
 }
@@ -81,7 +84,9 @@ it("every hostile answer ends in the expected typed result, within the timeout",
       scripted.set(externalUserId, behaviour);
       const started = performance.now();
       // Must resolve (never reject), and never hang: a hang fails this case, so fast-check shows it.
-      const hang = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no result after ${timeoutMs + 5000} ms`)), timeoutMs + 5000).unref());
+      const hang = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no result after ${timeoutMs + 5000} ms`)), timeoutMs + 5000).unref(),
+      );
       const result = await Promise.race([client.GET(path, { params: { path: { externalUserId } } }), hang]);
       const elapsed = performance.now() - started;
 

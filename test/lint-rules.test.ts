@@ -33,7 +33,10 @@ describe("redocly.yaml conventions", () => {
     ["rule/operation-has-p100-source", `${post}/x-p100-source/docs`],
     ["rule/operation-has-401", `${post}/responses`],
     ["rule/response-content-has-example", `${post}/requestBody/content/application~1json`],
-    ["rule/error-example-code-is-p-code", `${post}/responses/200/content/application~1json/examples/bad/value/errorCode`],
+    [
+      "rule/error-example-code-is-p-code",
+      `${post}/responses/200/content/application~1json/examples/bad/value/errorCode`,
+    ],
     ["rule/server-is-https", "#/servers/0/url"],
   ])("%s reports at %s", (ruleId, pointer) => {
     expect(reported(ruleId)).toContain(pointer);

@@ -1,6 +1,6 @@
 // The p100-mock bin of this repository (npm start): startup, flags and shutdown, watched from
 // outside the way a terminal or a process manager sees it.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { afterEach, expect, it } from "vitest";
@@ -8,7 +8,9 @@ import operations from "../generated/operations.js";
 import { freePort } from "../src/mock.js";
 
 const started: ChildProcess[] = [];
-afterEach(() => started.forEach((child) => child.kill("SIGKILL"))); // hard, on purpose: Prism must still go
+afterEach(() => {
+  for (const child of started) child.kill("SIGKILL"); // hard, on purpose: Prism must still go
+});
 
 function startBin(args: string[]) {
   const child = spawn(process.execPath, ["bin/p100-mock.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -21,7 +23,10 @@ function startBin(args: string[]) {
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
-    const socket = net.connect(port, "127.0.0.1", () => (socket.end(), resolve(true)));
+    const socket = net.connect(port, "127.0.0.1", () => {
+      socket.end();
+      resolve(true);
+    });
     socket.on("error", () => resolve(false));
   });
 
@@ -29,11 +34,14 @@ const accepts = (port: number) =>
 async function prismOf(bin: ChildProcess): Promise<number> {
   let pid = 0;
   await expect
-    .poll(() => {
-      const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(bin.pid)], { encoding: "utf8" }).trim();
-      pid = Number(children.split("\n")[0]) || 0;
-      return pid;
-    }, { timeout: 10_000 })
+    .poll(
+      () => {
+        const children = execFileSync("ps", ["-o", "pid=", "--ppid", String(bin.pid)], { encoding: "utf8" }).trim();
+        pid = Number(children.split("\n")[0]) || 0;
+        return pid;
+      },
+      { timeout: 10_000 },
+    )
     .toBeGreaterThan(0);
   return pid;
 }
@@ -45,9 +53,12 @@ const alive = (pid: number) => {
     return false;
   }
 };
-const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
+const exited = (child: ChildProcess) =>
+  new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
 
-it("holds a request that arrives while Prism is still starting, then answers it as documented", { timeout: 30_000 }, async () => {
+it("holds a request that arrives while Prism is still starting, then answers it as documented", {
+  timeout: 30_000,
+}, async () => {
   const port = await freePort();
   const { output } = startBin(["--port", String(port)]);
   await expect.poll(() => accepts(port), { timeout: 10_000, interval: 20 }).toBe(true);
@@ -82,15 +93,21 @@ it("passes --dynamic and --errors on to Prism, and SIGTERM stops both", { timeou
   const port = await freePort();
   const { child, output } = startBin(["--port", String(port), "--dynamic", "--errors"]);
   const prism = await prismOf(child);
-  expect(fs.readFileSync(`/proc/${prism}/cmdline`, "utf8").split("\0")).toEqual(expect.arrayContaining(["--dynamic", "--errors"]));
-  await expect.poll(output, { timeout: 20_000 }).toContain(`serving the P100 User Accounts spec on http://127.0.0.1:${port}`);
+  expect(fs.readFileSync(`/proc/${prism}/cmdline`, "utf8").split("\0")).toEqual(
+    expect.arrayContaining(["--dynamic", "--errors"]),
+  );
+  await expect
+    .poll(output, { timeout: 20_000 })
+    .toContain(`serving the P100 User Accounts spec on http://127.0.0.1:${port}`);
   child.kill("SIGTERM");
   expect(await exited(child)).toBe(0);
   await expect.poll(() => alive(prism), { timeout: 5000 }).toBe(false);
   expect(await accepts(port)).toBe(false);
 });
 
-it("prints one ready block naming only the public port, then request lines, and nothing that says error", { timeout: 30_000 }, async () => {
+it("prints one ready block naming only the public port, then request lines, and nothing that says error", {
+  timeout: 30_000,
+}, async () => {
   const port = await freePort();
   const { child, output } = startBin(["--port", String(port)]);
   const prism = await prismOf(child);

@@ -1,7 +1,7 @@
 // Type-level contract of every operation: a missing required input does not compile, and `data`
 // has the documented fields. (Extend user has its own file.)
 import { describe, expectTypeOf, it } from "vitest";
-import { createP100Client, type CreateUserRequest, type ResponseBody } from "../src/index.js";
+import { type CreateUserRequest, createP100Client, type ResponseBody } from "../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
@@ -22,8 +22,16 @@ describe("operation types", () => {
 
   it("createUserWithoutKyc", async () => {
     const body = {
-      externalUserId: id, email: "a@b.pl", firstName: "A", lastName: "B", address: "C 1", city: "D",
-      country: "PL", documentType: "PASSPORT", documentNumber: "X1", birthDate: "1990-05-15",
+      externalUserId: id,
+      email: "a@b.pl",
+      firstName: "A",
+      lastName: "B",
+      address: "C 1",
+      city: "D",
+      country: "PL",
+      documentType: "PASSPORT",
+      documentNumber: "X1",
+      birthDate: "1990-05-15",
     } as const;
     const { data } = await client.POST("/v1/user/balances/crypto", { body });
     if (data) {
@@ -39,10 +47,16 @@ describe("operation types", () => {
   });
 
   it("addKycFile", async () => {
-    const { data, status } = await client.POST("/v1/user/kyc-files/{externalUserId}", { params: user, body: { documentType: "PASSPORT", files: [png, png] } });
+    const { data, status } = await client.POST("/v1/user/kyc-files/{externalUserId}", {
+      params: user,
+      body: { documentType: "PASSPORT", files: [png, png] },
+    });
     if (status === 201) expectTypeOf(data).toEqualTypeOf<undefined>(); // documented without a body
-    // @ts-expect-error -- files are Blobs, not strings
-    void client.POST("/v1/user/kyc-files/{externalUserId}", { params: user, body: { documentType: "PASSPORT", files: ["a.png"] } });
+    void client.POST("/v1/user/kyc-files/{externalUserId}", {
+      params: user,
+      // @ts-expect-error -- files are Blobs, not strings
+      body: { documentType: "PASSPORT", files: ["a.png"] },
+    });
     // @ts-expect-error -- the path parameter is required
     void client.POST("/v1/user/kyc-files/{externalUserId}", { body: { documentType: "PASSPORT", files: [png] } });
   });
@@ -52,17 +66,25 @@ describe("operation types", () => {
     expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401 | 404 | undefined>();
     if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P211">();
     if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460">();
-    if (result.status === 400) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501">();
+    if (result.status === 400)
+      expectTypeOf(result.error.errorCode).toEqualTypeOf<
+        "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501"
+      >();
     // @ts-expect-error -- files are required
     void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: {} });
     // Bytes need a filename and a content type.
-    void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [{ data: new Uint8Array(1), filename: "a.pdf", contentType: "application/pdf" }] } });
+    void client.POST("/v1/user/poa-files/{externalUserId}", {
+      params: user,
+      body: { files: [{ data: new Uint8Array(1), filename: "a.pdf", contentType: "application/pdf" }] },
+    });
     // @ts-expect-error -- bare bytes have no name or type
     void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [new Uint8Array(1)] } });
   });
 
   it("addUserVerification", async () => {
-    const { data } = await client.POST("/v1/user/verification", { body: { externalUserId: id, documentType: "ID_CARD", documentNumber: "X1" } });
+    const { data } = await client.POST("/v1/user/verification", {
+      body: { externalUserId: id, documentType: "ID_CARD", documentNumber: "X1" },
+    });
     if (data) expectTypeOf(data).toEqualTypeOf<{ message: string }>();
     // @ts-expect-error -- documentNumber is required
     void client.POST("/v1/user/verification", { body: { externalUserId: id, documentType: "ID_CARD" } });
@@ -92,7 +114,7 @@ describe("operation types", () => {
     if (data) {
       expectTypeOf(data.fiatBalances[0]!.status).toEqualTypeOf<"ACTIVE" | "WAITING_TO_BE_ACTIVATED">();
       expectTypeOf(data.fiatBalances[0]!.iban).toEqualTypeOf<string | null>();
-      expectTypeOf(data.cryptoBalances[0]!.networkConfig["polygon"]!.withdrawal.minWithdrawal).toBeNumber();
+      expectTypeOf(data.cryptoBalances[0]!.networkConfig.polygon!.withdrawal.minWithdrawal).toBeNumber();
     }
     expectTypeOf<ResponseBody<"getUserBalances", 200>>().toHaveProperty("cryptoBalances");
     // @ts-expect-error -- the path parameter is required
@@ -100,7 +122,9 @@ describe("operation types", () => {
   });
 
   it("getUserTransactionHistory", async () => {
-    const { data } = await client.GET("/v1/user/transactions/{externalUserId}", { params: { ...user, query: { page: 2, limit: 50 } } });
+    const { data } = await client.GET("/v1/user/transactions/{externalUserId}", {
+      params: { ...user, query: { page: 2, limit: 50 } },
+    });
     if (data) {
       expectTypeOf(data[0]!.amount).toBeNumber();
       expectTypeOf(data[0]!.currency).toBeString();

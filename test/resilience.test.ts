@@ -1,8 +1,8 @@
 // What the client does when the network or the server misbehaves: every case ends in a typed
 // result within its bounds, never an exception and never a hang.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createP100Client, P100UnexpectedError, type P100ClientOptions } from "../src/index.js";
-import { balances, startHostileServer, type HostileServer } from "./support/hostile-server.js";
+import { createP100Client, type P100ClientOptions, P100UnexpectedError } from "../src/index.js";
+import { balances, type HostileServer, startHostileServer } from "./support/hostile-server.js";
 
 let server: HostileServer;
 beforeAll(async () => (server = await startHostileServer()));
@@ -78,7 +78,10 @@ describe("retries", () => {
     const once = await post({});
     expect(server.attempts.get("extended")).toBe(1);
     expect(once.error).toMatchObject({ reason: "undocumented-status", status: 503 });
-    const withRetry = await client({ retry: { attempts: 2, baseDelayMs: 10, unsafeMethods: true } }).POST("/v1/user/balances/extended", { body });
+    const withRetry = await client({ retry: { attempts: 2, baseDelayMs: 10, unsafeMethods: true } }).POST(
+      "/v1/user/balances/extended",
+      { body },
+    );
     expect(server.attempts.get("extended")).toBe(3);
     expect(withRetry.outcome).toBe("unexpected");
     await post({ retry: true });
@@ -144,15 +147,29 @@ describe("answers the spec does not describe", () => {
 describe("the API key never leaks", () => {
   it("is redacted from a body that echoes it, and absent from every error, stack and log line", async () => {
     const logged: unknown[] = [];
-    const original = { log: console.log, warn: console.warn, error: console.error, info: console.info, debug: console.debug };
-    for (const name of Object.keys(original) as (keyof typeof original)[]) console[name] = (...args: unknown[]) => void logged.push(args);
+    const original = {
+      log: console.log,
+      warn: console.warn,
+      error: console.error,
+      info: console.info,
+      debug: console.debug,
+    };
+    for (const name of Object.keys(original) as (keyof typeof original)[])
+      console[name] = (...args: unknown[]) => void logged.push(args);
     try {
-      const results = await Promise.all(["echo-key", "html", "drop-always", "teapot", "rate-limited-always"].map((s) => getBalances(s)));
+      const results = await Promise.all(
+        ["echo-key", "html", "drop-always", "teapot", "rate-limited-always"].map((s) => getBalances(s)),
+      );
       results.push(await getBalances("slow", { timeoutMs: 100 }));
       for (const { error } of results) {
         const seen = [
-          String(error), (error as Error).message, (error as Error).stack, JSON.stringify(error),
-          JSON.stringify(Object.entries(error as object)), (error as P100UnexpectedError).text, String((error as Error).cause),
+          String(error),
+          (error as Error).message,
+          (error as Error).stack,
+          JSON.stringify(error),
+          JSON.stringify(Object.entries(error as object)),
+          (error as P100UnexpectedError).text,
+          String((error as Error).cause),
         ].join("\n");
         expect(seen).not.toContain(secret);
       }

@@ -10,7 +10,10 @@ import { compareSpecs, formatReport } from "../scripts/review.js";
 import { spec } from "./support/spec.js";
 
 type Change = { section: string; breaking: boolean; kind: string; where: string; details: string };
-const compare = compareSpecs as (base: string, revision: string) => { changes: Change[]; breaking: number; versions: string[] };
+const compare = compareSpecs as (
+  base: string,
+  revision: string,
+) => { changes: Change[]; breaking: number; versions: string[] };
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-review-test-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -29,43 +32,104 @@ const extend = (doc: any) => doc.paths["/v1/user/balances/extended"].post;
 
 describe("breaking changes", () => {
   it.each<[string, (doc: any) => void, string, RegExp]>([
-    ["a removed operation", (d) => delete d.paths["/v1/user/unsuspend"].patch, "Operations", /Operation `PATCH \/v1\/user\/unsuspend` was removed/],
+    [
+      "a removed operation",
+      (d) => delete d.paths["/v1/user/unsuspend"].patch,
+      "Operations",
+      /Operation `PATCH \/v1\/user\/unsuspend` was removed/,
+    ],
     ["a removed response", (d) => delete extend(d).responses["202"], "Responses", /Response `202` was removed/],
-    ["a new required request field", (d) => d.components.schemas.CreateUserRequest.required.push("nationality"), "Request fields", /became required: `nationality`/],
-    ["a removed response field", (d) => delete d.components.schemas.CreateUserResponse.properties.poaRequiredForExtended, "Responses", /Property `poaRequiredForExtended` .* was removed/],
-    ["a removed optional request field (renamed)", (d) => {
-      const s = d.components.schemas.UpdateUserRequest;
-      s.properties.town = s.properties.city;
-      delete s.properties.city;
-    }, "Request fields", /Field `city` was removed/],
-    ["a renamed request field", (d) => {
-      const s = d.components.schemas.UserVerificationRequest;
-      s.properties.docNumber = s.properties.documentNumber;
-      delete s.properties.documentNumber;
-    }, "Request fields", /Field `documentNumber` was (renamed to `docNumber`|removed)/],
-    ["a narrowed request enum", (d) => d.components.schemas.DocumentType.enum.pop(), "Request fields", /lost values: 'RESIDENCE_PERMIT'/],
-    ["a narrowed parameter type", (d) => (d.paths["/v1/user/transactions/{externalUserId}"].get.parameters[0].schema.maximum = 10), "Parameters", /Upper bound changed/],
-    ["a changed path", (d) => {
-      d.paths["/v1/user/suspended"] = d.paths["/v1/user/suspend"];
-      delete d.paths["/v1/user/suspend"];
-    }, "Operations", /renamed to `\/v1\/user\/suspended`/],
-    ["a changed method", (d) => {
-      d.paths["/v1/user/suspend"].put = d.paths["/v1/user/suspend"].patch;
-      delete d.paths["/v1/user/suspend"].patch;
-    }, "Operations", /PATCH \/v1\/user\/suspend.* removed/],
+    [
+      "a new required request field",
+      (d) => d.components.schemas.CreateUserRequest.required.push("nationality"),
+      "Request fields",
+      /became required: `nationality`/,
+    ],
+    [
+      "a removed response field",
+      (d) => delete d.components.schemas.CreateUserResponse.properties.poaRequiredForExtended,
+      "Responses",
+      /Property `poaRequiredForExtended` .* was removed/,
+    ],
+    [
+      "a removed optional request field (renamed)",
+      (d) => {
+        const s = d.components.schemas.UpdateUserRequest;
+        s.properties.town = s.properties.city;
+        delete s.properties.city;
+      },
+      "Request fields",
+      /Field `city` was removed/,
+    ],
+    [
+      "a renamed request field",
+      (d) => {
+        const s = d.components.schemas.UserVerificationRequest;
+        s.properties.docNumber = s.properties.documentNumber;
+        delete s.properties.documentNumber;
+      },
+      "Request fields",
+      /Field `documentNumber` was (renamed to `docNumber`|removed)/,
+    ],
+    [
+      "a narrowed request enum",
+      (d) => d.components.schemas.DocumentType.enum.pop(),
+      "Request fields",
+      /lost values: 'RESIDENCE_PERMIT'/,
+    ],
+    [
+      "a narrowed parameter type",
+      (d) => (d.paths["/v1/user/transactions/{externalUserId}"].get.parameters[0].schema.maximum = 10),
+      "Parameters",
+      /Upper bound changed/,
+    ],
+    [
+      "a changed path",
+      (d) => {
+        d.paths["/v1/user/suspended"] = d.paths["/v1/user/suspend"];
+        delete d.paths["/v1/user/suspend"];
+      },
+      "Operations",
+      /renamed to `\/v1\/user\/suspended`/,
+    ],
+    [
+      "a changed method",
+      (d) => {
+        d.paths["/v1/user/suspend"].put = d.paths["/v1/user/suspend"].patch;
+        delete d.paths["/v1/user/suspend"].patch;
+      },
+      "Operations",
+      /PATCH \/v1\/user\/suspend.* removed/,
+    ],
     ["a removed webhook", (d) => delete d.webhooks.kycFileAdded, "Webhooks", /Webhook `kycFileAdded` was removed/],
   ])("%s is breaking", (_, edit, section, details) => {
     const result = reviewOf(edit);
     expect(result.breaking).toBeGreaterThan(0);
-    expect(result.changes).toContainEqual(expect.objectContaining({ breaking: true, section, details: expect.stringMatching(details) }));
+    expect(result.changes).toContainEqual(
+      expect.objectContaining({ breaking: true, section, details: expect.stringMatching(details) }),
+    );
   });
 });
 
 describe("harmless changes", () => {
   it.each<[string, (doc: any) => void, string]>([
-    ["a new optional request field", (d) => (d.components.schemas.UserVerificationRequest.properties.issuingCountry = { type: "string" }), "Request fields"],
-    ["a new example", (d) => (extend(d).responses["400"].content["application/json"].examples.P411 = { $ref: "#/components/examples/P411" }), "Examples"],
-    ["a changed example value", (d) => (extend(d).requestBody.content["application/json"].examples.extendUser.value.externalUserId = "another-id"), "Examples"],
+    [
+      "a new optional request field",
+      (d) => (d.components.schemas.UserVerificationRequest.properties.issuingCountry = { type: "string" }),
+      "Request fields",
+    ],
+    [
+      "a new example",
+      (d) =>
+        (extend(d).responses["400"].content["application/json"].examples.P411 = { $ref: "#/components/examples/P411" }),
+      "Examples",
+    ],
+    [
+      "a changed example value",
+      (d) =>
+        (extend(d).requestBody.content["application/json"].examples.extendUser.value.externalUserId = "another-id"),
+      "Examples",
+    ],
     ["a description edit", (d) => (extend(d).description = "Reworded."), "Operations"],
   ])("%s is reported as non-breaking", (_, edit, section) => {
     const result = reviewOf(edit);
@@ -93,21 +157,31 @@ describe("npm run review", () => {
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base");
     const file = path.join(repo, "openapi/paths/v1_user_balances_extended.yaml");
     const yaml = fs.readFileSync(file, "utf8");
-    fs.writeFileSync(file, yaml.replace(/    '202':[\s\S]*?(?=    '400':)/, ""));
+    fs.writeFileSync(file, yaml.replace(/ {4}'202':[\s\S]*?(?= {4}'400':)/, ""));
 
     let stdout = "";
     let status = 0;
     try {
-      stdout = execFileSync(process.execPath, [path.resolve("scripts/review.js"), "--base", "HEAD"], { cwd: repo, encoding: "utf8", stdio: "pipe" });
+      stdout = execFileSync(process.execPath, [path.resolve("scripts/review.js"), "--base", "HEAD"], {
+        cwd: repo,
+        encoding: "utf8",
+        stdio: "pipe",
+      });
     } catch (error) {
       ({ stdout, status } = error as { stdout: string; status: number });
     }
     expect(status).toBe(1);
     expect(stdout).toContain("**1 breaking**");
-    expect(stdout).toContain("## Responses\n\n| impact | change | where | details |\n|---|---|---|---|\n| **breaking** | removed | `POST /v1/user/balances/extended › responses/202` | Response `202` was removed. |");
+    expect(stdout).toContain(
+      "## Responses\n\n| impact | change | where | details |\n|---|---|---|---|\n| **breaking** | removed | `POST /v1/user/balances/extended › responses/202` | Response `202` was removed. |",
+    );
     expect(git("status", "--porcelain")).toContain("v1_user_balances_extended.yaml"); // the working tree is left as it was
 
-    const accepted = execFileSync(process.execPath, [path.resolve("scripts/review.js"), "--base", "HEAD", "--allow-breaking"], { cwd: repo, encoding: "utf8", stdio: "pipe" });
+    const accepted = execFileSync(
+      process.execPath,
+      [path.resolve("scripts/review.js"), "--base", "HEAD", "--allow-breaking"],
+      { cwd: repo, encoding: "utf8", stdio: "pipe" },
+    );
     expect(accepted).toContain("**1 breaking**"); // still reported, but the exit code is 0
   });
 });

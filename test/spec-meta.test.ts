@@ -1,7 +1,7 @@
 // Meta-tests over the bundled spec: the promises the contract tests rely on.
 import { describe, expect, it } from "vitest";
-import { specProblems } from "./support/spec-problems.js";
 import { spec } from "./support/spec.js";
+import { specProblems } from "./support/spec-problems.js";
 
 const copy = () => structuredClone(spec);
 const extend = (doc: any) => doc.paths["/v1/user/balances/extended"].post;
@@ -13,7 +13,29 @@ describe("the bundled spec", () => {
 
   it("lists every P-code in the catalogue with its HTTP status and where it is documented", () => {
     const catalogue = Object.entries<any>(spec.components.examples).filter(([, e]) => e["x-p100-error"]);
-    expect(catalogue.map(([code]) => code)).toEqual(expect.arrayContaining(["P210", "P211", "P403", "P411", "P412", "P424", "P426", "P433", "P434", "P440", "P444", "P447", "P451", "P455", "P458", "P459", "P460", "P500", "P501"]));
+    expect(catalogue.map(([code]) => code)).toEqual(
+      expect.arrayContaining([
+        "P210",
+        "P211",
+        "P403",
+        "P411",
+        "P412",
+        "P424",
+        "P426",
+        "P433",
+        "P434",
+        "P440",
+        "P444",
+        "P447",
+        "P451",
+        "P455",
+        "P458",
+        "P459",
+        "P460",
+        "P500",
+        "P501",
+      ]),
+    );
     for (const [code, entry] of catalogue) {
       expect(entry.value.errorCode).toBe(code);
       expect(entry["x-p100-error"].documentedOn).toBeTruthy();
@@ -37,10 +59,12 @@ describe("the bundled spec", () => {
       const doc = copy();
       const examples = extend(doc).responses["400"].content["application/json"].examples;
       examples.P444 = { value: { errorCode: "P411", errorMessage: "x" } };
-      expect(specProblems(doc)).toEqual(expect.arrayContaining([
-        "extendUser 400 example P444: named other than its errorCode P411",
-        "extendUser 400: P444 has no example",
-      ]));
+      expect(specProblems(doc)).toEqual(
+        expect.arrayContaining([
+          "extendUser 400 example P444: named other than its errorCode P411",
+          "extendUser 400: P444 has no example",
+        ]),
+      );
     });
 
     it("a P-code used under another status than the catalogue's", () => {

@@ -56,7 +56,11 @@ describe("uploads", () => {
     ["no file", [], /addPoaFile: 0 file\(s\) given; 1 to 3 allowed/],
     ["four files", [png(), png(), png(), png()], /addPoaFile: 4 file\(s\) given; 1 to 3 allowed/],
     ["a file over 5 MB", [big], /addPoaFile: file 1 \(scan\.pdf\) has 5242881 bytes; at most 5242880 \(5 MB\) allowed/],
-    ["a GIF", [new File(["GIF89a"], "a.gif", { type: "image/gif" })], /file 1 \(a\.gif\) has type "image\/gif"; allowed: application\/pdf, image\/jpeg, image\/jpg, image\/png/],
+    [
+      "a GIF",
+      [new File(["GIF89a"], "a.gif", { type: "image/gif" })],
+      /file 1 \(a\.gif\) has type "image\/gif"; allowed: application\/pdf, image\/jpeg, image\/jpg, image\/png/,
+    ],
   ])("rejects %s before any request is sent", async (_, files, message) => {
     const { client, sent } = recordingClient();
     const call = client.POST("/v1/user/poa-files/{externalUserId}", { params, body: { files } });

@@ -5,21 +5,31 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAndParseWebhook, webhookNames, type WebhookName } from "../src/webhooks.js";
+import { verifyAndParseWebhook, type WebhookName, webhookNames } from "../src/webhooks.js";
 import { deref, spec } from "./support/spec.js";
 
 const token = "whsec_test-token-123";
 const examples = webhookNames.flatMap((name) =>
-  Object.entries<any>(deref(spec.webhooks[name].post.requestBody).content["application/json"].examples).map(([example, ref]) => ({
-    name, example, value: deref(ref).value,
-  })),
+  Object.entries<any>(deref(spec.webhooks[name].post.requestBody).content["application/json"].examples).map(
+    ([example, ref]) => ({
+      name,
+      example,
+      value: deref(ref).value,
+    }),
+  ),
 );
 const deliver = (name: WebhookName, payload: unknown, headers: Record<string, string> = { authorization: token }) =>
   verifyAndParseWebhook(name, { headers, rawBody: JSON.stringify(payload) }, { token });
 
 describe("the spec's webhooks", () => {
   it("describe every User & KYC webhook of the docs", () => {
-    expect([...webhookNames].sort()).toEqual(["createWallet", "kycFileAdded", "kycVerificationStatus", "poaVerificationStatus", "userBalanceGeneration"]);
+    expect([...webhookNames].sort()).toEqual([
+      "createWallet",
+      "kycFileAdded",
+      "kycVerificationStatus",
+      "poaVerificationStatus",
+      "userBalanceGeneration",
+    ]);
     for (const name of webhookNames) expect(spec.webhooks[name].post["x-p100-source"].docs.length).toBeGreaterThan(0);
   });
 
@@ -43,7 +53,11 @@ describe("verifyAndParseWebhook rejects", () => {
   });
 
   it("a body that is not JSON", () => {
-    const result = verifyAndParseWebhook("kycFileAdded", { headers: { authorization: token }, rawBody: "status=ADDED" }, { token });
+    const result = verifyAndParseWebhook(
+      "kycFileAdded",
+      { headers: { authorization: token }, rawBody: "status=ADDED" },
+      { token },
+    );
     expect(result).toMatchObject({ ok: false, reason: "invalid-json", status: 400 });
   });
 
@@ -68,8 +82,12 @@ describe("verifyAndParseWebhook rejects", () => {
   });
 
   it("refuses to run without a token or for an unknown webhook", () => {
-    expect(() => verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: "{}" }, { token: "" })).toThrow(/token.*required/);
-    expect(() => verifyAndParseWebhook("nope" as WebhookName, { headers: {}, rawBody: "{}" }, { token })).toThrow(/unknown webhook "nope"/);
+    expect(() => verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: "{}" }, { token: "" })).toThrow(
+      /token.*required/,
+    );
+    expect(() => verifyAndParseWebhook("nope" as WebhookName, { headers: {}, rawBody: "{}" }, { token })).toThrow(
+      /unknown webhook "nope"/,
+    );
   });
 });
 
@@ -81,13 +99,19 @@ describe("p100-webhook send", () => {
     // A partner endpoint built on verifyAndParseWebhook: /webhooks/<name>.
     server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
-      req.on("data", (chunk) => chunks.push(chunk)).on("end", () => {
-        const name = req.url!.split("/").pop() as WebhookName;
-        const result = verifyAndParseWebhook(name, { headers: req.headers, rawBody: Buffer.concat(chunks) }, { token });
-        if (result.ok) received.push({ name, payload: result.payload });
-        res.writeHead(result.ok ? 200 : result.status, { "content-type": "application/json" });
-        res.end(JSON.stringify(result.ok ? {} : { message: result.message }));
-      });
+      req
+        .on("data", (chunk) => chunks.push(chunk))
+        .on("end", () => {
+          const name = req.url!.split("/").pop() as WebhookName;
+          const result = verifyAndParseWebhook(
+            name,
+            { headers: req.headers, rawBody: Buffer.concat(chunks) },
+            { token },
+          );
+          if (result.ok) received.push({ name, payload: result.payload });
+          res.writeHead(result.ok ? 200 : result.status, { "content-type": "application/json" });
+          res.end(JSON.stringify(result.ok ? {} : { message: result.message }));
+        });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
@@ -101,20 +125,45 @@ describe("p100-webhook send", () => {
     );
 
   it("delivers a spec example that the handler accepts", async () => {
-    const { code, out } = await cli(["send", "poaVerificationStatus", "--to", `${url}/poaVerificationStatus`, "--example", "REJECTED"], { P100_WEBHOOK_TOKEN: token });
-    expect(out.trim()).toBe(`p100-webhook: delivered poaVerificationStatus (example REJECTED) to ${url}/poaVerificationStatus: HTTP 200 {}`);
+    const { code, out } = await cli(
+      ["send", "poaVerificationStatus", "--to", `${url}/poaVerificationStatus`, "--example", "REJECTED"],
+      { P100_WEBHOOK_TOKEN: token },
+    );
+    expect(out.trim()).toBe(
+      `p100-webhook: delivered poaVerificationStatus (example REJECTED) to ${url}/poaVerificationStatus: HTTP 200 {}`,
+    );
     expect(code).toBe(0);
-    expect(received.at(-1)).toEqual({ name: "poaVerificationStatus", payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "REJECTED" } });
+    expect(received.at(-1)).toEqual({
+      name: "poaVerificationStatus",
+      payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "REJECTED" },
+    });
   });
 
   it("sends the first example by default and takes --token", async () => {
-    const { code } = await cli(["send", "userBalanceGeneration", "--to", `${url}/userBalanceGeneration`, "--token", token]);
+    const { code } = await cli([
+      "send",
+      "userBalanceGeneration",
+      "--to",
+      `${url}/userBalanceGeneration`,
+      "--token",
+      token,
+    ]);
     expect(code).toBe(0);
-    expect(received.at(-1)).toEqual({ name: "userBalanceGeneration", payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "ACTIVE" } });
+    expect(received.at(-1)).toEqual({
+      name: "userBalanceGeneration",
+      payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "ACTIVE" },
+    });
   });
 
   it("fails, without printing the token, when the handler refuses it", async () => {
-    const { code, out } = await cli(["send", "kycFileAdded", "--to", `${url}/kycFileAdded`, "--token", "whsec_not-the-token"]);
+    const { code, out } = await cli([
+      "send",
+      "kycFileAdded",
+      "--to",
+      `${url}/kycFileAdded`,
+      "--token",
+      "whsec_not-the-token",
+    ]);
     expect(code).toBe(1);
     expect(out).toContain("p100-webhook: not accepted: kycFileAdded (example ADDED)");
     expect(out).toContain("HTTP 401");
@@ -123,7 +172,10 @@ describe("p100-webhook send", () => {
 
   it.each([
     [["send", "nope", "--to", "http://127.0.0.1:1"], 'unknown webhook "nope"; known: createWallet, kycFileAdded'],
-    [["send", "kycFileAdded", "--to", "http://127.0.0.1:1", "--example", "X"], 'kycFileAdded has no example "X"; it has: ADDED, ERROR'],
+    [
+      ["send", "kycFileAdded", "--to", "http://127.0.0.1:1", "--example", "X"],
+      'kycFileAdded has no example "X"; it has: ADDED, ERROR',
+    ],
     [["send", "kycFileAdded", "--example", "ADDED"], "--to <url> is required"],
     [["send", "kycFileAdded", "--to", "http://127.0.0.1:1"], "a token is required"],
   ])("explains a bad command: %j", async (args, message) => {

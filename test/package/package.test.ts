@@ -23,10 +23,19 @@ it("runs on the Node the matrix asked for (if any), and so do the npm and npx it
   expect(run("node", ["--version"], repo).trim()).toBe(process.version);
 });
 
-it("installs from the packed tarball, type-checks a consumer and calls the mock through it", { timeout: 120_000 }, () => {
+it("installs from the packed tarball, type-checks a consumer and calls the mock through it", {
+  timeout: 120_000,
+}, () => {
   const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], repo).trim().split("\n").pop()!;
   const listed = run("tar", ["-tzf", path.join(work, tarball)], work).split("\n");
-  expect(listed).toEqual(expect.arrayContaining(["package/dist/index.js", "package/dist/index.d.ts", "package/generated/openapi.yaml", "package/generated/schema.d.ts"]));
+  expect(listed).toEqual(
+    expect.arrayContaining([
+      "package/dist/index.js",
+      "package/dist/index.d.ts",
+      "package/generated/openapi.yaml",
+      "package/generated/schema.d.ts",
+    ]),
+  );
   expect(listed.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/"))).toEqual([]);
 
   fs.mkdirSync(project);
@@ -34,15 +43,23 @@ it("installs from the packed tarball, type-checks a consumer and calls the mock 
   run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(work, tarball)], project);
   const installed = fs.readdirSync(path.join(project, "node_modules")).filter((name) => !name.startsWith("."));
   expect(installed).toEqual(expect.arrayContaining(["openapi-fetch", "ajv", "ajv-formats", "p100-user-accounts"]));
-  for (const tool of ["@stoplight", "@redocly", "typescript", "vitest", "openapi-typescript", "esbuild"]) expect(installed).not.toContain(tool);
+  for (const tool of ["@stoplight", "@redocly", "typescript", "vitest", "openapi-typescript", "esbuild"])
+    expect(installed).not.toContain(tool);
 
   fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.ts"), path.join(project, "consumer.ts"));
   fs.writeFileSync(
     path.join(project, "tsconfig.json"),
     JSON.stringify({
       compilerOptions: {
-        target: "ES2022", module: "NodeNext", moduleResolution: "NodeNext", strict: true, skipLibCheck: false,
-        lib: ["ES2023", "DOM"], types: ["node"], typeRoots: [path.join(repo, "node_modules/@types")], outDir: ".",
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        skipLibCheck: false,
+        lib: ["ES2023", "DOM"],
+        types: ["node"],
+        typeRoots: [path.join(repo, "node_modules/@types")],
+        outDir: ".",
       },
       files: ["consumer.ts"],
     }),
@@ -50,27 +67,54 @@ it("installs from the packed tarball, type-checks a consumer and calls the mock 
   run(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], project);
 
   const output = JSON.parse(run(process.execPath, ["consumer.js"], project, { P100_BASE_URL: prismUrl() }));
-  expect(output).toEqual({ outcome: "pending", status: 202, pending: true, fiatStatus: "WAITING_TO_BE_ACTIVATED", configError: "P100ConfigError", webhookStatus: "ADDED", specVersion: "0.1.0", node: process.version });
+  expect(output).toEqual({
+    outcome: "pending",
+    status: 202,
+    pending: true,
+    fiatStatus: "WAITING_TO_BE_ACTIVATED",
+    configError: "P100ConfigError",
+    webhookStatus: "ADDED",
+    specVersion: "0.1.0",
+    node: process.version,
+  });
 });
 
 /** Starts `npx p100-mock` in the consumer project and waits until it says it is serving. */
 async function npxMock(port: number) {
-  const child = spawn("npx", ["--no-install", "p100-mock", "--port", String(port)], { cwd: project, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn("npx", ["--no-install", "p100-mock", "--port", String(port)], {
+    cwd: project,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
-  await expect.poll(() => output, { timeout: 30_000, interval: 100 }).toContain(`serving the P100 User Accounts spec on http://127.0.0.1:${port}`);
+  await expect
+    .poll(() => output, { timeout: 30_000, interval: 100 })
+    .toContain(`serving the P100 User Accounts spec on http://127.0.0.1:${port}`);
   return { child, output: () => output };
 }
-const portState = (port: number) => fetch(`http://127.0.0.1:${port}`).then(() => "open", () => "closed");
+const portState = (port: number) =>
+  fetch(`http://127.0.0.1:${port}`).then(
+    () => "open",
+    () => "closed",
+  );
 
 describe("the p100-mock bin in a consumer project (Prism, its optional peer, installed)", () => {
   beforeAll(() => {
-    const prism = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).peerDependencies["@stoplight/prism-cli"];
-    run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--save-dev", `@stoplight/prism-cli@${prism}`], project);
+    const prism = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).peerDependencies[
+      "@stoplight/prism-cli"
+    ];
+    run(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--save-dev", `@stoplight/prism-cli@${prism}`],
+      project,
+    );
   }, 180_000);
 
-  it("`npx p100-mock --port <free>` answers as documented, and Ctrl-C (SIGINT to the group) stops everything", { timeout: 60_000 }, async () => {
+  it("`npx p100-mock --port <free>` answers as documented, and Ctrl-C (SIGINT to the group) stops everything", {
+    timeout: 60_000,
+  }, async () => {
     const port = await freePort();
     const { child } = await npxMock(port);
     const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/extended`, {
@@ -100,7 +144,9 @@ describe("the p100-mock bin in a consumer project (Prism, its optional peer, ins
       stderr = (error as { stderr: string }).stderr;
     }
     const ours = stderr.split("\n").filter((line) => line && !line.startsWith("npm ")); // npm may warn about its own config
-    expect(ours).toEqual([`p100-mock: port ${taken} on 127.0.0.1 is already in use; choose another with --port (or the port option)`]);
+    expect(ours).toEqual([
+      `p100-mock: port ${taken} on 127.0.0.1 is already in use; choose another with --port (or the port option)`,
+    ]);
   });
 
   it("--help explains the options", () => {

@@ -2,8 +2,8 @@
 // bounds respected) and ways to break a valid request. Covers the schema features the spec uses;
 // an unknown feature throws, so a new one cannot be fuzzed silently wrong.
 import fc from "fast-check";
-import { deref } from "./spec.js";
 import { tinyFile } from "./files.js";
+import { deref } from "./spec.js";
 
 type Schema = Record<string, any>;
 
@@ -37,7 +37,9 @@ export function valid(schema: Schema): fc.Arbitrary<unknown> {
   const value = ((): fc.Arbitrary<unknown> => {
     switch (type) {
       case "object": {
-        const properties = Object.fromEntries(Object.entries<Schema>(s.properties ?? {}).map(([k, v]) => [k, valid(v)]));
+        const properties = Object.fromEntries(
+          Object.entries<Schema>(s.properties ?? {}).map(([k, v]) => [k, valid(v)]),
+        );
         const record = fc.record(properties, { requiredKeys: s.required ?? [] });
         return s.minProperties ? record.filter((value) => Object.keys(value).length >= s.minProperties) : record;
       }
@@ -63,11 +65,17 @@ function string(s: Schema): fc.Arbitrary<unknown> {
     case "binary":
       return files;
     case "email":
-      return fc.tuple(fc.stringMatching(/^[a-z0-9]{1,12}(\.[a-z0-9]{1,8})?$/), fc.domain()).map(([local, domain]) => `${local}@${domain}`);
+      return fc
+        .tuple(fc.stringMatching(/^[a-z0-9]{1,12}(\.[a-z0-9]{1,8})?$/), fc.domain())
+        .map(([local, domain]) => `${local}@${domain}`);
     case "date":
-      return fc.date({ min: new Date("1900-01-01"), max: new Date("2099-12-31"), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+      return fc
+        .date({ min: new Date("1900-01-01"), max: new Date("2099-12-31"), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10));
     case "date-time":
-      return fc.date({ noInvalidDate: true, min: new Date("1970-01-01"), max: new Date("2099-12-31") }).map((d) => d.toISOString());
+      return fc
+        .date({ noInvalidDate: true, min: new Date("1970-01-01"), max: new Date("2099-12-31") })
+        .map((d) => d.toISOString());
     case "uuid":
       return fc.uuid();
     case undefined:
@@ -91,11 +99,17 @@ export function breakages(schema: Schema): Breakage[] {
   for (const [field, raw] of Object.entries<Schema>(s.properties ?? {})) {
     const p = flatten(raw);
     const type = Array.isArray(p.type) ? p.type[0] : p.type;
-    const wrong = type === "string" ? 12345 : type === "array" ? "not-an-array" : "not-a-" + type;
+    const wrong = type === "string" ? 12345 : type === "array" ? "not-an-array" : `not-a-${type}`;
     out.push({ kind: `wrong type for ${field}`, apply: (body) => ({ ...body, [field]: wrong }) });
-    if (p.enum || p.const !== undefined) out.push({ kind: `unknown value for ${field}`, apply: (body) => ({ ...body, [field]: "NOT_A_DOCUMENTED_VALUE" }) });
-    if (p.format === "email") out.push({ kind: `bad email in ${field}`, apply: (body) => ({ ...body, [field]: "not-an-email" }) });
-    if (p.format === "date") out.push({ kind: `bad date in ${field}`, apply: (body) => ({ ...body, [field]: "15.05.1990" }) });
+    if (p.enum || p.const !== undefined)
+      out.push({
+        kind: `unknown value for ${field}`,
+        apply: (body) => ({ ...body, [field]: "NOT_A_DOCUMENTED_VALUE" }),
+      });
+    if (p.format === "email")
+      out.push({ kind: `bad email in ${field}`, apply: (body) => ({ ...body, [field]: "not-an-email" }) });
+    if (p.format === "date")
+      out.push({ kind: `bad date in ${field}`, apply: (body) => ({ ...body, [field]: "15.05.1990" }) });
     if (p.pattern) out.push({ kind: `${field} breaking its pattern`, apply: (body) => ({ ...body, [field]: "!!" }) });
     if (p.minLength) out.push({ kind: `empty ${field}`, apply: (body) => ({ ...body, [field]: "" }) });
   }

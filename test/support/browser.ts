@@ -2,10 +2,16 @@
 // build shipped inside the locked devDependency @sparticuz/chromium (Linux x64/arm64), so that
 // `npm ci && npm test` needs nothing but Node. Anywhere else the test fails with one line
 // saying how to provide a browser; it never skips.
-import { chromium, type Browser } from "playwright-core";
+import { type Browser, chromium } from "playwright-core";
 
 // Chromium's own connections are refused on a closed network; these keep it from trying.
-const quiet = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic", "--no-first-run"];
+const quiet = [
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--disable-quic",
+  "--no-first-run",
+];
 
 export async function launchChromium(): Promise<Browser> {
   const named = process.env.CHROMIUM_PATH;

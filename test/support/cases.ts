@@ -1,8 +1,9 @@
 // The contract, as data: every operation, every documented response and example, and a
 // documented request for each operation, all read from the bundled spec. Adding a response or
 // an example to the spec adds a test case here with no test code touched.
-import { deref, spec } from "./spec.js";
+
 import { tinyFile } from "./files.js";
+import { deref, spec } from "./spec.js";
 
 const methods = ["get", "put", "post", "delete", "patch"] as const;
 
@@ -23,7 +24,9 @@ export interface ResponseCase {
 }
 
 export const operations: Operation[] = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
-  methods.filter((method) => item[method]).map((method) => ({ operationId: item[method].operationId, method, path, operation: item[method] })),
+  methods
+    .filter((method) => item[method])
+    .map((method) => ({ operationId: item[method].operationId, method, path, operation: item[method] })),
 );
 
 export const responseCases: ResponseCase[] = operations.flatMap(({ operationId, method, path, operation }) =>
@@ -39,7 +42,13 @@ export const responseExamples = operations.flatMap(({ operationId, method, path,
   Object.keys(operation.responses).flatMap((status) =>
     Object.entries<any>(deref(operation.responses[status]).content ?? {}).flatMap(([mediaType, content]) =>
       Object.entries<any>(content.examples ?? {}).map(([name, example]) => ({
-        operationId, method, path, status, mediaType, name, example: deref(example),
+        operationId,
+        method,
+        path,
+        status,
+        mediaType,
+        name,
+        example: deref(example),
       })),
     ),
   ),
@@ -51,7 +60,9 @@ function withFiles(value: Record<string, unknown>): Record<string, unknown> {
     const name = /^\((.+)\)$/.exec(String(item));
     return name ? tinyFile(name[1]!) : item;
   };
-  return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, Array.isArray(entry) ? entry.map(file) : file(entry)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([key, entry]) => [key, Array.isArray(entry) ? entry.map(file) : file(entry)]),
+  );
 }
 
 export interface DocumentedRequest {
@@ -67,7 +78,9 @@ export function parametersOf({ operation, path }: Operation): any[] {
 }
 
 /** The operation's request body (its one media type), if it takes one. */
-export function requestBodyOf({ operation }: Operation): { mediaType: string; schema: any; examples: Record<string, any> } | undefined {
+export function requestBodyOf({
+  operation,
+}: Operation): { mediaType: string; schema: any; examples: Record<string, any> } | undefined {
   const content = operation.requestBody && deref(operation.requestBody).content;
   if (!content) return undefined;
   const [mediaType, media] = Object.entries<any>(content)[0]!;
@@ -77,12 +90,17 @@ export function requestBodyOf({ operation }: Operation): { mediaType: string; sc
 /** The operation's documented request: parameter examples and the first request body example. */
 export function documentedRequest(op: Operation): DocumentedRequest {
   const parameters = parametersOf(op);
-  const valuesIn = (where: string) => Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, p.example]));
+  const valuesIn = (where: string) =>
+    Object.fromEntries(parameters.filter((p) => p.in === where).map((p) => [p.name, p.example]));
   const params = { path: valuesIn("path"), query: valuesIn("query") };
   const body = requestBodyOf(op);
   if (!body) return { params };
   const value = deref(Object.values<any>(body.examples)[0]).value;
-  return { params, mediaType: body.mediaType, body: body.mediaType === "multipart/form-data" ? withFiles(value) : value };
+  return {
+    params,
+    mediaType: body.mediaType,
+    body: body.mediaType === "multipart/form-data" ? withFiles(value) : value,
+  };
 }
 
 /** The URL path (with query) of an operation for given parameter values. */
@@ -97,7 +115,8 @@ export function urlFor(op: Operation, path: Record<string, unknown>, query: Reco
 export function toFormData(value: Record<string, unknown>): FormData {
   const form = new FormData();
   for (const [key, entry] of Object.entries(value)) {
-    for (const item of Array.isArray(entry) ? entry : [entry]) form.append(key, item instanceof Blob ? item : String(item));
+    for (const item of Array.isArray(entry) ? entry : [entry])
+      form.append(key, item instanceof Blob ? item : String(item));
   }
   return form;
 }

@@ -27,7 +27,9 @@ export function tinyPng(): Uint8Array<ArrayBuffer> {
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   const pixels = deflateSync(Buffer.from([0, 255, 255, 255])); // filter byte + one pixel
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, pngChunk("IHDR", header), pngChunk("IDAT", pixels), pngChunk("IEND", new Uint8Array())]));
+  return new Uint8Array(
+    Buffer.concat([signature, pngChunk("IHDR", header), pngChunk("IDAT", pixels), pngChunk("IEND", new Uint8Array())]),
+  );
 }
 
 /** A minimal one-page PDF. */

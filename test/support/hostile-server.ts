@@ -13,7 +13,8 @@ type Script = (res: http.ServerResponse, attempt: number, req: http.IncomingMess
 
 const scripts: Record<string, Script> = {
   ok: (res) => json(res, 200, balances),
-  "rate-limited-once": (res, n) => (n === 1 ? json(res, 429, { message: "slow down" }, { "retry-after": "1" }) : json(res, 200, balances)),
+  "rate-limited-once": (res, n) =>
+    n === 1 ? json(res, 429, { message: "slow down" }, { "retry-after": "1" }) : json(res, 200, balances),
   "rate-limited-always": (res) => json(res, 429, { message: "slow down" }, { "retry-after": "0" }),
   "rate-limited-long": (res) => json(res, 429, { message: "slow down" }, { "retry-after": "100" }),
   "unavailable-once": (res, n) => (n === 1 ? json(res, 503, { message: "maintenance" }) : json(res, 200, balances)),

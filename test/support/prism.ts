@@ -7,7 +7,11 @@ export const prismUrl = () => inject("prismUrl");
 /** The real client, pointed at the mock. */
 export const mockClient = () => createP100Client({ apiKey: "test-key", baseUrl: prismUrl() });
 
-type LooseCall = (path: string, init?: object) => Promise<{ outcome: string; status?: number; data?: unknown; error?: unknown; response?: Response }>;
+type LooseCall = (
+  path: string,
+  init?: object,
+) => Promise<{ outcome: string; status?: number; data?: unknown; error?: unknown; response?: Response }>;
 
 /** The client's method for a method name known only at run time (the types are tested elsewhere). */
-export const methodOf = (client: P100Client, name: string) => client[name.toUpperCase() as "GET"] as unknown as LooseCall;
+export const methodOf = (client: P100Client, name: string) =>
+  client[name.toUpperCase() as "GET"] as unknown as LooseCall;

@@ -32,7 +32,8 @@ export function specProblems(doc: any): string[] {
         const at = `${schemaPointer(op.requestBody, `${base}/requestBody`)}/content/${esc(mediaType)}`;
         if (!media.examples) problems.push(`${op.operationId} request ${mediaType}: no example`);
         if (mediaType === "application/json") {
-          for (const [name, example] of Object.entries<any>(media.examples ?? {})) check(`${op.operationId} request example ${name}`, `${at}/schema`, deref(example).value);
+          for (const [name, example] of Object.entries<any>(media.examples ?? {}))
+            check(`${op.operationId} request example ${name}`, `${at}/schema`, deref(example).value);
         }
       }
       for (const [status, raw] of Object.entries<any>(op.responses)) {
@@ -46,17 +47,25 @@ export function specProblems(doc: any): string[] {
             check(`${op.operationId} ${status} example ${name}`, `${at}/schema`, example.value);
             const code = example.value?.errorCode;
             if (code === undefined) continue;
-            if (name !== code) problems.push(`${op.operationId} ${status} example ${name}: named other than its errorCode ${code}`);
+            if (name !== code)
+              problems.push(`${op.operationId} ${status} example ${name}: named other than its errorCode ${code}`);
             const entry = catalogue[code];
-            if (!entry?.["x-p100-error"]) problems.push(`${op.operationId} ${status}: ${code} is not in the P-code catalogue`);
+            if (!entry?.["x-p100-error"])
+              problems.push(`${op.operationId} ${status}: ${code} is not in the P-code catalogue`);
             else if (String(deref(entry)["x-p100-error"].httpStatus) !== status)
-              problems.push(`${op.operationId} ${status}: the catalogue gives ${code} HTTP ${deref(entry)["x-p100-error"].httpStatus}`);
+              problems.push(
+                `${op.operationId} ${status}: the catalogue gives ${code} HTTP ${deref(entry)["x-p100-error"].httpStatus}`,
+              );
           }
           // The codes a response's schema allows and the codes it has examples for must agree.
-          const allowed: string[] = (media.schema?.allOf ?? []).flatMap((part: any) => part.properties?.errorCode?.enum ?? []);
+          const allowed: string[] = (media.schema?.allOf ?? []).flatMap(
+            (part: any) => part.properties?.errorCode?.enum ?? [],
+          );
           const exemplified = examples.map(([, ref]) => deref(ref).value?.errorCode).filter(Boolean);
-          for (const code of allowed.filter((c) => !exemplified.includes(c))) problems.push(`${op.operationId} ${status}: ${code} has no example`);
-          for (const code of exemplified.filter((c) => allowed.length && !allowed.includes(c))) problems.push(`${op.operationId} ${status}: example ${code} is not an allowed errorCode`);
+          for (const code of allowed.filter((c) => !exemplified.includes(c)))
+            problems.push(`${op.operationId} ${status}: ${code} has no example`);
+          for (const code of exemplified.filter((c) => allowed.length && !allowed.includes(c)))
+            problems.push(`${op.operationId} ${status}: example ${code} is not an allowed errorCode`);
         }
       }
     }

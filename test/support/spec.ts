@@ -11,7 +11,8 @@ addFormats.default(ajv);
 ajv.addSchema(spec, "spec");
 
 /** A JSON pointer (without `#`) built from raw keys. */
-export const pointer = (...keys: string[]) => keys.map((k) => `/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+export const pointer = (...keys: string[]) =>
+  keys.map((k) => `/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
 
 /** Follows local `$ref`s (responses, examples, parameters) to the object they name. */
 export const deref = refResolver(spec);
