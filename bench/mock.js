@@ -3,7 +3,8 @@
 // serving the same example body. Prints a table; not a test.
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { freePort, startMock } from "../dist/mock.js";
+import { freePort } from "../dist/free-port.js";
+import { startMock } from "../dist/mock.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);

@@ -1,10 +1,13 @@
 import createClient, { type Middleware } from "openapi-fetch";
 import type { paths } from "../generated/schema.js";
+import type { CallOptions, P100Method } from "./call-types.js";
 import { environments, isP100Environment, type P100Environment } from "./environments.js";
 import { P100ConfigError, P100RequestError, P100UnexpectedError } from "./errors.js";
-import { classify, operationInfo, unexpected } from "./outcome.js";
-import type { CallOptions, HttpMethod, P100Method } from "./result.js";
-import { bodyText, createTransport, defaultRetry, type RetryOptions, TransportFailure } from "./transport.js";
+import { operationByRoute } from "./operation-table.js";
+import { classify, unexpected } from "./outcome.js";
+import { type RetryOptions, retrySettings } from "./retry.js";
+import { httpMethods } from "./spec-walk.js";
+import { bodyText, createTransport, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
 
 export interface P100ClientOptions {
@@ -40,7 +43,6 @@ export interface P100Client {
   eject(...middleware: Middleware[]): void;
 }
 
-const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const satisfies readonly Uppercase<HttpMethod>[];
 type LooseCall = (
   path: string,
   init?: Record<string, unknown>,
@@ -61,32 +63,32 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     timeoutMs: options.timeoutMs ?? 30_000,
     maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
   };
-  const clientRetry = options.retry === false ? false : { ...defaultRetry, ...options.retry };
 
   const call =
-    (method: (typeof methods)[number]) =>
+    (method: string) =>
     async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
-      const info = operationInfo(method, path);
+      const info = operationByRoute(method, path);
       if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
       const { timeoutMs, retry, ...fetchInit } = init;
       rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
       const transport = createTransport({
         ...transportDefaults,
         timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
-        retry: retryFor(clientRetry, retry),
+        retry: retrySettings(options.retry, retry),
       });
       const upload = info.upload;
       const bodySerializer = upload
         ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body)
         : undefined;
       try {
-        const { data, error, response } = await (client[method] as LooseCall)(path, {
+        const { data, error, response } = await (client[method as "GET"] as LooseCall)(path, {
           ...fetchInit,
           ...(bodySerializer && { bodySerializer }),
           parseAs: "text",
           fetch: transport,
         });
-        // The transport kept the exact text; a middleware-replaced response falls back to openapi-fetch's copy.
+        // The transport kept the exact text (see bodyText); a response replaced by a middleware
+        // falls back to openapi-fetch's parsed copy.
         const text =
           bodyText.get(response) ??
           (typeof (data ?? error) === "string" ? String(data ?? error) : JSON.stringify(data ?? error ?? ""));
@@ -98,21 +100,9 @@ export function createP100Client(options: P100ClientOptions): P100Client {
         );
       }
     };
-  return {
-    GET: call("GET"),
-    POST: call("POST"),
-    PUT: call("PUT"),
-    PATCH: call("PATCH"),
-    DELETE: call("DELETE"),
-    use: client.use,
-    eject: client.eject,
-  } as unknown as P100Client; // the runtime is generic; the types come from the spec
-}
-
-/** A call's retry settings: its own `retry` over the client's (`true` also allows POST/PATCH). */
-function retryFor(client: RetryOptions | false, call: CallOptions["retry"]): RetryOptions | false {
-  if (call === false || (client === false && !call)) return false;
-  return { ...defaultRetry, ...client, ...(call === true ? { unsafeMethods: true } : call) };
+  const methods = Object.fromEntries(httpMethods.map((m) => [m.toUpperCase(), call(m.toUpperCase())]));
+  // The runtime is generic; the types come from the spec.
+  return { ...methods, use: client.use, eject: client.eject } as unknown as P100Client;
 }
 
 /** `.` and `..` cannot travel as a path segment: URLs resolve them (even percent-encoded). */

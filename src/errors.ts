@@ -64,16 +64,3 @@ const describe: Record<UnexpectedReason, string> = {
   timeout: "no answer within the timeout",
   aborted: "the request was aborted by the caller",
 };
-
-type CodeOf<E> = E extends { errorCode: infer C extends string } ? C : never;
-
-/**
- * Narrows an operation's `error` (or a 202 `data`) to one documented P-code. Only codes the
- * operation documents compile: `isP100Error(error, "P458")`.
- */
-export function isP100Error<E, C extends CodeOf<E>>(
-  error: E,
-  code: C,
-): error is Extract<E, { errorCode: string }> & { errorCode: C } {
-  return typeof error === "object" && error !== null && (error as { errorCode?: unknown }).errorCode === code;
-}

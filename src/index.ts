@@ -1,7 +1,8 @@
+export type { CallOptions } from "./call-types.js";
 export { createP100Client, type P100Client, type P100ClientOptions } from "./client.js";
 export { environments, type P100Environment } from "./environments.js";
+export { hasErrorCode, isP100Error } from "./error-code.js";
 export {
-  isP100Error,
   P100ConfigError,
   P100RequestError,
   P100UnexpectedError,
@@ -9,8 +10,8 @@ export {
   type UnexpectedReason,
 } from "./errors.js";
 export { prefer, type ResponseExamples } from "./prefer.js";
-export type { CallOptions, P100Result, ResponseWithStatus, StatusResult, UnexpectedResult } from "./result.js";
-export type { RetryOptions } from "./transport.js";
+export type { Outcome, P100Result, ResponseWithStatus, StatusResult, UnexpectedResult } from "./result.js";
+export type { RetryOptions } from "./retry.js";
 export type * from "./types.js";
 export type { UploadFile } from "./uploads.js";
 export type { WebhookFailure, WebhookName, WebhookPayload, WebhookResult } from "./webhooks.js";

@@ -4,9 +4,9 @@
 // reason when it cannot start; `close()` always stops both.
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
-import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "./free-port.js";
 import { listenGuard } from "./mock-guard.js";
 
 export interface MockOptions {
@@ -40,7 +40,7 @@ export class MockStartError extends Error {
   override name = "MockStartError";
 }
 
-export const bundledSpec = fileURLToPath(new URL("../generated/openapi.yaml", import.meta.url));
+const bundledSpec = fileURLToPath(new URL("../generated/openapi.yaml", import.meta.url));
 
 // Loaded into Prism's process: when whatever started Prism dies, even by SIGKILL (so that no
 // exit handler runs), Prism's parent changes and it exits instead of living on as an orphan.
@@ -60,18 +60,6 @@ function prismCli(): string {
     );
   }
   return path.join(path.dirname(manifest), (require(manifest) as { bin: { prism: string } }).bin.prism);
-}
-
-/** Asks the OS for a free port. */
-export async function freePort(host = "127.0.0.1"): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, host, () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {

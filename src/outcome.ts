@@ -1,15 +1,9 @@
 // Sorts an answer into the operation's documented outcomes (success, pending, error) or an
-// `unexpected` one, using the runtime table generated from the spec (generated/operations.js).
-import operations, { type OperationInfo, type ResponseShape } from "../generated/operations.js";
+// `unexpected` one, using the operation's entry in the runtime table generated from the spec.
+import type { OperationInfo, ResponseShape } from "../generated/operations.js";
 import { P100UnexpectedError } from "./errors.js";
-import { retryAfterMs } from "./transport.js";
-
-/** The spec's facts about `METHOD /path/{template}`, or undefined for a path it does not have. */
-export function operationInfo(method: string, path: string): OperationInfo | undefined {
-  return operations[`${method} ${path}`];
-}
-
-export type Outcome = "success" | "pending" | "error" | "unexpected";
+import type { Outcome } from "./result.js";
+import { retryAfterMs } from "./retry.js";
 
 export interface ClassifiedResult {
   outcome: Outcome;

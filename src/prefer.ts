@@ -1,6 +1,7 @@
 // Prism's `Prefer` header for one call, typed from the spec: only an operation's documented
 // status codes, and only that response's named examples, compile.
-import operations, { type ResponseExamples } from "../generated/operations.js";
+import type { ResponseExamples } from "../generated/operations.js";
+import { operationById } from "./operation-table.js";
 
 export type { ResponseExamples };
 
@@ -14,8 +15,7 @@ export function prefer<Op extends keyof ResponseExamples, Status extends keyof R
   example?: ResponseExamples[Op][Status],
 ): { Prefer: string } {
   // The types already stop undocumented choices; this stops them from plain JavaScript too.
-  const operation = Object.values(operations).find((op) => op.operationId === operationId);
-  const response = operation?.responses[String(status)];
+  const response = operationById(operationId)?.responses[String(status)];
   if (!response || (example !== undefined && !response.examples.includes(String(example)))) {
     throw new Error(
       `prefer: ${operationId} documents no ${status}${example === undefined ? "" : ` example "${String(example)}"`}.`,

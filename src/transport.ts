@@ -2,24 +2,7 @@
 // and network failures, and the whole body read (with a size cap) inside the timeout. A failure
 // is thrown as a TransportFailure, which the client turns into an `unexpected` result.
 import type { UnexpectedReason } from "./errors.js";
-
-export interface RetryOptions {
-  /** Tries in all, the first included (default 3). */
-  attempts: number;
-  /** First backoff delay; each later one doubles, with jitter (default 200 ms). */
-  baseDelayMs: number;
-  /** Upper bound on the sum of all waits; a longer Retry-After ends the retries (default 10 s). */
-  maxTotalDelayMs: number;
-  /** Also retry POST and PATCH, which may not be idempotent (default false). */
-  unsafeMethods: boolean;
-}
-
-export const defaultRetry: RetryOptions = {
-  attempts: 3,
-  baseDelayMs: 200,
-  maxTotalDelayMs: 10_000,
-  unsafeMethods: false,
-};
+import { backoff, isRetryableStatus, mayRetry, type RetryOptions, retryAfterMs } from "./retry.js";
 
 export interface TransportOptions {
   fetch: (request: Request) => Promise<Response>;
@@ -39,16 +22,16 @@ export class TransportFailure extends Error {
   readonly status: number;
 }
 
-/** The text each response returned by the transport carried (openapi-fetch re-reads a copy). */
+/**
+ * The exact text of each response the transport returned. openapi-fetch parses a non-2xx body as
+ * JSON even with `parseAs: "text"`, which loses a body that is not JSON; the client classifies
+ * answers from this text instead.
+ */
 export const bodyText = new WeakMap<Response, string>();
-
-const safeMethods = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "PUT"]);
-const retryableStatus = new Set([429, 503]);
 
 export function createTransport(options: TransportOptions) {
   return async function transport(request: Request): Promise<Response> {
-    const retry =
-      options.retry && (options.retry.unsafeMethods || safeMethods.has(request.method)) ? options.retry : undefined;
+    const retry = mayRetry(options.retry, request.method) ? options.retry : undefined;
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
       const last = !retry || attempt >= retry.attempts;
@@ -63,7 +46,7 @@ export function createTransport(options: TransportOptions) {
         waited += await pause(delay, request.signal);
         continue;
       }
-      if (last || !retryableStatus.has(response.status)) return response;
+      if (last || !isRetryableStatus(response.status)) return response;
       const delay = retryAfterMs(response.headers.get("retry-after")) ?? backoff(retry, attempt);
       if (waited + delay > retry.maxTotalDelayMs) return response;
       waited += await pause(delay, request.signal);
@@ -137,20 +120,6 @@ function toFailure(error: unknown, callerSignal: AbortSignal): TransportFailure 
     return new TransportFailure("timeout", { cause: error });
   }
   return new TransportFailure("network", { cause: error });
-}
-
-/** Exponential backoff with "equal jitter": half the step fixed, half random. */
-function backoff(retry: RetryOptions, attempt: number): number {
-  const step = retry.baseDelayMs * 2 ** (attempt - 1);
-  return Math.round(step / 2 + Math.random() * (step / 2));
-}
-
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null): number | undefined {
-  if (header === null || header.trim() === "") return undefined;
-  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
 async function pause(ms: number, signal: AbortSignal): Promise<number> {

@@ -7,17 +7,21 @@ export type * from "../generated/schema.js";
 /** Every operationId in the spec. */
 export type OperationId = keyof operations;
 
-type JsonContent<T> = T extends { content: { "application/json": infer Body } } ? Body : never;
+/** The `application/json` body of a request body or response object; `Otherwise` when it has none. */
+export type JsonBody<T, Otherwise = undefined> = T extends { content: { "application/json": infer Body } }
+  ? Body
+  : Otherwise;
 
 /** The JSON request body of an operation. */
 export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody?: infer B }
-  ? JsonContent<NonNullable<B>>
+  ? JsonBody<NonNullable<B>, never>
   : never;
 
 /** The documented status codes of an operation. */
 export type ResponseStatus<Op extends OperationId> = keyof operations[Op]["responses"] & number;
 
 /** The JSON body of one documented response of an operation. */
-export type ResponseBody<Op extends OperationId, Status extends ResponseStatus<Op>> = JsonContent<
-  operations[Op]["responses"][Status]
+export type ResponseBody<Op extends OperationId, Status extends ResponseStatus<Op>> = JsonBody<
+  operations[Op]["responses"][Status],
+  never
 >;

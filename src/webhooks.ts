@@ -4,9 +4,10 @@
 // body; it returns a typed payload or a typed failure, and never the token.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { webhooks } from "../generated/schema.js";
+import { schemaValidator } from "./json-schema.js";
+import { pointer } from "./spec-walk.js";
 
 export type WebhookName = keyof webhooks;
 /** The payload of a webhook, as the spec describes it. */
@@ -37,16 +38,13 @@ export type WebhookResult<Name extends WebhookName> =
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 export const webhookNames = Object.keys(spec.webhooks) as WebhookName[];
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats.default(ajv);
-ajv.addSchema(spec, "spec");
+const validatorAt = schemaValidator(spec);
 const validators = new Map<WebhookName, ValidateFunction>();
 
 function validatorFor(name: WebhookName): ValidateFunction {
   let validate = validators.get(name);
   if (!validate) {
-    validate = ajv.getSchema(`spec#/webhooks/${name}/post/requestBody/content/application~1json/schema`);
-    if (!validate) throw new Error(`the bundled spec has no payload schema for webhook ${name}`);
+    validate = validatorAt(pointer("webhooks", name, "post", "requestBody", "content", "application/json", "schema"));
     validators.set(name, validate);
   }
   return validate;

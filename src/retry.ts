@@ -1,0 +1,56 @@
+// The retry policy: what is retried (429, 503 and network failures; GET, PUT and DELETE unless
+// the caller opts in for POST and PATCH, which may not be idempotent), how long to wait, and how
+// the client's and a call's settings combine.
+
+export interface RetryOptions {
+  /** Tries in all, the first included (default 3). */
+  attempts: number;
+  /** First backoff delay; each later one doubles, with jitter (default 200 ms). */
+  baseDelayMs: number;
+  /** Upper bound on the sum of all waits; a longer Retry-After ends the retries (default 10 s). */
+  maxTotalDelayMs: number;
+  /** Also retry POST and PATCH, which may not be idempotent (default false). */
+  unsafeMethods: boolean;
+}
+
+export const defaultRetry: RetryOptions = {
+  attempts: 3,
+  baseDelayMs: 200,
+  maxTotalDelayMs: 10_000,
+  unsafeMethods: false,
+};
+
+/** A call's `retry` option: `false` turns retries off, `true` also allows POST/PATCH, an object tunes them. */
+export type CallRetry = boolean | Partial<RetryOptions>;
+
+/** The settings one call runs with: its own `retry` over the client's, over the defaults. */
+export function retrySettings(client: Partial<RetryOptions> | false | undefined, call: CallRetry | undefined) {
+  if (call === false || (client === false && !call)) return false;
+  return { ...defaultRetry, ...client, ...(call === true ? { unsafeMethods: true } : call) };
+}
+
+const idempotent = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "PUT"]);
+const retryableStatus = new Set([429, 503]);
+
+/** Whether a request with this method may be retried at all under these settings. */
+export function mayRetry(retry: RetryOptions | false, method: string): retry is RetryOptions {
+  return retry !== false && (retry.unsafeMethods || idempotent.has(method));
+}
+
+export function isRetryableStatus(status: number): boolean {
+  return retryableStatus.has(status);
+}
+
+/** Exponential backoff with "equal jitter": half the step fixed, half random. */
+export function backoff(retry: RetryOptions, attempt: number): number {
+  const step = retry.baseDelayMs * 2 ** (attempt - 1);
+  return Math.round(step / 2 + Math.random() * (step / 2));
+}
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null): number | undefined {
+  if (header === null || header.trim() === "") return undefined;
+  if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
