@@ -2,17 +2,10 @@
 // p100-webhook — delivers a webhook example from the spec to a local handler, the way P100 would.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { refResolver } from "../dist/spec-walk.js";
 
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
-const deref = (node) =>
-  node?.$ref
-    ? deref(
-        node.$ref
-          .slice(2)
-          .split("/")
-          .reduce((at, key) => at[key], spec),
-      )
-    : node;
+const deref = refResolver(spec);
 const examplesOf = (name) => deref(spec.webhooks[name].post.requestBody).content["application/json"].examples;
 const names = Object.keys(spec.webhooks);
 

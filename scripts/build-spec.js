@@ -1,10 +1,11 @@
 // npm run build:spec — bundles openapi/ into generated/openapi.yaml and generated/openapi.json.
 import path from "node:path";
-import { bundleSpec, root } from "./tools.js";
+import { redocly, root } from "./toolchain.js";
 
 export function buildSpec(outDir) {
-  bundleSpec(path.join(outDir, "openapi.yaml"));
-  bundleSpec(path.join(outDir, "openapi.json"));
+  for (const file of ["openapi.yaml", "openapi.json"]) {
+    redocly(["bundle", "openapi/openapi.yaml", "--output", path.join(outDir, file)]);
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) buildSpec(path.join(root, "generated"));

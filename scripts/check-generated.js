@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { buildSpec } from "./build-spec.js";
 import { generate } from "./generate.js";
-import { root } from "./tools.js";
+import { root } from "./toolchain.js";
 
 const committedDir = path.join(root, "generated");
 const freshDir = fs.mkdtempSync(path.join(os.tmpdir(), "p100-generated-"));

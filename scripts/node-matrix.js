@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { root } from "./tools.js";
+import { root } from "./toolchain.js";
 
 /** The Node versions tested besides this machine's; README.md "Toolchain" lists the same. */
 export const matrix = ["22.23.3", "24.21.0"];

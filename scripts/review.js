@@ -9,16 +9,14 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { refResolver } from "./resolve-ref.js";
-import { root } from "./tools.js";
+import { escapeKey, refResolver, unescapeKey } from "../src/spec-walk.js";
+import { redocly, root } from "./toolchain.js";
 
-const redocly = path.join(root, "node_modules", ".bin", "redocly");
-const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_NOTICE: "true" };
-const quiet = { env, stdio: "pipe", encoding: "utf8" };
+const quiet = { stdio: "pipe", encoding: "utf8" };
 
 /** Bundles a spec tree (its own redocly.yaml, if any, applies) into one JSON file. */
 function bundle(dir, outFile) {
-  execFileSync(redocly, ["bundle", "openapi/openapi.yaml", "--output", outFile], { ...quiet, cwd: dir });
+  redocly(["bundle", "openapi/openapi.yaml", "--output", outFile], { cwd: dir });
 }
 
 /** Bundles the spec of the git repository `project` as it is at `ref`, without touching the working tree. */
@@ -37,8 +35,6 @@ export function bundleAtRef(project, ref, outFile) {
 export function bundleWorkingTree(project, outFile) {
   bundle(project, outFile);
 }
-
-const unescapeKey = (segment) => segment.replaceAll("~1", "/").replaceAll("~0", "~");
 
 /** `#/paths/~1v1~1user/post/responses/400` → `POST /v1/user › responses/400`. */
 export function describeLocation(pointer) {
@@ -75,13 +71,12 @@ function sectionOf(pointer, typeName) {
 /** Every named example under paths and webhooks, by pointer, with its value ($refs followed). */
 function exampleValues(spec) {
   const deref = refResolver(spec);
-  const esc = (key) => key.replaceAll("~", "~0").replaceAll("/", "~1");
   const found = new Map();
   for (const group of ["paths", "webhooks"]) {
     for (const [name, item] of Object.entries(spec[group] ?? {})) {
       for (const [method, operation] of Object.entries(item)) {
         if (typeof operation !== "object" || !operation.responses) continue;
-        const base = `#/${group}/${esc(name)}/${method}`;
+        const base = `#/${group}/${escapeKey(name)}/${method}`;
         const bodies = [
           [`${base}/requestBody`, operation.requestBody],
           ...Object.entries(operation.responses).map(([s, r]) => [`${base}/responses/${s}`, r]),
@@ -89,7 +84,10 @@ function exampleValues(spec) {
         for (const [at, body] of bodies) {
           for (const [mediaType, media] of Object.entries(deref(body)?.content ?? {})) {
             for (const [example, ref] of Object.entries(media.examples ?? {})) {
-              found.set(`${at}/content/${esc(mediaType)}/examples/${esc(example)}`, JSON.stringify(deref(ref)?.value));
+              found.set(
+                `${at}/content/${escapeKey(mediaType)}/examples/${escapeKey(example)}`,
+                JSON.stringify(deref(ref)?.value),
+              );
             }
           }
         }
@@ -101,26 +99,8 @@ function exampleValues(spec) {
 
 /** Compares two bundled JSON specs; returns the changes, each `breaking` or not. */
 export function compareSpecs(baseFile, revisionFile) {
-  let output;
-  try {
-    output = execFileSync(
-      redocly,
-      [
-        "diff",
-        baseFile,
-        revisionFile,
-        "--format",
-        "json",
-        "--fail-on",
-        "none",
-        "--config",
-        path.join(root, "redocly.yaml"),
-      ],
-      quiet,
-    );
-  } catch (error) {
-    throw new Error(`redocly diff failed: ${error.stderr || error.message}`);
-  }
+  const diff = ["diff", baseFile, revisionFile, "--format", "json", "--fail-on", "none"];
+  const output = redocly([...diff, "--config", path.join(root, "redocly.yaml")]);
   const report = JSON.parse(output);
   const changes = report.changes.map((change) => {
     // redocly diff rates a removed optional request field, or a renamed one, a patch; for a
