@@ -6,7 +6,7 @@ import {
   type P100ClientOptions,
   P100ConfigError,
   P100RequestError,
-} from "../src/index.js";
+} from "../../src/index.js";
 
 const secret = "sk_live_do-not-leak-1234";
 const body = { externalUserId: "user-1" };

@@ -4,14 +4,14 @@ import {
   type AccessDenied,
   createP100Client,
   type ErrorBody,
-  isP100Error,
+  hasErrorCode,
   type Message,
   type P100UnexpectedError,
   prefer,
   type RequestBody,
   type ResponseBody,
   type UnexpectedReason,
-} from "../src/index.js";
+} from "../../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";
@@ -76,11 +76,11 @@ describe("Extend user outcome types", () => {
     }
   });
 
-  it("isP100Error narrows to one code, and only documented codes compile", async () => {
+  it("hasErrorCode narrows to one code, and only documented codes compile", async () => {
     const { error } = await client.POST(path, { body });
-    if (isP100Error(error, "P458")) expectTypeOf(error.errorCode).toEqualTypeOf<"P458">();
+    if (hasErrorCode(error, "P458")) expectTypeOf(error.errorCode).toEqualTypeOf<"P458">();
     // @ts-expect-error -- P411 is not a documented Extend user error
-    isP100Error(error, "P411");
+    hasErrorCode(error, "P411");
   });
 });
 

@@ -1,12 +1,11 @@
 // Hostile responses, generated: a local node:http server answers the client with truncated JSON,
 // HTML error pages, empty bodies, wrong content types, huge bodies, undocumented statuses and
 // stalls. Whatever it does, the client returns a typed result within its timeout and never throws.
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { createP100Client, P100UnexpectedError } from "../src/index.js";
-import { exampleValue, schemaErrors } from "./support/spec.js";
+import { createP100Client, P100UnexpectedError } from "../../src/index.js";
+import { type HostileServer, startHostileServer } from "../support/hostile-server.js";
+import { exampleValue, schemaErrors } from "../support/spec.js";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 50);
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
@@ -46,24 +45,19 @@ const behaviours: fc.Arbitrary<Behaviour> = fc.record({
   stall: fc.integer({ min: 0, max: 4 }).map((n) => n === 0), // one answer in five stalls
 });
 
-const scripted = new Map<string, Behaviour>();
-let server: http.Server;
-let baseUrl: string;
-beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const behaviour = scripted.get(req.url!.split("/").pop()!)!;
+let server: HostileServer;
+beforeAll(async () => (server = await startHostileServer()));
+afterAll(() => server.close());
+
+/** Scripts the server to answer `id` as the behaviour says. */
+function answer(id: string, behaviour: Behaviour) {
+  server.script(id, (res) => {
     const text = bodies[behaviour.body](behaviour.status);
     res.writeHead(behaviour.status, { "content-type": behaviour.contentType });
     if (behaviour.stall) res.write(text.slice(0, 10));
     else res.end(text);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(resolve));
-});
+}
 
 /** What the client must make of a behaviour. */
 function expected(b: Behaviour): { outcome: string; reason?: string } {
@@ -76,12 +70,18 @@ function expected(b: Behaviour): { outcome: string; reason?: string } {
 }
 
 it("every hostile answer ends in the expected typed result, within the timeout", { timeout: 300_000 }, async () => {
-  const client = createP100Client({ apiKey: "hostile-key", baseUrl, timeoutMs, maxResponseBytes, retry: false });
+  const client = createP100Client({
+    apiKey: "hostile-key",
+    baseUrl: server.url,
+    timeoutMs,
+    maxResponseBytes,
+    retry: false,
+  });
   let id = 0;
   await fc.assert(
     fc.asyncProperty(behaviours, async (behaviour) => {
       const externalUserId = `case-${id++}`;
-      scripted.set(externalUserId, behaviour);
+      answer(externalUserId, behaviour);
       const started = performance.now();
       // Must resolve (never reject), and never hang: a hang fails this case, so fast-check shows it.
       const hang = new Promise<never>((_, reject) =>

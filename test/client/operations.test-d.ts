@@ -1,7 +1,7 @@
 // Type-level contract of every operation: a missing required input does not compile, and `data`
 // has the documented fields. (Extend user has its own file.)
 import { describe, expectTypeOf, it } from "vitest";
-import { type CreateUserRequest, createP100Client, type ResponseBody } from "../src/index.js";
+import { type CreateUserRequest, createP100Client, type ResponseBody } from "../../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";

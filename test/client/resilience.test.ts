@@ -1,8 +1,8 @@
 // What the client does when the network or the server misbehaves: every case ends in a typed
 // result within its bounds, never an exception and never a hang.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createP100Client, type P100ClientOptions, P100UnexpectedError } from "../src/index.js";
-import { balances, type HostileServer, startHostileServer } from "./support/hostile-server.js";
+import { createP100Client, type P100ClientOptions, P100UnexpectedError } from "../../src/index.js";
+import { balances, type HostileServer, startHostileServer } from "../support/hostile-server.js";
 
 let server: HostileServer;
 beforeAll(async () => (server = await startHostileServer()));

@@ -1,9 +1,9 @@
 // Uploads: files given as File, Blob or bytes go out as multipart through openapi-fetch's
 // bodySerializer; the documented limits stop a bad upload before any request is sent.
 import { describe, expect, it } from "vitest";
-import { createP100Client, P100UploadError, type UploadFile } from "../src/index.js";
-import { tinyPdf, tinyPng } from "./support/files.js";
-import { prismUrl } from "./support/prism.js";
+import { createP100Client, P100UploadError, type UploadFile } from "../../src/index.js";
+import { tinyPdf, tinyPng } from "../support/files.js";
+import { prismUrl } from "../support/prism.js";
 
 const params = { path: { externalUserId: "f47ac10b-58cc-4372-a567-0e02b2c3d479" } };
 

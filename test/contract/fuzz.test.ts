@@ -4,19 +4,18 @@
 // per operation and kind; FUZZ_SEED replays a failure (fast-check prints the seed and path).
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { breakages, valid } from "./support/arbitraries.js";
-import { type Operation, operations, parametersOf, requestBodyOf, toFormData, urlFor } from "./support/cases.js";
-import { methodOf, mockClient, prismUrl } from "./support/prism.js";
-import { deref, schemaErrors } from "./support/spec.js";
+import { valid } from "../support/arbitraries.js";
+import { type Operation, operations, parametersOf, requestBodyOf } from "../support/cases.js";
+import { invalidRequests, type RequestParts, sendRaw } from "../support/invalid-requests.js";
+import { methodOf, mockClient, prismUrl } from "../support/prism.js";
+import { deref, schemaErrors } from "../support/spec.js";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 50);
 const seed = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED);
 const table = new Map(operations.map((op) => [op.operationId, { valid: 0, invalid: 0, undocumented: 0 }]));
 
-type Request = { path: Record<string, unknown>; query: Record<string, unknown>; body?: unknown };
-
 /** Arbitrary valid requests for an operation: parameters and body from their schemas. */
-function validRequest(op: Operation): fc.Arbitrary<Request> {
+function validRequest(op: Operation): fc.Arbitrary<RequestParts> {
   const pathParams = parametersOf(op).filter((p) => p.in === "path");
   const query = parametersOf(op).filter((p) => p.in === "query");
   const body = requestBodyOf(op);
@@ -24,7 +23,7 @@ function validRequest(op: Operation): fc.Arbitrary<Request> {
     path: fc.record(Object.fromEntries(pathParams.map((p) => [p.name, valid(p.schema)]))),
     query: fc.record(Object.fromEntries(query.map((p) => [p.name, valid(p.schema)])), { requiredKeys: [] }),
     ...(body ? { body: valid(body.schema) } : {}),
-  }) as fc.Arbitrary<Request>;
+  }) as fc.Arbitrary<RequestParts>;
 }
 
 /** Checks one answer against the operation's documented responses; returns what is wrong. */
@@ -37,6 +36,15 @@ function undocumented(op: Operation, status: number, body: unknown): string | un
   return errors.length ? `body does not match the ${status} schema: ${errors.join("; ")}` : undefined;
 }
 
+/** Where the docs promise an answer (P403, or xo1 without a key), whether it came. */
+function unpromised(answer: "P403" | "xo1" | undefined, status: number, body: unknown): string | undefined {
+  if (answer === "P403" && (status !== 400 || (body as { errorCode?: string }).errorCode !== "P403"))
+    return `expected 400 P403, got ${status}`;
+  if (answer === "xo1" && (status !== 401 || (body as { message?: string }).message !== "Access Denied. xo1"))
+    return `expected 401 xo1, got ${status}`;
+  return undefined;
+}
+
 function record(op: Operation, kind: "valid" | "invalid", problem: string | undefined, what: unknown) {
   const row = table.get(op.operationId)!;
   row[kind]++;
@@ -46,88 +54,6 @@ function record(op: Operation, kind: "valid" | "invalid", problem: string | unde
       `${op.operationId} ${kind}: ${problem}\nrequest: ${JSON.stringify(what, (_, v) => (v instanceof Blob ? `(file ${v.type}, ${v.size} B)` : v)).slice(0, 600)}`,
     );
   }
-}
-
-/** A raw request (the types forbid these) against the mock. */
-async function raw(op: Operation, request: Request, init: { body?: BodyInit; contentType?: string; apiKey?: boolean }) {
-  const headers: Record<string, string> = {};
-  if (init.apiKey !== false) headers["x-api-key"] = "fuzz-key";
-  if (init.contentType) headers["content-type"] = init.contentType;
-  const response = await fetch(`${prismUrl()}${urlFor(op, request.path, request.query)}`, {
-    method: op.method.toUpperCase(),
-    headers,
-    body: init.body,
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = text === "" ? "" : JSON.parse(text);
-  } catch {
-    // keep the text: it will not validate against any JSON schema
-  }
-  return { status: response.status, body };
-}
-
-/** Arbitrary broken requests: each a way the spec's schemas (or plain HTTP) can be broken. */
-function invalidRequest(
-  op: Operation,
-  validArb: fc.Arbitrary<Request>,
-): fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }> {
-  const body = requestBodyOf(op);
-  const json = body?.mediaType === "application/json";
-  const send = (_request: Request, value: unknown) =>
-    body?.mediaType === "multipart/form-data" && typeof value === "object" && value !== null && !Array.isArray(value)
-      ? { body: toFormData(value as Record<string, unknown>) }
-      : { body: JSON.stringify(value), contentType: "application/json" };
-  const kinds: fc.Arbitrary<{ kind: string; request: Request; init: Parameters<typeof raw>[2] }>[] = [
-    validArb.map((request) => ({
-      kind: "no x-api-key",
-      request,
-      init: { ...(body ? send(request, request.body) : {}), apiKey: false },
-    })),
-  ];
-  if (body) {
-    kinds.push(
-      fc.tuple(validArb, fc.constantFrom(...breakages(body.schema))).map(([request, breakage]) => ({
-        kind: breakage.kind,
-        request,
-        init: send(request, breakage.apply(request.body as Record<string, unknown>)),
-      })),
-      validArb.map((request) => ({
-        kind: "broken JSON",
-        request,
-        init: { body: JSON.stringify(request.body).slice(0, -1), contentType: "application/json" },
-      })),
-      validArb.map((request) => ({
-        kind: "wrong content type",
-        request,
-        init: { body: json ? JSON.stringify(request.body) : "files=a.pdf", contentType: "text/plain" },
-      })),
-      validArb.map((request) => ({ kind: "no body", request, init: {} })),
-    );
-    const strings = Object.entries<any>(deref(body.schema).properties ?? {}).filter(
-      ([, p]) => deref(p).type === "string" && !deref(p).enum && !deref(p).format && !deref(p).pattern,
-    );
-    if (json && strings.length) {
-      kinds.push(
-        fc.tuple(validArb, fc.constantFrom(...strings.map(([name]) => name))).map(([request, field]) => ({
-          kind: `oversize ${field}`,
-          request,
-          init: send(request, { ...(request.body as object), [field]: "x".repeat(200_000) }),
-        })),
-      );
-    }
-  }
-  for (const param of parametersOf(op).filter((p) => p.in === "query")) {
-    kinds.push(
-      fc.tuple(validArb, fc.constantFrom(0, -1, "abc", 1.5, 10_000)).map(([request, value]) => ({
-        kind: `bad query ${param.name}`,
-        request: { ...request, query: { ...request.query, [param.name]: value } },
-        init: body ? send(request, request.body) : {},
-      })),
-    );
-  }
-  return fc.oneof(...kinds);
 }
 
 describe("the fuzz checker", () => {
@@ -168,13 +94,13 @@ describe(`contract fuzzing (${runs} valid and ${runs} invalid requests per opera
     });
 
     it(`${op.operationId}: invalid requests get a documented answer`, { timeout: 300_000 }, async () => {
+      const breakages = fc.constantFrom(...invalidRequests(op));
       await fc.assert(
-        fc.asyncProperty(invalidRequest(op, validArb), async ({ kind, request, init }) => {
-          const { status, body } = await raw(op, request, init);
-          record(op, "invalid", undocumented(op, status, body) && `${kind}: ${undocumented(op, status, body)}`, {
-            kind,
-            request,
-          });
+        fc.asyncProperty(validArb, breakages, async (valid, { kind, answer, apply }) => {
+          const { request, init } = apply(valid);
+          const { status, body } = await sendRaw(prismUrl(), op, request, init);
+          const problem = undocumented(op, status, body) ?? unpromised(answer, status, body);
+          record(op, "invalid", problem && `${kind}: ${problem}`, { kind, request });
         }),
         { numRuns: runs, seed },
       );

@@ -1,7 +1,7 @@
 // Meta-tests over the bundled spec: the promises the contract tests rely on.
 import { describe, expect, it } from "vitest";
-import { spec } from "./support/spec.js";
-import { specProblems } from "./support/spec-problems.js";
+import { spec } from "../support/spec.js";
+import { specProblems } from "../support/spec-problems.js";
 
 const copy = () => structuredClone(spec);
 const extend = (doc: any) => doc.paths["/v1/user/balances/extended"].post;

@@ -4,8 +4,8 @@ import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import { afterEach, expect, it } from "vitest";
-import operations from "../generated/operations.js";
-import { freePort } from "../src/mock.js";
+import operations from "../../generated/operations.js";
+import { freePort } from "../../src/free-port.js";
 
 const started: ChildProcess[] = [];
 afterEach(() => {

@@ -1,18 +1,12 @@
 // The consumer mock: the programmatic helper, the typed response picker, and a validation
 // contract derived from the spec — whatever breaks the spec gets a documented answer.
 import { describe, expect, it } from "vitest";
-import { createP100Client, prefer } from "../src/index.js";
-import { MockStartError, startMock } from "../src/mock.js";
-import {
-  documentedRequest,
-  type Operation,
-  operations,
-  parametersOf,
-  rawRequest,
-  requestBodyOf,
-} from "./support/cases.js";
-import { prismUrl } from "./support/prism.js";
-import { deref, schemaErrors } from "./support/spec.js";
+import { createP100Client, prefer } from "../../src/index.js";
+import { MockStartError, startMock } from "../../src/mock.js";
+import { documentedRequest, operations, parametersOf, requestBodyOf } from "../support/cases.js";
+import { invalidRequests, sendRaw } from "../support/invalid-requests.js";
+import { prismUrl } from "../support/prism.js";
+import { schemaErrors } from "../support/spec.js";
 
 describe("startMock", () => {
   it("resolves with a URL that answers, and close() stops it", async () => {
@@ -77,71 +71,31 @@ describe("prefer", () => {
   });
 });
 
-/** Requests that break the spec, derived from each operation's request schema. */
-function violations(op: Operation): [string, ReturnType<typeof rawRequest>][] {
-  const documented = documentedRequest(op);
-  const out: [string, ReturnType<typeof rawRequest>][] = [];
-  const withBody = (body: unknown) => rawRequest(op, { ...documented, body });
-  const schema = deref(requestBodyOf(op)?.schema);
-  if (documented.mediaType === "application/json") {
-    const broken = withBody(documented.body);
-    out.push([
-      "with a body that is not JSON",
-      { ...broken, init: { ...broken.init, body: String(broken.init.body).slice(0, -1) } },
-    ]);
-  }
-  for (const field of schema?.required ?? []) {
-    const { [field]: _, ...rest } = documented.body as Record<string, unknown>;
-    out.push([`without required ${field}`, withBody(rest)]);
-  }
-  for (const [field, raw] of Object.entries<any>(schema?.properties ?? {})) {
-    const property = deref(raw);
-    if (property.format && ["email", "date", "uuid"].includes(property.format))
-      out.push([
-        `with a bad ${property.format} in ${field}`,
-        withBody({ ...(documented.body as object), [field]: "not-a-valid-value" }),
-      ]);
-    if (property.enum)
-      out.push([
-        `with an unknown ${field}`,
-        withBody({ ...(documented.body as object), [field]: "NOT_A_DOCUMENTED_VALUE" }),
-      ]);
-    if (property.pattern)
-      out.push([
-        `with ${field} breaking its pattern`,
-        withBody({ ...(documented.body as object), [field]: "not matching 123 !" }),
-      ]);
-  }
-  for (const param of parametersOf(op).filter((p) => p.in === "query")) {
-    out.push([
-      `with query ${param.name}=0`,
-      rawRequest(op, {
-        ...documented,
-        params: { ...documented.params, query: { ...documented.params.query, [param.name]: 0 } },
-      }),
-    ]);
-  }
-  return out;
-}
-
-describe("validation contract: a request that breaks the spec gets a documented answer", () => {
+describe("validation contract: a request that breaks the spec gets the answer the docs promise", () => {
   const cases = operations.flatMap((op) =>
-    violations(op).map(([what, request]) => ({ op, what, request, id: op.operationId })),
+    invalidRequests(op)
+      .filter((breakage) => breakage.answer)
+      .map((breakage) => ({ op, breakage, id: op.operationId, kind: breakage.kind, answer: breakage.answer })),
   );
-  it.for(cases)("$id $what → 400 P403", async ({ op, request }) => {
-    const response = await fetch(`${prismUrl()}${request.url}`, {
-      ...request.init,
-      headers: { ...(request.init.headers as object), "x-api-key": "k" },
-    });
-    const body = await response.json();
-    expect(Object.keys(op.operation.responses)).toContain(String(response.status));
-    expect(response.status).toBe(400);
-    expect(body).toMatchObject({ errorCode: "P403" });
-    expect(schemaErrors(op.path, op.method, "400", body)).toEqual([]);
+  it.for(cases)("$id $kind → $answer", async ({ op, breakage }) => {
+    const documented = documentedRequest(op);
+    const { request, init } = breakage.apply({ ...documented.params, body: documented.body });
+    const { status, body } = await sendRaw(prismUrl(), op, request, init);
+    if (breakage.answer === "xo1") {
+      expect(status).toBe(401);
+      expect(body).toEqual({ message: "Access Denied. xo1" });
+    } else {
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ errorCode: "P403" });
+      expect(body).not.toHaveProperty("errorName"); // errors.md: only validation errors have none
+    }
+    expect(schemaErrors(op.path, op.method, String(status), body)).toEqual([]);
   });
 
-  it("covers every operation that takes input", () => {
+  it("covers every operation, and a P403 for every one that takes input", () => {
     const withInput = operations.filter((op) => requestBodyOf(op) || parametersOf(op).some((p) => p.in === "query"));
-    expect(new Set(cases.map((c) => c.id))).toEqual(new Set(withInput.map((op) => op.operationId)));
+    const ids = (answer: string) => new Set(cases.filter((c) => c.answer === answer).map((c) => c.id));
+    expect(ids("xo1")).toEqual(new Set(operations.map((op) => op.operationId)));
+    expect(ids("P403")).toEqual(new Set(withInput.map((op) => op.operationId)));
   });
 });

@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/mock.js";
+import { freePort } from "../../src/free-port.js";
 import { prismUrl } from "../support/prism.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");

@@ -6,9 +6,9 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { launchChromium } from "./support/browser.js";
-import { operations } from "./support/cases.js";
-import { spec } from "./support/spec.js";
+import { launchChromium } from "../support/browser.js";
+import { operations } from "../support/cases.js";
+import { spec } from "../support/spec.js";
 
 const docs = path.resolve("build/docs.html");
 let browser: Browser;

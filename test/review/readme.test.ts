@@ -1,9 +1,9 @@
 // The README's operations table is for humans; this keeps it from drifting away from the spec.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { operations } from "./support/cases.js";
+import { operations } from "../support/cases.js";
 
-const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
+const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
 it.for(operations)("the README lists $operationId with its method and path", ({ operationId, method, path }) => {
   const row = readme.split("\n").find((line) => line.startsWith("|") && line.includes(`\`${operationId}\``));

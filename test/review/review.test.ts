@@ -5,9 +5,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-// @ts-expect-error -- a plain-JS build script without declarations
-import { compareSpecs, formatReport } from "../scripts/review.js";
-import { spec } from "./support/spec.js";
+import { compareSpecs, formatReport } from "../../scripts/review.js";
+import { spec } from "../support/spec.js";
 
 type Change = { section: string; breaking: boolean; kind: string; where: string; details: string };
 const compare = compareSpecs as (

@@ -1,10 +1,10 @@
 // The spec version and the package version move together, and each version has a changelog entry.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { spec } from "./support/spec.js";
+import { spec } from "../support/spec.js";
 
-const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-const changelog = readFileSync(new URL("../CHANGELOG.md", import.meta.url), "utf8");
+const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+const changelog = readFileSync(new URL("../../CHANGELOG.md", import.meta.url), "utf8");
 
 it("info.version in the spec equals the package version", () => {
   expect(spec.info.version).toMatch(/^\d+\.\d+\.\d+(-[\w.]+)?$/);

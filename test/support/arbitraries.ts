@@ -1,5 +1,5 @@
 // fast-check arbitraries from the spec's JSON schemas: valid values (formats, enums, patterns,
-// bounds respected) and ways to break a valid request. Covers the schema features the spec uses;
+// bounds respected). Ways to break a request are in invalid-requests.ts. Covers the schema features the spec uses;
 // an unknown feature throws, so a new one cannot be fuzzed silently wrong.
 import fc from "fast-check";
 import { tinyFile } from "./files.js";
@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 const files = fc.constantFrom("front.png", "back.png", "bill.pdf").map((name) => tinyFile(name));
 
 /** Merges `allOf` parts into one object schema (enough for the spec's own compositions). */
-function flatten(schema: Schema): Schema {
+export function flatten(schema: Schema): Schema {
   const resolved = deref(schema);
   if (!resolved.allOf) return resolved;
   const parts = [resolved, ...resolved.allOf.map(flatten)];
@@ -85,33 +85,4 @@ function string(s: Schema): fc.Arbitrary<unknown> {
   }
   if (s.pattern) return fc.stringMatching(new RegExp(s.pattern));
   return fc.string({ minLength: s.minLength ?? 0, maxLength: s.maxLength ?? 40, unit: "grapheme" });
-}
-
-/** One way to break a valid object body; `undefined` when the schema offers no such way. */
-export type Breakage = { kind: string; apply: (body: Record<string, unknown>) => unknown };
-
-export function breakages(schema: Schema): Breakage[] {
-  const s = flatten(schema);
-  const out: Breakage[] = [{ kind: "not an object", apply: () => ["not", "an", "object"] }];
-  for (const field of s.required ?? []) {
-    out.push({ kind: `missing ${field}`, apply: ({ [field]: _, ...rest }) => rest });
-  }
-  for (const [field, raw] of Object.entries<Schema>(s.properties ?? {})) {
-    const p = flatten(raw);
-    const type = Array.isArray(p.type) ? p.type[0] : p.type;
-    const wrong = type === "string" ? 12345 : type === "array" ? "not-an-array" : `not-a-${type}`;
-    out.push({ kind: `wrong type for ${field}`, apply: (body) => ({ ...body, [field]: wrong }) });
-    if (p.enum || p.const !== undefined)
-      out.push({
-        kind: `unknown value for ${field}`,
-        apply: (body) => ({ ...body, [field]: "NOT_A_DOCUMENTED_VALUE" }),
-      });
-    if (p.format === "email")
-      out.push({ kind: `bad email in ${field}`, apply: (body) => ({ ...body, [field]: "not-an-email" }) });
-    if (p.format === "date")
-      out.push({ kind: `bad date in ${field}`, apply: (body) => ({ ...body, [field]: "15.05.1990" }) });
-    if (p.pattern) out.push({ kind: `${field} breaking its pattern`, apply: (body) => ({ ...body, [field]: "!!" }) });
-    if (p.minLength) out.push({ kind: `empty ${field}`, apply: (body) => ({ ...body, [field]: "" }) });
-  }
-  return out;
 }

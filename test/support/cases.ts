@@ -1,15 +1,14 @@
 // The contract, as data: every operation, every documented response and example, and a
 // documented request for each operation, all read from the bundled spec. Adding a response or
 // an example to the spec adds a test case here with no test code touched.
-
+import type { HttpMethod } from "../../src/call-types.js";
+import { operationsOf } from "../../src/spec-walk.js";
 import { tinyFile } from "./files.js";
 import { deref, spec } from "./spec.js";
 
-const methods = ["get", "put", "post", "delete", "patch"] as const;
-
 export interface Operation {
   operationId: string;
-  method: (typeof methods)[number];
+  method: HttpMethod;
   path: string;
   operation: any;
 }
@@ -23,11 +22,12 @@ export interface ResponseCase {
   example: string | null;
 }
 
-export const operations: Operation[] = Object.entries<any>(spec.paths).flatMap(([path, item]) =>
-  methods
-    .filter((method) => item[method])
-    .map((method) => ({ operationId: item[method].operationId, method, path, operation: item[method] })),
-);
+export const operations: Operation[] = operationsOf(spec).map(({ path, method, operation }) => ({
+  operationId: operation.operationId,
+  method,
+  path,
+  operation,
+}));
 
 export const responseCases: ResponseCase[] = operations.flatMap(({ operationId, method, path, operation }) =>
   Object.keys(operation.responses).flatMap((status) => {
@@ -101,35 +101,4 @@ export function documentedRequest(op: Operation): DocumentedRequest {
     mediaType: body.mediaType,
     body: body.mediaType === "multipart/form-data" ? withFiles(value) : value,
   };
-}
-
-/** The URL path (with query) of an operation for given parameter values. */
-export function urlFor(op: Operation, path: Record<string, unknown>, query: Record<string, unknown>): string {
-  let url = op.path;
-  for (const [name, value] of Object.entries(path)) url = url.replace(`{${name}}`, encodeURIComponent(String(value)));
-  const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-  return `${url}${search.size ? `?${search}` : ""}`;
-}
-
-/** A multipart body with one part per value (arrays give repeated parts), files as files. */
-export function toFormData(value: Record<string, unknown>): FormData {
-  const form = new FormData();
-  for (const [key, entry] of Object.entries(value)) {
-    for (const item of Array.isArray(entry) ? entry : [entry])
-      form.append(key, item instanceof Blob ? item : String(item));
-  }
-  return form;
-}
-
-/** The same request as raw `fetch` input, for tests that bypass the client. */
-export function rawRequest(op: Operation, request: DocumentedRequest): { url: string; init: RequestInit } {
-  const url = urlFor(op, request.params.path, request.params.query);
-  const init: RequestInit = { method: op.method.toUpperCase() };
-  if (request.mediaType === "multipart/form-data") {
-    init.body = toFormData(request.body as Record<string, unknown>);
-  } else if (request.body !== undefined) {
-    init.body = JSON.stringify(request.body);
-    init.headers = { "content-type": "application/json" };
-  }
-  return { url, init };
 }

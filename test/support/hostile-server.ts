@@ -1,5 +1,6 @@
-// A local node:http server that answers the way a real, misbehaving network can: scripted per
-// user id in the path (`/v1/user/balances/<script>`), counting the attempts it sees.
+// The one fake P100 server of the client tests: a local node:http server that answers the way a
+// real, misbehaving network can, scripted per user id in the path (`/v1/user/balances/<script>`),
+// counting the attempts it sees. Named scripts below; a test may add its own with `script()`.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -9,7 +10,7 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(JSON.stringify(body));
 };
 
-type Script = (res: http.ServerResponse, attempt: number, req: http.IncomingMessage) => void;
+export type Script = (res: http.ServerResponse, attempt: number, req: http.IncomingMessage) => void;
 
 const scripts: Record<string, Script> = {
   ok: (res) => json(res, 200, balances),
@@ -45,22 +46,26 @@ export interface HostileServer {
   url: string;
   /** How many requests each script has received. */
   attempts: Map<string, number>;
+  /** Adds (or replaces) a script for one id. */
+  script(id: string, handler: Script): void;
   close(): Promise<void>;
 }
 
 export async function startHostileServer(): Promise<HostileServer> {
   const attempts = new Map<string, number>();
+  const own = new Map<string, Script>();
   const server = http.createServer((req, res) => {
     const script = decodeURIComponent(req.url!.split("?")[0]!.split("/").pop()!);
     const n = (attempts.get(script) ?? 0) + 1;
     attempts.set(script, n);
-    req.resume().on("end", () => (scripts[script] ?? scripts.teapot!)(res, n, req));
+    req.resume().on("end", () => (own.get(script) ?? scripts[script] ?? scripts.teapot!)(res, n, req));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     attempts,
+    script: (id, handler) => own.set(id, handler),
     close: () => new Promise((resolve) => server.closeAllConnections() ?? server.close(() => resolve())),
   };
 }

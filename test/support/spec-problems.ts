@@ -1,35 +1,29 @@
 // Checks a bundled spec for the contract's own promises, beyond what lint can express:
 // every response body has an example, every example is valid against its own schema, and the
 // P-code catalogue (components.examples with x-p100-error) agrees with where codes are used.
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
-import { refResolver } from "../../scripts/resolve-ref.js";
-
-const methods = ["get", "put", "post", "delete", "patch"];
-const esc = (key: string) => key.replaceAll("~", "~0").replaceAll("/", "~1");
+import { schemaValidator } from "../../src/json-schema.js";
+import { escapeKey, operationsOf, refResolver } from "../../src/spec-walk.js";
 
 export function specProblems(doc: any): string[] {
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats.default(ajv);
-  ajv.addSchema(doc, "doc");
+  const validatorAt = schemaValidator(doc);
   const deref = refResolver(doc);
   const schemaPointer = (node: any, at: string) => (node.$ref ? node.$ref.slice(1) : at);
   const problems: string[] = [];
   const check = (where: string, pointer: string, value: unknown) => {
-    const validate = ajv.getSchema(`doc#${pointer}`)!;
-    if (!validate(value)) problems.push(`${where}: ${ajv.errorsText(validate.errors)}`);
+    const validate = validatorAt(pointer);
+    if (!validate(value))
+      problems.push(`${where}: ${(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join(", ")}`);
   };
 
   const catalogue = doc.components?.examples ?? {};
-  for (const [path, item] of Object.entries<any>(doc.paths)) {
-    for (const method of methods.filter((m) => item[m])) {
-      const op = item[method];
-      const base = `/paths/${esc(path)}/${method}`;
+  for (const { path, method, operation: op, pathItem: item } of operationsOf(doc)) {
+    {
+      const base = `/paths/${escapeKey(path)}/${method}`;
       for (const param of [...(item.parameters ?? []), ...(op.parameters ?? [])].map(deref)) {
         if (param.example === undefined) problems.push(`${op.operationId} parameter ${param.name}: no example`);
       }
       for (const [mediaType, media] of Object.entries<any>(deref(op.requestBody)?.content ?? {})) {
-        const at = `${schemaPointer(op.requestBody, `${base}/requestBody`)}/content/${esc(mediaType)}`;
+        const at = `${schemaPointer(op.requestBody, `${base}/requestBody`)}/content/${escapeKey(mediaType)}`;
         if (!media.examples) problems.push(`${op.operationId} request ${mediaType}: no example`);
         if (mediaType === "application/json") {
           for (const [name, example] of Object.entries<any>(media.examples ?? {}))
@@ -39,7 +33,7 @@ export function specProblems(doc: any): string[] {
       for (const [status, raw] of Object.entries<any>(op.responses)) {
         const response = deref(raw);
         for (const [mediaType, media] of Object.entries<any>(response.content ?? {})) {
-          const at = `${schemaPointer(raw, `${base}/responses/${status}`)}/content/${esc(mediaType)}`;
+          const at = `${schemaPointer(raw, `${base}/responses/${status}`)}/content/${escapeKey(mediaType)}`;
           const examples = Object.entries<any>(media.examples ?? {});
           if (examples.length === 0) problems.push(`${op.operationId} ${status}: no example`);
           for (const [name, ref] of examples) {

@@ -1,18 +1,11 @@
 // The bundled spec, read the way a consumer reads it, and a JSON Schema validator over it.
 import { readFileSync } from "node:fs";
-import { Ajv2020 } from "ajv/dist/2020.js";
-import addFormats from "ajv-formats";
-import { refResolver } from "../../scripts/resolve-ref.js";
+import { schemaValidator } from "../../src/json-schema.js";
+import { pointer, refResolver } from "../../src/spec-walk.js";
 
 export const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
 
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats.default(ajv);
-ajv.addSchema(spec, "spec");
-
-/** A JSON pointer (without `#`) built from raw keys. */
-export const pointer = (...keys: string[]) =>
-  keys.map((k) => `/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`).join("");
+const validatorAt = schemaValidator(spec);
 
 /** Follows local `$ref`s (responses, examples, parameters) to the object they name. */
 export const deref = refResolver(spec);
@@ -29,8 +22,7 @@ export function exampleValue(path: string, method: string, status: string, name:
 
 /** Validates a value against the schema at a JSON pointer into the spec; returns readable errors. */
 export function schemaErrorsAt(schemaPointer: string, value: unknown): string[] {
-  const validate = ajv.getSchema(`spec#${schemaPointer}`);
-  if (!validate) throw new Error(`no schema at ${schemaPointer}`);
+  const validate = validatorAt(schemaPointer);
   return validate(value) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}`);
 }
 

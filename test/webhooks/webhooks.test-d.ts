@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { verifyAndParseWebhook, type WebhookPayload } from "../src/webhooks.js";
+import { verifyAndParseWebhook, type WebhookPayload } from "../../src/webhooks.js";
 
 describe("webhook types", () => {
   it("a successful result has the webhook's typed payload", () => {

@@ -5,8 +5,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAndParseWebhook, type WebhookName, webhookNames } from "../src/webhooks.js";
-import { deref, spec } from "./support/spec.js";
+import { verifyAndParseWebhook, type WebhookName, webhookNames } from "../../src/webhooks.js";
+import { deref, spec } from "../support/spec.js";
 
 const token = "whsec_test-token-123";
 const examples = webhookNames.flatMap((name) =>
