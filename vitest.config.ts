@@ -11,5 +11,8 @@ export default defineConfig({
       tsconfig: "tsconfig.json",
     },
     testTimeout: 15_000,
+    // Most test files wait on child processes (Prism, npm, Redocly, Chromium), so two workers
+    // keep this 2-core machine busy where the default (cores - 1) would leave one idle.
+    maxWorkers: 2,
   },
 });

@@ -11,9 +11,10 @@ const env = { ...process.env, REDOCLY_TELEMETRY: "off", REDOCLY_SUPPRESS_UPDATE_
 
 /**
  * Runs `redocly <args>` in `cwd` (the repository by default) and returns its standard output.
- * Quiet on success (Redocly prints a banner on Node 20); on failure it throws with the tool's output.
+ * Quiet on success (Redocly prints a banner on Node 20); on failure it throws with the tool's
+ * output, unless `failureIsAnswer` (e.g. lint reporting problems), when it returns that output.
  */
-export function redocly(args, { cwd = root } = {}) {
+export function redocly(args, { cwd = root, failureIsAnswer = false } = {}) {
   try {
     return execFileSync(path.join(root, "node_modules", ".bin", "redocly"), args, {
       cwd,
@@ -22,6 +23,7 @@ export function redocly(args, { cwd = root } = {}) {
       encoding: "utf8",
     });
   } catch (error) {
+    if (failureIsAnswer && typeof error.stdout === "string") return error.stdout;
     throw new Error(`redocly ${args.join(" ")} failed:\n${error.stdout ?? ""}${error.stderr ?? error.message}`);
   }
 }

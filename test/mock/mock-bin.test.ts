@@ -6,6 +6,8 @@ import net from "node:net";
 import { afterEach, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
 import { freePort } from "../../src/free-port.js";
+import { createP100Client } from "../../src/index.js";
+import { schemaErrors } from "../support/spec.js";
 
 const started: ChildProcess[] = [];
 afterEach(() => {
@@ -56,11 +58,12 @@ const alive = (pid: number) => {
 const exited = (child: ChildProcess) =>
   new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
 
-it("holds a request that arrives while Prism is still starting, then answers it as documented", {
+it("holds a request that arrives while Prism is still starting, answers it, and a hard kill leaves no Prism", {
   timeout: 30_000,
 }, async () => {
   const port = await freePort();
-  const { output } = startBin(["--port", String(port)]);
+  const { child, output } = startBin(["--port", String(port)]);
+  const prism = await prismOf(child);
   await expect.poll(() => accepts(port), { timeout: 10_000, interval: 20 }).toBe(true);
   expect(output()).not.toContain("serving"); // still starting
   const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/extended`, {
@@ -69,6 +72,8 @@ it("holds a request that arrives while Prism is still starting, then answers it 
     body: JSON.stringify({ externalUserId: "u" }),
   });
   expect(response.status).toBe(201);
+  child.kill("SIGKILL"); // no handler runs: Prism notices its parent is gone
+  await expect.poll(() => alive(prism), { timeout: 5000 }).toBe(false);
 });
 
 it("Ctrl-C while Prism is still starting leaves no Prism behind", { timeout: 30_000 }, async () => {
@@ -80,38 +85,14 @@ it("Ctrl-C while Prism is still starting leaves no Prism behind", { timeout: 30_
   await expect.poll(() => alive(prism), { timeout: 5000 }).toBe(false);
 });
 
-it("Prism goes away even when the bin is killed hard (SIGKILL, no handler runs)", { timeout: 30_000 }, async () => {
-  const port = await freePort();
-  const { child, output } = startBin(["--port", String(port)]);
-  const prism = await prismOf(child);
-  await expect.poll(output, { timeout: 20_000 }).toContain("serving");
-  child.kill("SIGKILL");
-  await expect.poll(() => alive(prism), { timeout: 5000 }).toBe(false);
-});
-
-it("passes --dynamic and --errors on to Prism, and SIGTERM stops both", { timeout: 30_000 }, async () => {
-  const port = await freePort();
-  const { child, output } = startBin(["--port", String(port), "--dynamic", "--errors"]);
-  const prism = await prismOf(child);
-  expect(fs.readFileSync(`/proc/${prism}/cmdline`, "utf8").split("\0")).toEqual(
-    expect.arrayContaining(["--dynamic", "--errors"]),
-  );
-  await expect
-    .poll(output, { timeout: 20_000 })
-    .toContain(`serving the P100 User Accounts spec on http://127.0.0.1:${port}`);
-  child.kill("SIGTERM");
-  expect(await exited(child)).toBe(0);
-  await expect.poll(() => alive(prism), { timeout: 5000 }).toBe(false);
-  expect(await accepts(port)).toBe(false);
-});
-
-it("prints one ready block naming only the public port, then request lines, and nothing that says error", {
+it("passes --dynamic and --errors to Prism, prints one ready block naming only the public port, logs requests without an error, and SIGTERM stops both", {
   timeout: 30_000,
 }, async () => {
   const port = await freePort();
-  const { child, output } = startBin(["--port", String(port)]);
+  const { child, output } = startBin(["--port", String(port), "--dynamic", "--errors"]);
   const prism = await prismOf(child);
   const cmdline = fs.readFileSync(`/proc/${prism}/cmdline`, "utf8").split("\0");
+  expect(cmdline).toEqual(expect.arrayContaining(["--dynamic", "--errors"]));
   const privatePort = cmdline[cmdline.indexOf("--port") + 1]!;
   await expect.poll(output, { timeout: 20_000 }).toContain("Requests are logged below.");
   const ready = output();
@@ -124,12 +105,17 @@ it("prints one ready block naming only the public port, then request lines, and 
   expect(ready).toContain("Prefer: code=202, example=P211");
   expect(ready).toContain("Ctrl-C");
 
-  await fetch(`${url}/v1/user/balances/extended`, {
-    method: "POST",
-    headers: { "x-api-key": "k", "content-type": "application/json" },
-    body: JSON.stringify({ externalUserId: "u" }),
-  });
-  await expect.poll(output, { timeout: 5000 }).toContain("post /v1/user/balances/extended");
+  // --dynamic: answers generated from the schemas, still valid against them.
+  const client = createP100Client({ apiKey: "k", baseUrl: url });
+  const result = await client.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: "u" } } });
+  expect(result.outcome).toBe("success");
+  expect(schemaErrors("/v1/user/balances/{externalUserId}", "get", "200", result.data)).toEqual([]);
+  await expect.poll(output, { timeout: 5000 }).toContain("get /v1/user/balances/u");
   expect(output()).not.toContain(privatePort);
   expect(output()).not.toMatch(/error/i);
+
+  child.kill("SIGTERM");
+  expect(await exited(child)).toBe(0);
+  await expect.poll(() => alive(prism), { timeout: 5000 }).toBe(false);
+  expect(await accepts(port)).toBe(false);
 });

@@ -35,20 +35,6 @@ describe("startMock", () => {
       'Prism exited before answering: Error opening file "/nonexistent/openapi.yaml"',
     );
   });
-
-  it("serves generated data in dynamic mode", async () => {
-    const mock = await startMock({ dynamic: true });
-    try {
-      const client = createP100Client({ apiKey: "k", baseUrl: mock.url });
-      const result = await client.GET("/v1/user/balances/{externalUserId}", {
-        params: { path: { externalUserId: "u" } },
-      });
-      expect(result.outcome).toBe("success");
-      expect(schemaErrors("/v1/user/balances/{externalUserId}", "get", "200", result.data)).toEqual([]);
-    } finally {
-      await mock.close();
-    }
-  });
 });
 
 describe("prefer", () => {

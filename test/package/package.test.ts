@@ -1,9 +1,10 @@
 // The package as an application team gets it: `npm pack`, installed into an empty project with
 // only its declared dependencies, type-checked as a consumer would, and called against the mock.
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/free-port.js";
 import { prismUrl } from "../support/prism.js";
@@ -15,7 +16,10 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: "pipe", env: { ...process.env, ...env } });
 
+// Two applications: one with the package alone (what it brings), one that also has Prism for the
+// mock, as the README's install line does. The second installs while the first is checked.
 const project = path.join(work, "app");
+const withMock = path.join(work, "app-with-mock");
 
 // The Node matrix (scripts/node-matrix.js) runs this file under each supported Node and says which.
 it("runs on the Node the matrix asked for (if any), and so do the npm and npx it spawns", () => {
@@ -23,11 +27,47 @@ it("runs on the Node the matrix asked for (if any), and so do the npm and npx it
   expect(run("node", ["--version"], repo).trim()).toBe(process.version);
 });
 
-it("installs from the packed tarball, type-checks a consumer and calls the mock through it", {
-  timeout: 120_000,
-}, () => {
-  const tarball = run("npm", ["pack", "--silent", "--pack-destination", work], repo).trim().split("\n").pop()!;
-  const listed = run("tar", ["-tzf", path.join(work, tarball)], work).split("\n");
+/** npm test builds dist/ just before the tests; the tarball is packed from it as it is. */
+function requireFreshDist() {
+  const stale = fs.readdirSync(path.join(repo, "src")).filter((file) => {
+    const built = path.join(repo, "dist", file.replace(/\.ts$/, ".js"));
+    return !fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(path.join(repo, "src", file)).mtimeMs;
+  });
+  if (stale.length) throw new Error(`dist/ is older than src/ (${stale.join(", ")}): run npm run build:dist`);
+}
+
+const npmInstall = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
+
+/** An empty application project. */
+function application(dir: string) {
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+}
+
+let listed: string[];
+let installedAlone: string[];
+let mockInstalled: Promise<unknown>;
+beforeAll(() => {
+  requireFreshDist();
+  const tarball = path.join(
+    work,
+    run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", work], repo).trim(),
+  );
+  listed = run("tar", ["-tzf", tarball], work).split("\n");
+  const prism = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).peerDependencies[
+    "@stoplight/prism-cli"
+  ];
+  application(withMock);
+  mockInstalled = promisify(execFile)("npm", [...npmInstall, tarball, `@stoplight/prism-cli@${prism}`], {
+    cwd: withMock,
+  });
+  mockInstalled.catch(() => undefined); // awaited (and reported) by the bin's tests
+  application(project);
+  run("npm", [...npmInstall, tarball], project);
+  installedAlone = fs.readdirSync(path.join(project, "node_modules")).filter((name) => !name.startsWith("."));
+}, 180_000);
+
+it("packs dist/ and generated/, and no sources or tests", () => {
   expect(listed).toEqual(
     expect.arrayContaining([
       "package/dist/index.js",
@@ -37,15 +77,15 @@ it("installs from the packed tarball, type-checks a consumer and calls the mock 
     ]),
   );
   expect(listed.filter((f) => f.startsWith("package/src/") || f.startsWith("package/test/"))).toEqual([]);
+});
 
-  fs.mkdirSync(project);
-  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", path.join(work, tarball)], project);
-  const installed = fs.readdirSync(path.join(project, "node_modules")).filter((name) => !name.startsWith("."));
-  expect(installed).toEqual(expect.arrayContaining(["openapi-fetch", "ajv", "ajv-formats", "p100-user-accounts"]));
+it("brings only its declared runtime dependencies into an application", () => {
+  expect(installedAlone).toEqual(expect.arrayContaining(["openapi-fetch", "ajv", "ajv-formats", "p100-user-accounts"]));
   for (const tool of ["@stoplight", "@redocly", "typescript", "vitest", "openapi-typescript", "esbuild"])
-    expect(installed).not.toContain(tool);
+    expect(installedAlone).not.toContain(tool);
+});
 
+it("type-checks a consumer and calls the mock through it", { timeout: 60_000 }, () => {
   fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.ts"), path.join(project, "consumer.ts"));
   fs.writeFileSync(
     path.join(project, "tsconfig.json"),
@@ -82,7 +122,7 @@ it("installs from the packed tarball, type-checks a consumer and calls the mock 
 /** Starts `npx p100-mock` in the consumer project and waits until it says it is serving. */
 async function npxMock(port: number) {
   const child = spawn("npx", ["--no-install", "p100-mock", "--port", String(port)], {
-    cwd: project,
+    cwd: withMock,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -101,16 +141,7 @@ const portState = (port: number) =>
   );
 
 describe("the p100-mock bin in a consumer project (Prism, its optional peer, installed)", () => {
-  beforeAll(() => {
-    const prism = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).peerDependencies[
-      "@stoplight/prism-cli"
-    ];
-    run(
-      "npm",
-      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--save-dev", `@stoplight/prism-cli@${prism}`],
-      project,
-    );
-  }, 180_000);
+  beforeAll(() => mockInstalled, 180_000);
 
   it("`npx p100-mock --port <free>` answers as documented, and Ctrl-C (SIGINT to the group) stops everything", {
     timeout: 60_000,
@@ -139,7 +170,7 @@ describe("the p100-mock bin in a consumer project (Prism, its optional peer, ins
     const taken = new URL(prismUrl()).port;
     let stderr = "";
     try {
-      run("npx", ["--no-install", "p100-mock", "--port", taken], project);
+      run("npx", ["--no-install", "p100-mock", "--port", taken], withMock);
     } catch (error) {
       stderr = (error as { stderr: string }).stderr;
     }
@@ -150,7 +181,7 @@ describe("the p100-mock bin in a consumer project (Prism, its optional peer, ins
   });
 
   it("--help explains the options", () => {
-    const help = run("npx", ["--no-install", "p100-mock", "--help"], project);
+    const help = run("npx", ["--no-install", "p100-mock", "--help"], withMock);
     for (const option of ["--port", "--host", "--dynamic", "--errors", "Prefer: code="]) expect(help).toContain(option);
   });
 });

@@ -1,23 +1,13 @@
 // Each of our configurable rules in redocly.yaml must report on a fixture that breaks it: a rule
 // that never fires would let a convention slip through review silently.
-import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { redocly } from "../../scripts/toolchain.js";
 
 type Problem = { ruleId: string; severity: string; location: { pointer: string }[] };
 
 /** Every problem Redocly reports for a file, warnings included (exit code ignored). */
 function lint(file: string): Problem[] {
-  let stdout: string;
-  try {
-    stdout = execFileSync("node_modules/.bin/redocly", ["lint", file, "--format", "json"], {
-      encoding: "utf8",
-      stdio: "pipe",
-      env: { ...process.env, REDOCLY_TELEMETRY: "off" },
-    });
-  } catch (error) {
-    stdout = (error as { stdout: string }).stdout;
-  }
-  return JSON.parse(stdout).problems;
+  return JSON.parse(redocly(["lint", file, "--format", "json"], { failureIsAnswer: true })).problems;
 }
 
 describe("redocly.yaml conventions", () => {

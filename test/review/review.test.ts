@@ -4,7 +4,7 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compareSpecs, formatReport } from "../../scripts/review.js";
 import { spec } from "../support/spec.js";
 
@@ -19,7 +19,8 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 const basePath = path.join(work, "base.json");
 fs.writeFileSync(basePath, JSON.stringify(spec));
 
-/** Compares the bundled spec with a copy changed by `edit`. */
+/** Compares the bundled spec with a copy changed by `edit`. Each redocly diff costs a process, so
+ * the cases of one kind are applied together and each case then finds its own row. */
 function reviewOf(edit: (doc: any) => void) {
   const revision = structuredClone(spec);
   edit(revision);
@@ -30,7 +31,7 @@ function reviewOf(edit: (doc: any) => void) {
 const extend = (doc: any) => doc.paths["/v1/user/balances/extended"].post;
 
 describe("breaking changes", () => {
-  it.each<[string, (doc: any) => void, string, RegExp]>([
+  const cases: [string, (doc: any) => void, string, RegExp][] = [
     [
       "a removed operation",
       (d) => delete d.paths["/v1/user/unsuspend"].patch,
@@ -94,24 +95,29 @@ describe("breaking changes", () => {
     [
       "a changed method",
       (d) => {
-        d.paths["/v1/user/suspend"].put = d.paths["/v1/user/suspend"].patch;
-        delete d.paths["/v1/user/suspend"].patch;
+        d.paths["/v1/user"].post = d.paths["/v1/user"].delete;
+        delete d.paths["/v1/user"].delete;
       },
       "Operations",
-      /PATCH \/v1\/user\/suspend.* removed/,
+      /DELETE \/v1\/user`.* removed/,
     ],
     ["a removed webhook", (d) => delete d.webhooks.kycFileAdded, "Webhooks", /Webhook `kycFileAdded` was removed/],
-  ])("%s is breaking", (_, edit, section, details) => {
-    const result = reviewOf(edit);
-    expect(result.breaking).toBeGreaterThan(0);
-    expect(result.changes).toContainEqual(
+  ];
+  let review: ReturnType<typeof compare>;
+  beforeAll(() => {
+    review = reviewOf((doc) => {
+      for (const [, edit] of cases) edit(doc);
+    });
+  });
+  it.each(cases)("%s is breaking", (_, _edit, section, details) => {
+    expect(review.changes).toContainEqual(
       expect.objectContaining({ breaking: true, section, details: expect.stringMatching(details) }),
     );
   });
 });
 
 describe("harmless changes", () => {
-  it.each<[string, (doc: any) => void, string]>([
+  const cases: [string, (doc: any) => void, string][] = [
     [
       "a new optional request field",
       (d) => (d.components.schemas.UserVerificationRequest.properties.issuingCountry = { type: "string" }),
@@ -130,10 +136,19 @@ describe("harmless changes", () => {
       "Examples",
     ],
     ["a description edit", (d) => (extend(d).description = "Reworded."), "Operations"],
-  ])("%s is reported as non-breaking", (_, edit, section) => {
-    const result = reviewOf(edit);
-    expect(result.breaking).toBe(0);
-    expect(result.changes).toContainEqual(expect.objectContaining({ breaking: false, section }));
+  ];
+  let review: ReturnType<typeof compare>;
+  beforeAll(() => {
+    review = reviewOf((doc) => {
+      for (const [, edit] of cases) edit(doc);
+    });
+  });
+  it("none of them is breaking", () => {
+    expect(review.breaking).toBe(0);
+    expect(review.changes.length).toBeGreaterThanOrEqual(cases.length);
+  });
+  it.each(cases)("%s is reported as non-breaking", (_, _edit, section) => {
+    expect(review.changes).toContainEqual(expect.objectContaining({ breaking: false, section }));
   });
 
   it("no change, no report rows", () => {
