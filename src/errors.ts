@@ -20,7 +20,6 @@ export class P100UploadError extends P100RequestError {
 export type UnexpectedReason =
   | "undocumented-status" // an HTTP status the spec does not list for the operation
   | "not-json" // a documented status whose body is not JSON
-  | "undocumented-shape" // JSON, but not the documented body (type, required fields, errorCode)
   | "rate-limited" // 429 after the retries allowed (see `retryAfterMs`)
   | "too-large" // the body exceeded `maxResponseBytes`
   | "network" // the connection failed (after the retries allowed)
@@ -57,7 +56,6 @@ export class P100UnexpectedError extends Error {
 const describe: Record<UnexpectedReason, string> = {
   "undocumented-status": "the API answered with a status the spec does not document",
   "not-json": "the API answered with a body that is not JSON",
-  "undocumented-shape": "the API answered with a body that is not the documented shape",
   "rate-limited": "rate limited by the API (429), retries exhausted",
   "too-large": "the answer was larger than maxResponseBytes",
   network: "the request failed on the network",

@@ -10,7 +10,16 @@ export {
   type UnexpectedReason,
 } from "./errors.js";
 export { prefer, type ResponseExamples } from "./prefer.js";
-export type { Outcome, P100Result, ResponseWithStatus, StatusResult, UnexpectedResult } from "./result.js";
+export type {
+  Outcome,
+  P100Result,
+  ResponseWithStatus,
+  StatusResult,
+  Tolerant,
+  UnexpectedResult,
+  UnlistedCode,
+  UnlistedErrorResult,
+} from "./result.js";
 export type { RetryOptions } from "./retry.js";
 export type * from "./types.js";
 export type { UploadFile } from "./uploads.js";

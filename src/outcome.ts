@@ -1,5 +1,9 @@
-// Sorts an answer into the operation's documented outcomes (success, pending, error) or an
-// `unexpected` one, using the operation's entry in the runtime table generated from the spec.
+// Sorts an answer into the operation's outcomes, by the principle of tolerance: what P100 sends is
+// accepted wherever the docs do not rule it out. A documented status gets its outcome (success,
+// pending, error) even when the body differs from the spec's guessed shape; the differences are
+// listed in `drift`, with the raw text. A 4xx carrying a P-code is an `error` whatever its status,
+// and a 401 is an `error` whatever its body. `unexpected` is left for what cannot be a P100
+// answer: an undocumented status, a body that is not JSON where JSON is documented, no answer.
 import type { OperationInfo, ResponseShape } from "../generated/operations.js";
 import { P100UnexpectedError } from "./errors.js";
 import type { Outcome } from "./result.js";
@@ -11,10 +15,38 @@ export interface ClassifiedResult {
   data?: unknown;
   error?: unknown;
   response: Response | undefined;
+  drift?: string[];
+  text?: string;
 }
 
 export function unexpected(error: P100UnexpectedError, response?: Response): ClassifiedResult {
   return { outcome: "unexpected", status: undefined, error, response };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** A body P100's error handling describes: an object whose `errorCode` is `P` and three digits. */
+const carriesPCode = (body: unknown) => isObject(body) && /^P\d{3}$/.test(String(body.errorCode));
+
+function parseJson(text: string): { json: unknown } | undefined {
+  try {
+    return { json: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** How a JSON body differs from the documented response's shape (top-level type, required keys, P-codes). */
+function driftFrom(body: unknown, shape: ResponseShape, status: number): string[] {
+  if (shape.type === "array") return Array.isArray(body) ? [] : ["the body is not an array"];
+  if (!isObject(body)) return [`the body is ${Array.isArray(body) ? "an array" : typeof body}, not an object`];
+  const drift = (shape.required ?? []).filter((key) => !(key in body)).map((key) => `\`${key}\` is missing`);
+  const code = body.errorCode;
+  if (shape.errorCodes && typeof code === "string" && !shape.errorCodes.includes(code)) {
+    drift.push(`errorCode ${code} is not documented for HTTP ${status}`);
+  }
+  return drift;
 }
 
 export function classify(
@@ -25,7 +57,7 @@ export function classify(
 ): ClassifiedResult {
   const status = response.status;
   const shape = info.responses[String(status)];
-  const fail = (reason: "undocumented-status" | "not-json" | "undocumented-shape" | "rate-limited") =>
+  const fail = (reason: "undocumented-status" | "not-json" | "rate-limited") =>
     unexpected(
       new P100UnexpectedError(reason, info.operationId, {
         status,
@@ -34,27 +66,33 @@ export function classify(
       }),
       response,
     );
+  const parsed = parseJson(text);
+  const withDrift = (result: ClassifiedResult, drift: string[]): ClassifiedResult =>
+    drift.length ? { ...result, drift, text: redact(text) } : { ...result, drift };
 
-  if (!shape) return fail(status === 429 ? "rate-limited" : "undocumented-status");
-  let body: unknown;
-  if (shape.type !== "none") {
-    try {
-      body = JSON.parse(text);
-    } catch {
-      return fail("not-json");
+  if (!shape) {
+    // A P100 error under a status this operation does not list: still an error, status unknown.
+    if (status >= 400 && status < 500 && status !== 429 && carriesPCode(parsed?.json)) {
+      const drift = [`HTTP ${status} is not documented for ${info.operationId}`];
+      return withDrift({ outcome: "error", status: undefined, error: parsed?.json, response }, drift);
     }
-    if (!hasShape(body, shape)) return fail("undocumented-shape");
+    return fail(status === 429 ? "rate-limited" : "undocumented-status");
   }
-  if (status >= 200 && status < 300) {
-    return { outcome: shape.errorCodes ? "pending" : "success", status, data: body, response };
+  if (shape.type === "none") {
+    const drift = text === "" ? [] : ["a body where none is documented"];
+    return withDrift({ outcome: status < 300 ? "success" : "error", status, data: undefined, response }, drift);
   }
-  return { outcome: "error", status, error: body, response };
-}
-
-function hasShape(body: unknown, shape: ResponseShape): boolean {
-  if (shape.type === "array") return Array.isArray(body);
-  if (typeof body !== "object" || body === null || Array.isArray(body)) return false;
-  const record = body as Record<string, unknown>;
-  if (!(shape.required ?? []).every((key) => key in record)) return false;
-  return !shape.errorCodes || shape.errorCodes.includes(record.errorCode as string);
+  if (!parsed) {
+    // Only the 401's message texts are documented, not a JSON wrapper: keep the text as its message.
+    if (status === 401) {
+      const error = { message: redact(text.trim()) };
+      return withDrift({ outcome: "error", status, error, response }, ["the body is not JSON"]);
+    }
+    return fail("not-json");
+  }
+  const drift = driftFrom(parsed.json, shape, status);
+  if (status < 300) {
+    return withDrift({ outcome: shape.errorCodes ? "pending" : "success", status, data: parsed.json, response }, drift);
+  }
+  return withDrift({ outcome: "error", status, error: parsed.json, response }, drift);
 }

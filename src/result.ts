@@ -1,12 +1,34 @@
-// What a call returns: openapi-fetch's { data, error, response } plus `status` and `outcome`,
-// typed from the spec: `status` is the union of the operation's documented codes, so checking
-// it narrows `data` (2xx) or `error`; `outcome` tells a completed success from an error-shaped
-// 2xx (`pending`, e.g. 202 P211) and from anything the spec does not describe (`unexpected`).
+// What a call returns: openapi-fetch's { data, error, response } plus `status`, `outcome` and
+// `drift`, typed from the spec: `status` is the union of the operation's documented codes, so
+// checking it narrows `data` (2xx) or `error`; `outcome` tells a completed success from an
+// error-shaped 2xx (`pending`, e.g. 202 P211), an error, and anything that cannot be a P100
+// answer (`unexpected`). Where the spec guesses a shape, a real answer that differs still gets its
+// outcome, with the differences in `drift` (see outcome.ts).
+import type { ErrorBody } from "../generated/schema.js";
 import type { P100UnexpectedError } from "./errors.js";
 import type { JsonBody } from "./types.js";
 
 /** How a call ended. The result types below take their literals from here. */
 export type Outcome = "success" | "pending" | "error" | "unexpected";
+
+/** Any P-code the operation does not document (the `string & {}` keeps the documented ones listed). */
+export type UnlistedCode = string & {};
+
+/**
+ * An error-shaped body as it may really arrive: its documented `errorCode`s, or any other P-code.
+ * Comparing with a documented code narrows; an unknown code falls to the default branch.
+ */
+export type Tolerant<Body> = Body extends { errorCode: infer Code }
+  ? Omit<Body, "errorCode"> & { errorCode: Code | UnlistedCode }
+  : Body;
+
+/** What differs between a real answer and the spec's shape for it; present on every documented answer. */
+interface Drift {
+  /** Each difference, e.g. "`poaRequiredForExtended` is missing"; empty when the body has the documented shape. */
+  drift: readonly string[];
+  /** The raw body text, when `drift` is not empty (the API key redacted). */
+  text?: string;
+}
 
 type Responses<Op> = Op extends { responses: infer R } ? R : never;
 type IsSuccess<Status extends number> = `${Status}` extends `2${string}` ? true : false;
@@ -17,23 +39,36 @@ export type ResponseWithStatus<Status extends number> = Response & { readonly st
 /** The result of one documented response: 2xx bodies in `data`, all others in `error`. */
 export type StatusResult<Op, Status extends number, Body = JsonBody<Responses<Op>[Status & keyof Responses<Op>]>> =
   IsSuccess<Status> extends true
-    ? {
+    ? Drift & {
         outcome: Extract<Outcome, Body extends { errorCode: string } ? "pending" : "success">;
         status: Status;
-        data: Body;
+        data: Tolerant<Body>;
         error?: never;
         response: ResponseWithStatus<Status>;
       }
-    : {
+    : Drift & {
         outcome: Extract<Outcome, "error">;
         status: Status;
         data?: never;
-        error: Body;
+        error: Tolerant<Body>;
         response: ResponseWithStatus<Status>;
       };
 
 /**
- * An answer the spec does not describe, or none at all: see `error.reason`. It has no `status`
+ * A P100 error (a 4xx whose body carries a P-code) under an HTTP status the operation does not
+ * document. `status` is undefined so that checking it narrows to documented answers; the HTTP
+ * status is `response.status`, and `drift` names it.
+ */
+export type UnlistedErrorResult = Drift & {
+  outcome: Extract<Outcome, "error">;
+  status?: undefined;
+  data?: never;
+  error: Omit<ErrorBody, "errorCode"> & { errorCode: UnlistedCode };
+  response: Response;
+};
+
+/**
+ * An answer that cannot be a P100 answer, or none at all: see `error.reason`. It has no `status`
  * (the HTTP status, if any, is `error.status`), so checking `status` narrows to documented answers.
  */
 export interface UnexpectedResult {
@@ -43,9 +78,12 @@ export interface UnexpectedResult {
   error: P100UnexpectedError;
   /** The answer, when one arrived. */
   response: Response | undefined;
+  drift?: undefined;
+  text?: undefined;
 }
 
-/** Every outcome of an operation: its documented responses, discriminated by `status`, or unexpected. */
+/** Every outcome of an operation: its documented responses, discriminated by `status`, or the others. */
 export type P100Result<Op> =
   | { [Status in keyof Responses<Op> & number]: StatusResult<Op, Status> }[keyof Responses<Op> & number]
+  | UnlistedErrorResult
   | UnexpectedResult;

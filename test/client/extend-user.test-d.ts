@@ -11,13 +11,16 @@ import {
   type RequestBody,
   type ResponseBody,
   type UnexpectedReason,
+  type UnlistedCode,
 } from "../../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";
 const body = { externalUserId: "u" };
-type Pending = ErrorBody & { errorCode: "P210" | "P211" };
-type Rejected = ErrorBody & { errorCode: "P403" | "P444" | "P458" | "P459" | "P500" };
+// What P100 may really send: the documented codes, or any other P-code (the principle of tolerance).
+type Pending = Omit<ErrorBody, "errorCode"> & { errorCode: "P210" | "P211" | UnlistedCode };
+type Rejected = Omit<ErrorBody, "errorCode"> & { errorCode: "P403" | "P444" | "P458" | "P459" | "P500" | UnlistedCode };
+type Unlisted = Omit<ErrorBody, "errorCode"> & { errorCode: UnlistedCode };
 
 describe("Extend user types", () => {
   it("data is the union of the documented 2xx bodies", async () => {
@@ -34,7 +37,7 @@ describe("Extend user types", () => {
       expectTypeOf(result.data).toEqualTypeOf<Message>();
       expectTypeOf(result.response.status).toEqualTypeOf<201>();
     }
-    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P210" | "P211">();
+    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P210" | "P211" | UnlistedCode>();
     if (result.status === 400) expectTypeOf(result.error).toEqualTypeOf<Rejected>();
     if (result.status === 401) expectTypeOf(result.error).toEqualTypeOf<AccessDenied>();
     // Destructured, the same check narrows too.
@@ -44,7 +47,7 @@ describe("Extend user types", () => {
 
   it("error is the documented error body", async () => {
     const { error } = await client.POST(path, { body });
-    expectTypeOf(error).toEqualTypeOf<Rejected | AccessDenied | P100UnexpectedError | undefined>();
+    expectTypeOf(error).toEqualTypeOf<Rejected | AccessDenied | Unlisted | P100UnexpectedError | undefined>();
   });
 
   it("a request without externalUserId does not compile", () => {
@@ -69,10 +72,44 @@ describe("Extend user outcome types", () => {
     const result = await client.POST(path, { body });
     if (result.outcome === "success") expectTypeOf(result.data).toEqualTypeOf<Message>();
     if (result.outcome === "pending") expectTypeOf(result.data).toEqualTypeOf<Pending>();
-    if (result.outcome === "error") expectTypeOf(result.error).toEqualTypeOf<Rejected | AccessDenied>();
+    if (result.outcome === "error") expectTypeOf(result.error).toEqualTypeOf<Rejected | AccessDenied | Unlisted>();
     if (result.outcome === "unexpected") {
       expectTypeOf(result.error).toEqualTypeOf<P100UnexpectedError>();
       expectTypeOf(result.error.reason).toEqualTypeOf<UnexpectedReason>();
+    }
+  });
+
+  it("a documented answer carries its drift; an unexpected one has none", async () => {
+    const result = await client.POST(path, { body });
+    if (result.outcome !== "unexpected") expectTypeOf(result.drift).toEqualTypeOf<readonly string[]>();
+    if (result.outcome !== "unexpected") expectTypeOf(result.text).toEqualTypeOf<string | undefined>();
+    if (result.outcome === "unexpected") expectTypeOf(result.drift).toEqualTypeOf<undefined>();
+  });
+
+  it("an error under an undocumented status has no status and an unlisted code", async () => {
+    const result = await client.POST(path, { body });
+    if (result.outcome === "error" && result.status === undefined) {
+      expectTypeOf(result.error).toEqualTypeOf<Unlisted>();
+      expectTypeOf(result.response.status).toBeNumber();
+    }
+  });
+
+  // A switch lists the documented codes and has a default branch for the others; since an unknown
+  // code could equal any text, only hasErrorCode narrows to exactly one code.
+  it("a switch on errorCode offers the documented codes and falls to default for the others", async () => {
+    const result = await client.POST(path, { body });
+    if (result.status !== 400) return;
+    switch (result.error.errorCode) {
+      case "P458":
+        expectTypeOf(result.error.errorCode).toEqualTypeOf<"P458" | UnlistedCode>();
+        break;
+      case "P459":
+        expectTypeOf(result.error.errorCode).toEqualTypeOf<"P459" | UnlistedCode>();
+        break;
+      default:
+        expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P444" | "P500" | UnlistedCode>();
+        // An unknown code is still a string a caller can log or compare.
+        expectTypeOf(result.error.errorCode).toMatchTypeOf<string>();
     }
   });
 

@@ -1,7 +1,7 @@
 // Type-level contract of every operation: a missing required input does not compile, and `data`
 // has the documented fields. (Extend user has its own file.)
 import { describe, expectTypeOf, it } from "vitest";
-import { type CreateUserRequest, createP100Client, type ResponseBody } from "../../src/index.js";
+import { type CreateUserRequest, createP100Client, type ResponseBody, type UnlistedCode } from "../../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
@@ -64,11 +64,11 @@ describe("operation types", () => {
   it("addPoaFile", async () => {
     const result = await client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [png] } });
     expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401 | 404 | undefined>();
-    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P211">();
-    if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460">();
+    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P211" | UnlistedCode>();
+    if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460" | UnlistedCode>();
     if (result.status === 400)
       expectTypeOf(result.error.errorCode).toEqualTypeOf<
-        "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501"
+        "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501" | UnlistedCode
       >();
     // @ts-expect-error -- files are required
     void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: {} });
@@ -96,7 +96,8 @@ describe("operation types", () => {
     const deleted = await client.DELETE("/v1/user", { body: { externalUserId: id } });
     if (deleted.status === 200) expectTypeOf(deleted.data.message).toBeString();
     const suspended = await client.PATCH("/v1/user/suspend", { body: { externalUserId: id } });
-    if (suspended.status === 400) expectTypeOf(suspended.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P455">();
+    if (suspended.status === 400)
+      expectTypeOf(suspended.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P455" | UnlistedCode>();
     const unsuspended = await client.PATCH("/v1/user/unsuspend", { body: { externalUserId: id } });
     expectTypeOf(unsuspended.status).toEqualTypeOf<200 | 400 | 401 | undefined>();
     // @ts-expect-error -- externalUserId is required

@@ -30,6 +30,7 @@ describe("every documented response, through the client, against the mock", () =
 
       expect(result.status).toBe(Number(status));
       expect(result.response?.status).toBe(Number(status));
+      expect(result.drift).toEqual([]); // the spec's own examples have the documented shape
       const received = Number(status) < 300 ? result.data : result.error;
       const errorShaped = typeof received === "object" && received !== null && "errorCode" in received;
       expect(result.outcome).toBe(Number(status) >= 300 ? "error" : errorShaped ? "pending" : "success");

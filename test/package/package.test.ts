@@ -2,11 +2,15 @@
 // only its declared dependencies, type-checked as a consumer would, and called against the mock.
 import { execFile, execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../src/free-port.js";
+import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
+import { startHostileServer } from "../support/hostile-server.js";
 import { prismUrl } from "../support/prism.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -117,6 +121,23 @@ it("type-checks a consumer and calls the mock through it", { timeout: 60_000 }, 
     specVersion: "0.1.0",
     node: process.version,
   });
+});
+
+it("keeps P100's plausible answers and leaves garbage unexpected, through the packed client", async () => {
+  const entry = createRequire(path.join(project, "package.json")).resolve("p100-user-accounts");
+  const packed = await import(pathToFileURL(entry).href);
+  const server = await startHostileServer();
+  try {
+    const client = packed.createP100Client({ apiKey: "packed-key", baseUrl: server.url }) as LooseClient;
+    const problems: string[] = [];
+    for (const c of [...plausible, ...garbage]) {
+      for (const problem of await answerProblems(client, server, c)) problems.push(`${c.name}: ${problem}`);
+    }
+    expect(problems).toEqual([]);
+    expect(entry).toContain(path.join(project, "node_modules", "p100-user-accounts"));
+  } finally {
+    await server.close();
+  }
 });
 
 /** Starts `npx p100-mock` in the consumer project and waits until it says it is serving. */

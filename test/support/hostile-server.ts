@@ -30,8 +30,6 @@ const scripts: Record<string, Script> = {
     res.writeHead(200, { "content-type": "text/html" });
     res.end("<html><body>502 Bad Gateway</body></html>");
   },
-  "wrong-shape": (res) => json(res, 200, { balances: "none" }),
-  "undocumented-code": (res) => json(res, 400, { errorCode: "P999", errorMessage: "new" }),
   teapot: (res) => json(res, 418, { message: "I'm a teapot" }),
   huge: (res) => {
     res.writeHead(200, { "content-type": "application/json" });

@@ -10,7 +10,14 @@ export const mockClient = () => createP100Client({ apiKey: "test-key", baseUrl: 
 type LooseCall = (
   path: string,
   init?: object,
-) => Promise<{ outcome: string; status?: number; data?: unknown; error?: unknown; response?: Response }>;
+) => Promise<{
+  outcome: string;
+  status?: number;
+  data?: unknown;
+  error?: unknown;
+  drift?: readonly string[];
+  response?: Response;
+}>;
 
 /** The client's method for a method name known only at run time (the types are tested elsewhere). */
 export const methodOf = (client: P100Client, name: string) =>

@@ -1,0 +1,256 @@
+// The principle of tolerance, as two tables of answers from a P100-like server. `plausible`:
+// answers the real P100 could give that the docs do not rule out (older docs versions' shapes,
+// unknown P-codes, a plain-text 401, extra fields, wrapped lists): each keeps its documented
+// outcome, with the difference in `drift`. `garbage`: what cannot be a P100 answer, which must stay
+// `unexpected`. Both run through the client from src/ (test/client) and the packed one (test/package).
+import { tinyFile } from "./files.js";
+import type { HostileServer } from "./hostile-server.js";
+
+export interface AnswerCase {
+  name: string;
+  /** `METHOD /path`, with the path filled in. */
+  route: string;
+  body?: unknown;
+  answer: { status: number; body: string; contentType?: string };
+  expect: {
+    outcome: "success" | "pending" | "error" | "unexpected";
+    status?: number;
+    /** Each must appear in `drift` (and `drift` is empty when this is absent). */
+    drift?: string[];
+    /** For `unexpected`: the reason. */
+    reason?: string;
+    /** Picked out of `data` or `error`. */
+    fields?: Record<string, unknown>;
+  };
+}
+
+const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
+const json = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
+const extend = { route: "POST /v1/user/balances/extended", body: { externalUserId: id } };
+const user = { externalUserId: id };
+const createUser = {
+  route: "POST /v1/user/balances/crypto-and-fiat",
+  body: {
+    externalUserId: id,
+    email: "jan.kowalski@example.pl",
+    phone: "486012334567",
+    firstName: "Jan",
+    lastName: "Kowalski",
+    street: "ul. Marszałkowska",
+    city: "Warszawa",
+    postCode: "00-001",
+    country: "PL",
+    citizenship: "PL",
+    birthDate: "1990-05-15",
+    hasAcceptedP100Tc: true,
+  },
+};
+const v2Balances = {
+  fiatBalances: [{ id, amount: "0.00", name: "eur", rate: 1, iban: null, status: "WAITING_TO_BE_ACTIVATED" }],
+  cryptoBalances: [],
+};
+
+export const plausible: AnswerCase[] = [
+  {
+    name: "create user in V4's shape",
+    ...createUser,
+    answer: json(200, { userId: id, poaRequiredForExtended: false }),
+    expect: { outcome: "success", status: 200, fields: { poaRequiredForExtended: false } },
+  },
+  {
+    name: "create user in V2's shape (poaRequired and balances)",
+    ...createUser,
+    answer: json(200, { userId: id, poaRequired: false, balances: v2Balances }),
+    expect: {
+      outcome: "success",
+      status: 200,
+      drift: ["`poaRequiredForExtended` is missing"],
+      fields: { poaRequired: false },
+    },
+  },
+  {
+    name: "an undocumented P-code on a documented 400 (P412 on Extend user)",
+    ...extend,
+    answer: json(400, { errorCode: "P412", errorName: "invalid-user", errorMessage: "User not exist" }),
+    expect: {
+      outcome: "error",
+      status: 400,
+      drift: ["errorCode P412 is not documented for HTTP 400"],
+      fields: { errorCode: "P412", errorName: "invalid-user" },
+    },
+  },
+  {
+    name: "an undocumented P-code on Update user (P455)",
+    route: "PATCH /v1/user",
+    body: { ...user, email: "new@example.pl" },
+    answer: json(400, { errorCode: "P455", errorMessage: "User is suspended" }),
+    expect: { outcome: "error", status: 400, drift: ["errorCode P455 is not documented for HTTP 400"] },
+  },
+  {
+    name: "a P-code nobody has seen yet",
+    ...extend,
+    answer: json(400, { errorCode: "P999", errorName: "brand-new", errorMessage: "New rule" }),
+    expect: {
+      outcome: "error",
+      status: 400,
+      drift: ["errorCode P999 is not documented for HTTP 400"],
+      fields: { errorCode: "P999" },
+    },
+  },
+  {
+    name: "a P100 error under a status the operation does not list (404 P412)",
+    route: `GET /v1/user/balances/${id}`,
+    answer: json(404, { errorCode: "P412", errorMessage: "User not exist" }),
+    expect: {
+      outcome: "error",
+      drift: ["HTTP 404 is not documented for getUserBalances"],
+      fields: { errorCode: "P412" },
+    },
+  },
+  {
+    name: "a 401 whose body is the plain text of the docs",
+    ...extend,
+    answer: { status: 401, body: "Access Denied. xo2", contentType: "text/plain" },
+    expect: {
+      outcome: "error",
+      status: 401,
+      drift: ["the body is not JSON"],
+      fields: { message: "Access Denied. xo2" },
+    },
+  },
+  {
+    name: "a 401 with the JSON wrapper",
+    ...extend,
+    answer: json(401, { message: "Access Denied. xo3" }),
+    expect: { outcome: "error", status: 401, fields: { message: "Access Denied. xo3" } },
+  },
+  {
+    name: "an unknown code on the 202 (still pending)",
+    ...extend,
+    answer: json(202, { errorCode: "P212", errorMessage: "POA under second review" }),
+    expect: { outcome: "pending", status: 202, drift: ["errorCode P212 is not documented for HTTP 202"] },
+  },
+  {
+    name: "a transaction history wrapped in an object",
+    route: `GET /v1/user/transactions/${id}`,
+    answer: json(200, { items: [], page: 1 }),
+    expect: { outcome: "success", status: 200, drift: ["the body is not an array"], fields: { page: 1 } },
+  },
+  {
+    name: "balances with fields the spec does not know",
+    route: `GET /v1/user/balances/${id}`,
+    answer: json(200, { userId: id, poaRequired: false, ...v2Balances, tier: "gold" }),
+    expect: { outcome: "success", status: 200, fields: { tier: "gold" } },
+  },
+  {
+    name: "a body on Add POA File's 201 (documented without one)",
+    route: `POST /v1/user/poa-files/${id}`,
+    body: { files: [tinyFile("bill.pdf")] },
+    answer: json(201, { message: "Created" }),
+    expect: { outcome: "success", status: 201, drift: ["a body where none is documented"] },
+  },
+  {
+    name: "an error body without errorMessage",
+    ...extend,
+    answer: json(400, { errorCode: "P500" }),
+    expect: { outcome: "error", status: 400, drift: ["`errorMessage` is missing"], fields: { errorCode: "P500" } },
+  },
+];
+
+export const garbage: AnswerCase[] = [
+  {
+    name: "an HTML page on a 201",
+    ...extend,
+    answer: { status: 201, body: "<html><body>502 Bad Gateway</body></html>", contentType: "text/html" },
+    expect: { outcome: "unexpected", reason: "not-json" },
+  },
+  {
+    name: "truncated JSON on a 200",
+    route: `GET /v1/user/balances/${id}`,
+    answer: { status: 200, body: '{"userId":"f47ac10b', contentType: "application/json" },
+    expect: { outcome: "unexpected", reason: "not-json" },
+  },
+  {
+    name: "an HTML page on a documented 400",
+    ...extend,
+    answer: { status: 400, body: "<h1>Bad Request</h1>", contentType: "text/html" },
+    expect: { outcome: "unexpected", reason: "not-json" },
+  },
+  {
+    name: "an undocumented status",
+    ...extend,
+    answer: json(418, { message: "I'm a teapot" }),
+    expect: { outcome: "unexpected", reason: "undocumented-status" },
+  },
+  {
+    name: "a 5xx even with a P-code",
+    ...extend,
+    answer: json(500, { errorCode: "P500", errorMessage: "Unknown exception" }),
+    expect: { outcome: "unexpected", reason: "undocumented-status" },
+  },
+  {
+    name: "an undocumented 404 without a P-code",
+    route: `GET /v1/user/balances/${id}`,
+    answer: json(404, { message: "Cannot GET" }),
+    expect: { outcome: "unexpected", reason: "undocumented-status" },
+  },
+  {
+    name: "an undocumented 404 whose errorCode is not a P-code",
+    route: `GET /v1/user/balances/${id}`,
+    answer: json(404, { errorCode: "NOT_FOUND", errorMessage: "x" }),
+    expect: { outcome: "unexpected", reason: "undocumented-status" },
+  },
+  {
+    name: "a 429 (retries off)",
+    route: `GET /v1/user/balances/${id}`,
+    answer: json(429, { message: "slow down" }),
+    expect: { outcome: "unexpected", reason: "rate-limited" },
+  },
+];
+
+/** The client calls a table needs, typed loosely: the packed client is another module instance. */
+export type LooseClient = Record<
+  string,
+  (
+    path: string,
+    init?: object,
+  ) => Promise<{
+    outcome: string;
+    status?: number;
+    data?: unknown;
+    error?: any;
+    drift?: readonly string[];
+    response?: Response;
+  }>
+>;
+
+/** Scripts the server with the case's answer, calls the route, and returns what differs from `expect`. */
+export async function answerProblems(client: LooseClient, server: HostileServer, c: AnswerCase): Promise<string[]> {
+  const [method, path] = c.route.split(" ") as [string, string];
+  server.script(path.split("/").pop()!, (res) => {
+    res.writeHead(c.answer.status, { "content-type": c.answer.contentType ?? "application/json" });
+    res.end(c.answer.body);
+  });
+  // The call names the template path; the id goes in as its parameter.
+  const template = path.replace(/\/[0-9a-f-]{36}$/, "/{externalUserId}");
+  const params = template === path ? {} : { path: { externalUserId: path.split("/").pop() } };
+  const result = await client[method]!(template, { params, body: c.body, retry: false });
+  const problems: string[] = [];
+  const want = c.expect;
+  if (result.outcome !== want.outcome) problems.push(`outcome ${result.outcome}, expected ${want.outcome}`);
+  if (result.status !== want.status) problems.push(`status ${result.status}, expected ${want.status}`);
+  if (want.outcome === "unexpected") {
+    if (result.error?.reason !== want.reason) problems.push(`reason ${result.error?.reason}, expected ${want.reason}`);
+    return problems;
+  }
+  const drift = result.drift ?? [];
+  for (const line of want.drift ?? [])
+    if (!drift.includes(line)) problems.push(`drift lacks "${line}": ${JSON.stringify(drift)}`);
+  if (!want.drift && drift.length) problems.push(`unexpected drift ${JSON.stringify(drift)}`);
+  const body = (result.outcome === "error" ? result.error : result.data) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(want.fields ?? {})) {
+    if (body?.[key] !== value)
+      problems.push(`${key} is ${JSON.stringify(body?.[key])}, expected ${JSON.stringify(value)}`);
+  }
+  return problems;
+}
