@@ -829,20 +829,22 @@ export interface components {
         };
         /**
          * CreateWalletWebhook
-         * @description A wallet was created. Nothing of this payload is documented: only `externalUserId` is assumed,
-         *     and any other field is accepted.
+         * @description A wallet was created. Nothing of this payload is documented: only "a JSON object" is checked on
+         *     delivery; `externalUserId` is assumed for the types, and any other payload is accepted and flagged.
          */
         CreateWalletWebhook: {
-            externalUserId: components["schemas"]["ExternalUserId"];
-        } & {
             [key: string]: unknown;
+        } & {
+            /** @description The partner's own id for the user. */
+            externalUserId: string;
         };
         /**
          * KycFileAddedWebhook
-         * @description The outcome of a KYC document upload, sent right after it.
+         * @description The outcome of a KYC document upload, sent right after it. All of it is documented (V1).
          */
         KycFileAddedWebhook: {
-            externalUserId: components["schemas"]["ExternalUserId"];
+            /** @description The partner's own id for the user. */
+            externalUserId: string;
             /**
              * @description `ADDED`: accepted and queued for verification; `ERROR`: could not be processed.
              * @enum {string}
@@ -860,31 +862,44 @@ export interface components {
         VerificationStatus: "APPROVED" | "QUESTIONED" | "REJECTED" | "WAITING";
         /**
          * KycVerificationStatusWebhook
-         * @description A change of the user's KYC verification. Its payload is not documented (see x-p100-source).
+         * @description A change of the user's KYC verification. Nothing of its payload is documented: only "a JSON
+         *     object" is checked on delivery; the fields, taken from POA Verification Status, give the types,
+         *     and any other payload is accepted and flagged.
          */
         KycVerificationStatusWebhook: {
-            externalUserId: components["schemas"]["ExternalUserId"];
+            [key: string]: unknown;
+        } & {
+            /** @description The partner's own id for the user. */
+            externalUserId: string;
             status: components["schemas"]["VerificationStatus"];
         };
         /**
          * PoaVerificationStatusWebhook
-         * @description A change of the user's proof-of-address (POA) verification.
+         * @description A change of the user's proof-of-address (POA) verification. The statuses are documented, the
+         *     payload's fields are not: only "a JSON object" is checked on delivery; the fields, inferred from
+         *     the sibling webhooks, give the types, and a payload without them is accepted and flagged.
          */
         PoaVerificationStatusWebhook: {
-            externalUserId: components["schemas"]["ExternalUserId"];
+            [key: string]: unknown;
+        } & {
+            /** @description The partner's own id for the user. */
+            externalUserId: string;
             status: components["schemas"]["VerificationStatus"];
         };
         /**
          * UserStatusWebhook
-         * @description The user's balances are generated and active (User Balance Generation).
+         * @description The user's balances are generated and active (User Balance Generation). The first part is
+         *     documented (V1, FAQ) and checked on delivery; the second, marked `x-p100-inferred`, only gives
+         *     the types: a status other than `ACTIVE` is accepted and flagged.
          */
         UserStatusWebhook: {
-            externalUserId: components["schemas"]["ExternalUserId"];
-            /**
-             * @description Only `ACTIVE` is documented.
-             * @enum {string}
-             */
-            status: "ACTIVE";
+            /** @description The partner's own id for the user. */
+            externalUserId: string;
+            /** @description Only `ACTIVE` is documented; the docs do not say it is the only value. */
+            status: string;
+        } & {
+            /** @enum {string} */
+            status?: "ACTIVE";
         };
     };
     responses: {

@@ -23,4 +23,4 @@ export type {
 export type { RetryOptions } from "./retry.js";
 export type * from "./types.js";
 export type { UploadFile } from "./uploads.js";
-export type { WebhookFailure, WebhookName, WebhookPayload, WebhookResult } from "./webhooks.js";
+export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks.js";

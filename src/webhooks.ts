@@ -1,13 +1,16 @@
 // Accepting a P100 webhook delivery: the token check (constant time), JSON parsing, and
-// validation of the payload against the bundled spec's schema with a real JSON Schema validator
-// (Ajv, 2020-12, compiled once per webhook). Framework-agnostic: give it the headers and the raw
-// body; it returns a typed payload or a typed failure, and never the token.
+// validation of the payload against the bundled spec with a real JSON Schema validator (Ajv,
+// 2020-12, compiled once per webhook). By the principle of tolerance, only what the docs state is
+// enforced: a payload schema's `allOf` parts marked `x-p100-inferred` are guesses, so a payload
+// that breaks only them is accepted, loosely typed, with what was not recognised listed. A
+// rejected delivery is retried four times and then lost. Framework-agnostic: give it the headers
+// and the raw body; it returns a typed payload or a typed failure, and never the token.
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { webhooks } from "../generated/schema.js";
 import { schemaValidator } from "./json-schema.js";
-import { pointer } from "./spec-walk.js";
+import { pointer, refResolver } from "./spec-walk.js";
 
 export type WebhookName = keyof webhooks;
 /** The payload of a webhook, as the spec describes it. */
@@ -28,26 +31,52 @@ export interface WebhookFailure {
   status: 401 | 400;
   message: string;
   /** For `invalid-payload`: each failing JSON path (`/status`) and why. */
-  errors: { path: string; message: string }[];
+  errors: WebhookIssue[];
+}
+
+/** One part of a payload that the spec's inferred schema did not recognise. */
+export interface WebhookIssue {
+  path: string;
+  message: string;
 }
 
 export type WebhookResult<Name extends WebhookName> =
-  | { ok: true; name: Name; payload: WebhookPayload<Name> }
+  /** The payload has the shape the spec gives it. */
+  | { ok: true; name: Name; recognised: true; payload: WebhookPayload<Name>; unrecognised: [] }
+  /** Authentic and within the docs, but not the shape the spec infers: log `unrecognised`, answer 200. */
+  | { ok: true; name: Name; recognised: false; payload: Record<string, unknown>; unrecognised: WebhookIssue[] }
   | WebhookFailure;
 
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 export const webhookNames = Object.keys(spec.webhooks) as WebhookName[];
 
 const validatorAt = schemaValidator(spec);
-const validators = new Map<WebhookName, ValidateFunction>();
+const deref = refResolver(spec);
 
-function validatorFor(name: WebhookName): ValidateFunction {
-  let validate = validators.get(name);
-  if (!validate) {
-    validate = validatorAt(pointer("webhooks", name, "post", "requestBody", "content", "application/json", "schema"));
-    validators.set(name, validate);
+interface Validators {
+  /** The documented parts: a payload that breaks one is not a P100 delivery. */
+  documented: ValidateFunction[];
+  /** The whole schema, guesses included. */
+  inferred: ValidateFunction;
+}
+const validators = new Map<WebhookName, Validators>();
+
+function validatorsFor(name: WebhookName): Validators {
+  let found = validators.get(name);
+  if (!found) {
+    const at = pointer("webhooks", name, "post", "requestBody", "content", "application/json", "schema");
+    const ref: string | undefined = deref(spec.webhooks[name].post.requestBody).content["application/json"].schema.$ref;
+    const schemaAt = ref ? ref.slice(1) : at;
+    const parts: unknown[] | undefined = deref({ $ref: `#${schemaAt}` }).allOf;
+    const documented = parts
+      ? parts.flatMap((part, index) =>
+          deref(part)["x-p100-inferred"] === undefined ? [validatorAt(`${schemaAt}/allOf/${index}`)] : [],
+        )
+      : [validatorAt(schemaAt)];
+    found = { documented, inferred: validatorAt(schemaAt) };
+    validators.set(name, found);
   }
-  return validate;
+  return found;
 }
 
 /** Compares in constant time (over SHA-256 digests, so the lengths cannot leak either). */
@@ -86,8 +115,9 @@ function describeErrors(errors: ErrorObject[]): WebhookFailure["errors"] {
 
 /**
  * Checks one delivery of webhook `name`: the `Authorization` header must equal `token`, the body
- * must be JSON, and the payload must match the spec. Answer P100 with `result.status` on failure
- * and 200 on success (quickly; process the payload asynchronously).
+ * must be JSON, and the payload must have what the docs state. Answer P100 with `result.status`
+ * on failure and 200 on success (quickly; process the payload asynchronously), also when
+ * `recognised` is false: the delivery is authentic, only the spec's guess about it was wrong.
  */
 export function verifyAndParseWebhook<Name extends WebhookName>(
   name: Name,
@@ -112,14 +142,15 @@ export function verifyAndParseWebhook<Name extends WebhookName>(
   } catch {
     return fail("invalid-json", "the body is not JSON");
   }
-  const validate = validatorFor(name);
-  if (!validate(payload)) {
-    const errors = describeErrors(validate.errors ?? []);
-    return fail(
-      "invalid-payload",
-      `the ${name} payload does not match the spec: ${errors.map((e) => `${e.path} ${e.message}`).join("; ")}`,
-      errors,
-    );
+  const { documented, inferred } = validatorsFor(name);
+  const broken = documented.flatMap((validate) => (validate(payload) ? [] : describeErrors(validate.errors ?? [])));
+  if (broken.length) {
+    const list = broken.map((e) => `${e.path} ${e.message}`).join("; ");
+    return fail("invalid-payload", `the ${name} payload breaks what the docs state: ${list}`, broken);
   }
-  return { ok: true, name, payload: payload as WebhookPayload<Name> };
+  if (!inferred(payload)) {
+    const unrecognised = describeErrors(inferred.errors ?? []);
+    return { ok: true, name, recognised: false, payload: payload as Record<string, unknown>, unrecognised };
+  }
+  return { ok: true, name, recognised: true, payload: payload as WebhookPayload<Name>, unrecognised: [] };
 }

@@ -1,13 +1,23 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { verifyAndParseWebhook, type WebhookPayload } from "../../src/webhooks.js";
+import { verifyAndParseWebhook, type WebhookIssue, type WebhookPayload } from "../../src/webhooks.js";
 
 describe("webhook types", () => {
-  it("a successful result has the webhook's typed payload", () => {
+  it("a recognised payload has the webhook's type; an unrecognised one is a loose object with its issues", () => {
     const result = verifyAndParseWebhook("poaVerificationStatus", { headers: {}, rawBody: "" }, { token: "t" });
-    if (result.ok)
+    if (result.ok && result.recognised) {
       expectTypeOf(result.payload.status).toEqualTypeOf<"APPROVED" | "QUESTIONED" | "REJECTED" | "WAITING">();
-    else expectTypeOf(result.errors).toEqualTypeOf<{ path: string; message: string }[]>();
+      expectTypeOf(result.unrecognised).toEqualTypeOf<[]>();
+    }
+    if (result.ok && !result.recognised) {
+      expectTypeOf(result.payload).toEqualTypeOf<Record<string, unknown>>();
+      expectTypeOf(result.unrecognised).toEqualTypeOf<WebhookIssue[]>();
+    }
+    if (!result.ok) {
+      expectTypeOf(result.errors).toEqualTypeOf<WebhookIssue[]>();
+      expectTypeOf(result.status).toEqualTypeOf<401 | 400>();
+    }
     expectTypeOf<WebhookPayload<"kycFileAdded">["status"]>().toEqualTypeOf<"ADDED" | "ERROR">();
+    expectTypeOf<WebhookPayload<"userBalanceGeneration">["status"]>().toEqualTypeOf<"ACTIVE">();
     // @ts-expect-error -- no such webhook
     verifyAndParseWebhook("userCreated", { headers: {}, rawBody: "" }, { token: "t" });
   });

@@ -34,7 +34,62 @@ describe("the spec's webhooks", () => {
   });
 
   it.for(examples)("$name example $example is accepted as a valid payload", ({ name, value }) => {
-    expect(deliver(name, value)).toEqual({ ok: true, name, payload: value });
+    expect(deliver(name, value)).toEqual({ ok: true, name, recognised: true, payload: value, unrecognised: [] });
+  });
+});
+
+describe("verifyAndParseWebhook accepts what the docs do not rule out, and says what it did not recognise", () => {
+  const id = "bca65c48-df49-4831-a7b2-de7903321581";
+  it.each<[string, WebhookName, unknown, string]>([
+    [
+      "a KYC Verification Status with a status POA does not have",
+      "kycVerificationStatus",
+      { externalUserId: id, status: "IN_REVIEW" },
+      "/status",
+    ],
+    [
+      "a KYC Verification Status in a shape of its own",
+      "kycVerificationStatus",
+      { userId: id, kycStatus: "OK" },
+      "/externalUserId",
+    ],
+    ["a Create Wallet without externalUserId", "createWallet", { walletId: "w-1", currency: "btc" }, "/externalUserId"],
+    [
+      "a User Balance Generation whose status is not ACTIVE",
+      "userBalanceGeneration",
+      { externalUserId: id, status: "BLOCKED" },
+      "/status",
+    ],
+    [
+      "a POA Verification Status with a new status",
+      "poaVerificationStatus",
+      { externalUserId: id, status: "EXPIRED" },
+      "/status",
+    ],
+  ])("%s", (_, name, payload, path) => {
+    const result = deliver(name, payload);
+    expect(result).toMatchObject({ ok: true, recognised: false, payload });
+    expect(result.ok && result.unrecognised.map((issue) => issue.path)).toContain(path);
+  });
+
+  it("a recognised payload keeps extra fields", () => {
+    const payload = { externalUserId: id, status: "ADDED", fileCount: 2 };
+    expect(deliver("kycFileAdded", payload)).toMatchObject({ ok: true, recognised: true, payload });
+  });
+
+  it.each<[string, WebhookName, unknown, string]>([
+    [
+      "a User Balance Generation without externalUserId (documented)",
+      "userBalanceGeneration",
+      { status: "ACTIVE" },
+      "/externalUserId",
+    ],
+    ["a payload that is not an object", "createWallet", ["wallet"], "/"],
+    ["a KYC Verification Status that is a string", "kycVerificationStatus", "APPROVED", "/"],
+  ])("but rejects %s", (_, name, payload, path) => {
+    const result = deliver(name, payload);
+    expect(result).toMatchObject({ ok: false, reason: "invalid-payload", status: 400 });
+    expect(!result.ok && result.errors.map((issue) => issue.path)).toContain(path);
   });
 });
 
