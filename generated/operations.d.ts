@@ -64,7 +64,7 @@ export interface ResponseExamples {
   };
   getUserBalances: {
     200: "success";
-    400: "P412";
+    400: "P403" | "P412";
     401: "xo1" | "xo2" | "xo3";
   };
   getUserTransactionHistory: {

@@ -4,53 +4,6 @@
  */
 
 export interface paths {
-    "/v1/user": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /**
-         * Delete User
-         * @description Deletes a user.
-         */
-        delete: operations["deleteUser"];
-        options?: never;
-        head?: never;
-        /**
-         * Update Existing User
-         * @description Changes a user's personal data. Send the user's `externalUserId` and only the fields to
-         *     change.
-         */
-        patch: operations["updateUser"];
-        trace?: never;
-    };
-    "/v1/user/balances/crypto": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Create User Account Without KYC
-         * @description Creates a user of the non-KYC integration model, which the partner chooses up front; such
-         *     users cannot be upgraded to KYC users later. Each user needs a unique `externalUserId`.
-         *     The answer carries the user's generated balances, crypto and fiat in one flat list.
-         */
-        post: operations["createUserWithoutKyc"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/user/balances/crypto-and-fiat": {
         parameters: {
             query?: never;
@@ -74,60 +27,6 @@ export interface paths {
          *     generated `balances` (`{ fiatBalances, cryptoBalances }`).
          */
         post: operations["createUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/user/balances/extended": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Extend user
-         * @description Expands the user's capabilities for fiat balances. Call it only after all the user's
-         *     required documents are uploaded and verified; it is available to a partner only after an
-         *     additional partner verification.
-         *
-         *     A `201` means the extension has started: its result arrives later by webhook. A `202`
-         *     means it cannot start yet because the proof of address (POA) is missing (`P210`) or still
-         *     being reviewed (`P211`); its body is error-shaped although the status is a success.
-         */
-        post: operations["extendUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/user/balances/{externalUserId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description The partner's own id for the user.
-                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
-                 */
-                externalUserId: components["parameters"]["ExternalUserIdPath"];
-            };
-            cookie?: never;
-        };
-        /**
-         * Get User Balances
-         * @description Returns a user's fiat and crypto balances. Balances are generated asynchronously after Add
-         *     User Verification: wait for the User Balance Generation webhook (`status: ACTIVE`) before
-         *     calling this.
-         */
-        get: operations["getUserBalances"];
-        put?: never;
-        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -183,15 +82,95 @@ export interface paths {
         /**
          * Add POA File
          * @description Uploads the user's proof-of-address (POA) files, only for users from countries where POA
-         *     is mandatory. Send all required files in one request: up to 3 files of at most 5 MB each,
-         *     of type image/jpeg, image/png, image/jpg or application/pdf, in the form field `files`.
-         *     The outcome arrives later through the POA Verification Status webhook.
+         *     is mandatory: AM, AR, AZ, GE, IL, MD and UA (V1). V4 says the POA requirement is currently
+         *     suspended (users may still be flagged with `poaRequiredForExtended`). Send all required
+         *     files in one request: up to 3 files of at most 5 MB each, of type image/jpeg, image/png,
+         *     image/jpg or application/pdf, in the form field `files`. The outcome arrives later through
+         *     the POA Verification Status webhook.
          */
         post: operations["addPoaFile"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/user/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add User Verification
+         * @description Submits the user's textual identity-document data once the KYC documents are accepted.
+         *     The user's balances are generated at this step (V4; V1 says the IBAN is generated here),
+         *     and the User Balance Generation webhook reports when they are active.
+         */
+        post: operations["addUserVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/balances/extended": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Extend user
+         * @description Expands the user's capabilities for fiat balances. Call it only after all the user's
+         *     required documents are uploaded and verified; it is available to a partner only after an
+         *     additional partner verification.
+         *
+         *     A `201` means the extension has started: its result arrives later by webhook. A `202`
+         *     means it cannot start yet because the proof of address (POA) is missing (`P210`) or still
+         *     being reviewed (`P211`); its body is error-shaped although the status is a success. Which
+         *     webhook reports the result of the extension is not documented.
+         *
+         *     V4, the newest docs, no longer lists Extend user in its navigation: the operation may have
+         *     been withdrawn. It is kept because V3, the version the product was specified from, documents
+         *     it completely.
+         */
+        post: operations["extendUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete User
+         * @description Deletes a user.
+         */
+        delete: operations["deleteUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Existing User
+         * @description Changes a user's personal data. Send the user's `externalUserId` and only the fields to
+         *     change.
+         */
+        patch: operations["updateUser"];
         trace?: never;
     };
     "/v1/user/suspend": {
@@ -212,6 +191,54 @@ export interface paths {
          * @description Suspends a user; the account stays blocked until Unsuspend User.
          */
         patch: operations["suspendUser"];
+        trace?: never;
+    };
+    "/v1/user/unsuspend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Unsuspend User
+         * @description Lifts a user's suspension.
+         */
+        patch: operations["unsuspendUser"];
+        trace?: never;
+    };
+    "/v1/user/balances/{externalUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get User Balances
+         * @description Returns a user's fiat and crypto balances. Balances are generated asynchronously after Add
+         *     User Verification: wait for the User Balance Generation webhook (`status: ACTIVE`) before
+         *     calling this.
+         */
+        get: operations["getUserBalances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/user/transactions/{externalUserId}": {
@@ -240,27 +267,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/user/unsuspend": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Unsuspend User
-         * @description Lifts a user's suspension.
-         */
-        patch: operations["unsuspendUser"];
-        trace?: never;
-    };
-    "/v1/user/verification": {
+    "/v1/user/balances/crypto": {
         parameters: {
             query?: never;
             header?: never;
@@ -270,12 +277,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Add User Verification
-         * @description Submits the user's textual identity-document data once the KYC documents are accepted.
-         *     The user's balances are generated at this step (V4; V1 says the IBAN is generated here),
-         *     and the User Balance Generation webhook reports when they are active.
+         * Create User Account Without KYC
+         * @description Creates a user of the non-KYC integration model, which the partner chooses up front; such
+         *     users cannot be upgraded to KYC users later. Each user needs a unique `externalUserId`.
+         *     The answer carries the user's generated balances, crypto and fiat in one flat list.
          */
-        post: operations["addUserVerification"];
+        post: operations["createUserWithoutKyc"];
         delete?: never;
         options?: never;
         head?: never;
@@ -417,6 +424,12 @@ export interface webhooks {
 export interface components {
     schemas: {
         /**
+         * CountryCode
+         * @description An ISO 3166-1 alpha-2 country code, upper case.
+         * @example PL
+         */
+        CountryCode: string;
+        /**
          * ExternalUserId
          * @description The partner's own id for the user ("External user id (from your system)"). It must be unique
          *     per user. The docs' examples look like UUIDs but two of them are not valid UUIDs, so any
@@ -427,25 +440,81 @@ export interface components {
          */
         ExternalUserId: string;
         /**
-         * UserReference
-         * @description A request body that names one of the partner's users.
+         * CreateUserRequest
+         * @description A new user of the KYC model (V4 fields). `externalUserId` must be unique per user.
+         *     Older versions sent `address` instead of `street` + `number`, and `documentType` +
+         *     `documentNumber` here (V1/V2); V4 moved document data to Add User Verification.
          */
-        UserReference: {
+        CreateUserRequest: {
+            birthCountry?: components["schemas"]["CountryCode"];
+            /**
+             * Format: date
+             * @example 1990-05-15
+             */
+            birthDate: string;
+            citizenship: components["schemas"]["CountryCode"];
+            /** @example Warszawa */
+            city: string;
+            country: components["schemas"]["CountryCode"];
+            /**
+             * Format: email
+             * @example jan.kowalski@example.pl
+             */
+            email: string;
             externalUserId: components["schemas"]["ExternalUserId"];
+            /** @example Jan */
+            firstName: string;
+            /**
+             * @description The user has accepted the P100 Terms and Conditions; must be `true`.
+             * @constant
+             */
+            hasAcceptedP100Tc: true;
+            /** @example Kowalski */
+            lastName: string;
+            nationality?: components["schemas"]["CountryCode"];
+            /**
+             * @description Building and flat number.
+             * @example 123/5
+             */
+            number?: string;
+            /**
+             * @description Phone number with country code, digits only in the docs' example.
+             * @example 486012334567
+             */
+            phone: string;
+            /** @example 00-001 */
+            postCode: string;
+            /** @example ul. Marszałkowska */
+            street: string;
+            /**
+             * @description A national identification number (V1 called a Polish one `pesel`).
+             * @example 123456789
+             */
+            userIdentificationNumber?: string;
         };
         /**
-         * Message
-         * @description A success answer that carries only a human-readable message.
+         * CreateUserResponse
+         * @description The created user (V4). Balances are generated later, at Add User Verification.
+         *     `poaRequiredForExtended: true` means a proof of address is needed before Extend user (the POA
+         *     requirement is currently suspended). V2 answered `poaRequired` and the full `balances`
+         *     (`{ fiatBalances, cryptoBalances }`) instead.
          */
-        Message: {
-            /** @example User in the process of expanding, wait for webhook */
-            message: string;
+        CreateUserResponse: {
+            poaRequiredForExtended: boolean;
+            /**
+             * Format: uuid
+             * @description P100's id of the user.
+             * @example f63064b1-c26b-4c9e-af22-0b483262751f
+             */
+            userId: string;
         };
         /**
          * ErrorBody
          * @description The body of every documented P100 error (and of the error-shaped `202` answers).
          *     `errorCode` is for program logic; `errorName` is a kebab-case identifier that the newest docs
-         *     advise relying on, present only for some codes (never for `P403` validation errors);
+         *     advise relying on. The docs say every business error carries one (never `P403` validation
+         *     errors), but document none for the User Accounts codes: it is optional here, and no example
+         *     invents one;
          *     `errorMessage` is for logs, not for end users, and may join several validation failures.
          */
         ErrorBody: {
@@ -476,11 +545,56 @@ export interface components {
             message: string;
         };
         /**
-         * CountryCode
-         * @description An ISO 3166-1 alpha-2 country code, upper case.
-         * @example PL
+         * DocumentType
+         * @description The user's identity document (V1). `ID_CARD` and `RESIDENCE_PERMIT` need photos of the front
+         *     and back plus a selfie; `PASSPORT` needs one photo of the document plus a selfie.
+         * @enum {string}
          */
-        CountryCode: string;
+        DocumentType: "ID_CARD" | "PASSPORT" | "RESIDENCE_PERMIT";
+        /**
+         * KycFilesUpload
+         * @description The identity-document photos and the selfie, in one multipart request: for `ID_CARD` and
+         *     `RESIDENCE_PERMIT` the front, the back and a selfie; for `PASSPORT` the document and a selfie.
+         */
+        KycFilesUpload: {
+            /** @description Which document the photos show. No doc names this field, so it is optional. */
+            documentType?: components["schemas"]["DocumentType"];
+            /** @description Two files for a PASSPORT, three for an ID_CARD or RESIDENCE_PERMIT (one `files` part each); up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
+            files: Blob[];
+        };
+        /**
+         * PoaFilesUpload
+         * @description All the user's proof-of-address files in one multipart request.
+         */
+        PoaFilesUpload: {
+            /** @description Up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
+            files: Blob[];
+        };
+        /**
+         * UserVerificationRequest
+         * @description The user's textual identity-document data, sent once the KYC documents are accepted.
+         */
+        UserVerificationRequest: {
+            /** @example ABC123456 */
+            documentNumber: string;
+            documentType: components["schemas"]["DocumentType"];
+            externalUserId: components["schemas"]["ExternalUserId"];
+        };
+        /**
+         * Message
+         * @description A success answer that carries only a human-readable message.
+         */
+        Message: {
+            /** @example User in the process of expanding, wait for webhook */
+            message: string;
+        };
+        /**
+         * UserReference
+         * @description A request body that names one of the partner's users.
+         */
+        UserReference: {
+            externalUserId: components["schemas"]["ExternalUserId"];
+        };
         /**
          * UpdateUserRequest
          * @description The user to change and the fields to change; fields left out stay as they are.
@@ -507,48 +621,6 @@ export interface components {
             postCode?: string;
             /** @example ul. Floriańska */
             street?: string;
-        };
-        /**
-         * DocumentType
-         * @description The user's identity document (V1). `ID_CARD` and `RESIDENCE_PERMIT` need photos of the front
-         *     and back plus a selfie; `PASSPORT` needs one photo of the document plus a selfie.
-         * @enum {string}
-         */
-        DocumentType: "ID_CARD" | "PASSPORT" | "RESIDENCE_PERMIT";
-        /**
-         * CreateUserWithoutKycRequest
-         * @description A new user of the non-KYC model (V2 fields). `externalUserId` must be unique per user.
-         */
-        CreateUserWithoutKycRequest: {
-            /** @example ul. Marszałkowska 123/5 */
-            address: string;
-            birthCountry?: components["schemas"]["CountryCode"];
-            /**
-             * Format: date
-             * @example 1990-05-15
-             */
-            birthDate: string;
-            /** @example Warszawa */
-            city: string;
-            country: components["schemas"]["CountryCode"];
-            /** @example ABC123456 */
-            documentNumber: string;
-            documentType: components["schemas"]["DocumentType"];
-            /**
-             * Format: email
-             * @example jan.kowalski@example.pl
-             */
-            email: string;
-            externalUserId: components["schemas"]["ExternalUserId"];
-            /** @example Jan */
-            firstName: string;
-            /** @example Kowalski */
-            lastName: string;
-            /**
-             * @description The Polish national identification number, where the user has one.
-             * @example 90051512345
-             */
-            pesel?: string;
         };
         /**
          * CurrencyCode
@@ -669,92 +741,6 @@ export interface components {
             status: components["schemas"]["BalanceStatus"];
         };
         /**
-         * CreateUserWithoutKycResponse
-         * @description The created user and its balances, crypto and fiat in one flat list (V2).
-         */
-        CreateUserWithoutKycResponse: {
-            /**
-             * @description Crypto balances carry `networkConfig`, fiat balances may carry `iban` and `status`; the
-             *     docs' eur item here has neither, so any balance with the common fields is accepted.
-             */
-            balances: (components["schemas"]["CryptoBalance"] | components["schemas"]["FiatBalance"] | components["schemas"]["Balance"])[];
-            /**
-             * Format: uuid
-             * @description P100's id of the user.
-             * @example f63064b1-c26b-4c9e-af22-0b483262751f
-             */
-            userId: string;
-        };
-        /**
-         * CreateUserRequest
-         * @description A new user of the KYC model (V4 fields). `externalUserId` must be unique per user.
-         *     Older versions sent `address` instead of `street` + `number`, and `documentType` +
-         *     `documentNumber` here (V1/V2); V4 moved document data to Add User Verification.
-         */
-        CreateUserRequest: {
-            birthCountry?: components["schemas"]["CountryCode"];
-            /**
-             * Format: date
-             * @example 1990-05-15
-             */
-            birthDate: string;
-            citizenship: components["schemas"]["CountryCode"];
-            /** @example Warszawa */
-            city: string;
-            country: components["schemas"]["CountryCode"];
-            /**
-             * Format: email
-             * @example jan.kowalski@example.pl
-             */
-            email: string;
-            externalUserId: components["schemas"]["ExternalUserId"];
-            /** @example Jan */
-            firstName: string;
-            /**
-             * @description The user has accepted the P100 Terms and Conditions; must be `true`.
-             * @constant
-             */
-            hasAcceptedP100Tc: true;
-            /** @example Kowalski */
-            lastName: string;
-            nationality?: components["schemas"]["CountryCode"];
-            /**
-             * @description Building and flat number.
-             * @example 123/5
-             */
-            number?: string;
-            /**
-             * @description Phone number with country code, digits only in the docs' example.
-             * @example 486012334567
-             */
-            phone: string;
-            /** @example 00-001 */
-            postCode: string;
-            /** @example ul. Marszałkowska */
-            street: string;
-            /**
-             * @description A national identification number (V1 called a Polish one `pesel`).
-             * @example 123456789
-             */
-            userIdentificationNumber?: string;
-        };
-        /**
-         * CreateUserResponse
-         * @description The created user (V4). Balances are generated later, at Add User Verification.
-         *     `poaRequiredForExtended: true` means a proof of address is needed before Extend user (the POA
-         *     requirement is currently suspended). V2 answered `poaRequired` and the full `balances`
-         *     (`{ fiatBalances, cryptoBalances }`) instead.
-         */
-        CreateUserResponse: {
-            poaRequiredForExtended: boolean;
-            /**
-             * Format: uuid
-             * @description P100's id of the user.
-             * @example f63064b1-c26b-4c9e-af22-0b483262751f
-             */
-            userId: string;
-        };
-        /**
          * UserBalances
          * @description A user's balances (the `balances` object of the V2 create-user answer).
          */
@@ -769,24 +755,6 @@ export interface components {
              * @example f63064b1-c26b-4c9e-af22-0b483262751f
              */
             userId?: string;
-        };
-        /**
-         * KycFilesUpload
-         * @description The identity-document photos and the selfie, in one multipart request: for `ID_CARD` and
-         *     `RESIDENCE_PERMIT` the front, the back and a selfie; for `PASSPORT` the document and a selfie.
-         */
-        KycFilesUpload: {
-            documentType: components["schemas"]["DocumentType"];
-            /** @description Two files for a PASSPORT, three for an ID_CARD or RESIDENCE_PERMIT (one `files` part each); up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
-            files: Blob[];
-        };
-        /**
-         * PoaFilesUpload
-         * @description All the user's proof-of-address files in one multipart request.
-         */
-        PoaFilesUpload: {
-            /** @description Up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
-            files: Blob[];
         };
         /**
          * TransactionItem
@@ -818,14 +786,66 @@ export interface components {
             status: string;
         };
         /**
-         * UserVerificationRequest
-         * @description The user's textual identity-document data, sent once the KYC documents are accepted.
+         * CreateUserWithoutKycRequest
+         * @description A new user of the non-KYC model (V2 fields). `externalUserId` must be unique per user.
          */
-        UserVerificationRequest: {
+        CreateUserWithoutKycRequest: {
+            /** @example ul. Marszałkowska 123/5 */
+            address: string;
+            birthCountry?: components["schemas"]["CountryCode"];
+            /**
+             * Format: date
+             * @example 1990-05-15
+             */
+            birthDate: string;
+            /** @example Warszawa */
+            city: string;
+            country: components["schemas"]["CountryCode"];
             /** @example ABC123456 */
             documentNumber: string;
             documentType: components["schemas"]["DocumentType"];
+            /**
+             * Format: email
+             * @example jan.kowalski@example.pl
+             */
+            email: string;
             externalUserId: components["schemas"]["ExternalUserId"];
+            /** @example Jan */
+            firstName: string;
+            /** @example Kowalski */
+            lastName: string;
+            /**
+             * @description Required by V1's create-user table, absent from this endpoint's V2 example, so optional here.
+             * @example 486012334567
+             */
+            phone?: string;
+            /**
+             * @description The Polish national identification number, where the user has one.
+             * @example 90051512345
+             */
+            pesel?: string;
+            /**
+             * @description Required by V1's create-user table, absent from this endpoint's V2 example, so optional here.
+             * @example 00-001
+             */
+            postCode?: string;
+        };
+        /**
+         * CreateUserWithoutKycResponse
+         * @description The created user and its balances, crypto and fiat in one flat list (V2).
+         */
+        CreateUserWithoutKycResponse: {
+            /**
+             * @description Crypto balances carry `networkConfig`, fiat balances may carry `iban` and `status`; the
+             *     docs' eur item here has neither, so any balance with the common fields is accepted.
+             */
+            balances: (components["schemas"]["CryptoBalance"] | components["schemas"]["FiatBalance"] | components["schemas"]["Balance"])[];
+            /**
+             * Format: uuid
+             * @description P100's id of the user.
+             * @example f63064b1-c26b-4c9e-af22-0b483262751f
+             */
+            userId: string;
         };
         /**
          * CreateWalletWebhook
@@ -940,29 +960,29 @@ export interface components {
     headers: never;
     pathItems: never;
 }
+export type CountryCode = components['schemas']['CountryCode'];
 export type ExternalUserId = components['schemas']['ExternalUserId'];
-export type UserReference = components['schemas']['UserReference'];
-export type Message = components['schemas']['Message'];
+export type CreateUserRequest = components['schemas']['CreateUserRequest'];
+export type CreateUserResponse = components['schemas']['CreateUserResponse'];
 export type ErrorBody = components['schemas']['ErrorBody'];
 export type AccessDenied = components['schemas']['AccessDenied'];
-export type CountryCode = components['schemas']['CountryCode'];
-export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
 export type DocumentType = components['schemas']['DocumentType'];
-export type CreateUserWithoutKycRequest = components['schemas']['CreateUserWithoutKycRequest'];
+export type KycFilesUpload = components['schemas']['KycFilesUpload'];
+export type PoaFilesUpload = components['schemas']['PoaFilesUpload'];
+export type UserVerificationRequest = components['schemas']['UserVerificationRequest'];
+export type Message = components['schemas']['Message'];
+export type UserReference = components['schemas']['UserReference'];
+export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
 export type CurrencyCode = components['schemas']['CurrencyCode'];
 export type Balance = components['schemas']['Balance'];
 export type NetworkSettings = components['schemas']['NetworkSettings'];
 export type CryptoBalance = components['schemas']['CryptoBalance'];
 export type BalanceStatus = components['schemas']['BalanceStatus'];
 export type FiatBalance = components['schemas']['FiatBalance'];
-export type CreateUserWithoutKycResponse = components['schemas']['CreateUserWithoutKycResponse'];
-export type CreateUserRequest = components['schemas']['CreateUserRequest'];
-export type CreateUserResponse = components['schemas']['CreateUserResponse'];
 export type UserBalances = components['schemas']['UserBalances'];
-export type KycFilesUpload = components['schemas']['KycFilesUpload'];
-export type PoaFilesUpload = components['schemas']['PoaFilesUpload'];
 export type TransactionItem = components['schemas']['TransactionItem'];
-export type UserVerificationRequest = components['schemas']['UserVerificationRequest'];
+export type CreateUserWithoutKycRequest = components['schemas']['CreateUserWithoutKycRequest'];
+export type CreateUserWithoutKycResponse = components['schemas']['CreateUserWithoutKycResponse'];
 export type CreateWalletWebhook = components['schemas']['CreateWalletWebhook'];
 export type KycFileAddedWebhook = components['schemas']['KycFileAddedWebhook'];
 export type VerificationStatus = components['schemas']['VerificationStatus'];
@@ -975,117 +995,6 @@ export type ResponseWebhookRejected = components['responses']['WebhookRejected']
 export type ParameterExternalUserIdPath = components['parameters']['ExternalUserIdPath'];
 export type $defs = Record<string, never>;
 export interface operations {
-    deleteUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserReference"];
-            };
-        };
-        responses: {
-            /** @description The user is deleted. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Message"];
-                };
-            };
-            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P403" | "P412";
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-        };
-    };
-    updateUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UpdateUserRequest"];
-            };
-        };
-        responses: {
-            /** @description The user is updated. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Message"];
-                };
-            };
-            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P403" | "P412";
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-        };
-    };
-    createUserWithoutKyc: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["CreateUserWithoutKycRequest"];
-            };
-        };
-        responses: {
-            /** @description The user is created with its balances. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["CreateUserWithoutKycResponse"];
-                };
-            };
-            /** @description The request is invalid (`P403`) or the `externalUserId` is already used (`P411`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P403" | "P411";
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-        };
-    };
     createUser: {
         parameters: {
             query?: never;
@@ -1117,94 +1026,6 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         errorCode: "P403" | "P411";
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-        };
-    };
-    extendUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserReference"];
-            };
-        };
-        responses: {
-            /** @description The extension has started; wait for the webhook that reports its result. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Message"];
-                };
-            };
-            /** @description Not started yet because of the user's proof of address (POA). */
-            202: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P210" | "P211";
-                    };
-                };
-            };
-            /** @description The request is invalid (`P403`) or the user cannot be extended. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P403" | "P444" | "P458" | "P459" | "P500";
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-        };
-    };
-    getUserBalances: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                /**
-                 * @description The partner's own id for the user.
-                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
-                 */
-                externalUserId: components["parameters"]["ExternalUserIdPath"];
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The user's balances. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["UserBalances"];
-                };
-            };
-            /** @description The user does not exist (`P412`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P412";
                     };
                 };
             };
@@ -1317,6 +1138,166 @@ export interface operations {
             };
         };
     };
+    addUserVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserVerificationRequest"];
+            };
+        };
+        responses: {
+            /** @description The verification data is accepted; balances are being generated. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    extendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserReference"];
+            };
+        };
+        responses: {
+            /** @description The extension has started; wait for the webhook that reports its result. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Not started yet because of the user's proof of address (POA). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P210" | "P211";
+                    };
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user cannot be extended. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P444" | "P458" | "P459" | "P500";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    deleteUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserReference"];
+            };
+        };
+        responses: {
+            /** @description The user is deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The user is updated. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     suspendUser: {
         parameters: {
             query?: never;
@@ -1348,6 +1329,82 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
                         errorCode: "P403" | "P412" | "P455";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    unsuspendUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserReference"];
+            };
+        };
+        responses: {
+            /** @description The user is unsuspended. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user cannot be unsuspended. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getUserBalances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's balances. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserBalances"];
+                };
+            };
+            /** @description The request is invalid (`P403`; the docs document it for every endpoint) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
                     };
                 };
             };
@@ -1404,7 +1461,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
         };
     };
-    unsuspendUser: {
+    createUserWithoutKyc: {
         parameters: {
             query?: never;
             header?: never;
@@ -1413,20 +1470,20 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UserReference"];
+                "application/json": components["schemas"]["CreateUserWithoutKycRequest"];
             };
         };
         responses: {
-            /** @description The user is unsuspended. */
+            /** @description The user is created with its balances. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["CreateUserWithoutKycResponse"];
                 };
             };
-            /** @description The request is invalid (`P403`) or the user cannot be unsuspended. */
+            /** @description The request is invalid (`P403`) or the `externalUserId` is already used (`P411`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1434,44 +1491,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412";
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
-        };
-    };
-    addUserVerification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserVerificationRequest"];
-            };
-        };
-        responses: {
-            /** @description The verification data is accepted; balances are being generated. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Message"];
-                };
-            };
-            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P403" | "P412";
+                        errorCode: "P403" | "P411";
                     };
                 };
             };

@@ -22,12 +22,9 @@ describe("the bundled spec", () => {
         "P412",
         "P424",
         "P426",
-        "P433",
-        "P434",
         "P440",
         "P444",
         "P447",
-        "P451",
         "P455",
         "P458",
         "P459",
@@ -64,6 +61,16 @@ describe("the bundled spec", () => {
           "extendUser 400 example P444: named other than its errorCode P411",
           "extendUser 400: P444 has no example",
         ]),
+      );
+    });
+
+    it("a deviation that cites a page the operation does not follow", () => {
+      const doc = copy();
+      extend(doc)["x-p100-source"].deviations = [
+        { documented: "externalUserId is a uuid", reason: "r", source: "https://example.org/elsewhere" },
+      ];
+      expect(specProblems(doc)).toContain(
+        'extendUser: the deviation "externalUserId is a uuid" cites https://example.org/elsewhere, not one of its docs',
       );
     });
 

@@ -118,7 +118,7 @@ it("type-checks a consumer and calls the mock through it", { timeout: 60_000 }, 
     fiatStatus: "WAITING_TO_BE_ACTIVATED",
     configError: "P100ConfigError",
     webhookStatus: "ADDED",
-    specVersion: "0.1.0",
+    specVersion: JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).version,
     node: process.version,
   });
 });

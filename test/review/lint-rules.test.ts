@@ -21,6 +21,8 @@ describe("redocly.yaml conventions", () => {
     ["rule/operation-has-description", `${post}/description`],
     ["rule/operation-has-tags", `${post}/tags`],
     ["rule/operation-has-p100-source", `${post}/x-p100-source/docs`],
+    ["rule/operation-has-p100-source", "#/paths/~1v1~1deviation-without-reason/get/x-p100-source/deviations/0"],
+    ["rule/operation-has-p100-source", "#/webhooks/withoutSource/post/x-p100-source"],
     ["rule/operation-has-401", `${post}/responses`],
     ["rule/response-content-has-example", `${post}/requestBody/content/application~1json`],
     [

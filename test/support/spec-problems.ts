@@ -1,6 +1,7 @@
 // Checks a bundled spec for the contract's own promises, beyond what lint can express:
-// every response body has an example, every example is valid against its own schema, and the
-// P-code catalogue (components.examples with x-p100-error) agrees with where codes are used.
+// every response body has an example, every example is valid against its own schema, the
+// P-code catalogue (components.examples with x-p100-error) agrees with where codes are used, and
+// every deviation from the docs cites one of the operation's or webhook's own doc pages.
 import { schemaValidator } from "../../src/json-schema.js";
 import { escapeKey, operationsOf, refResolver } from "../../src/spec-walk.js";
 
@@ -15,9 +16,21 @@ export function specProblems(doc: any): string[] {
       problems.push(`${where}: ${(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join(", ")}`);
   };
 
+  const provenance = (name: string, source: any) => {
+    for (const deviation of source?.deviations ?? []) {
+      if (!(source.docs ?? []).includes(deviation.source))
+        problems.push(
+          `${name}: the deviation "${deviation.documented}" cites ${deviation.source}, not one of its docs`,
+        );
+    }
+  };
+  for (const [name, item] of Object.entries<any>(doc.webhooks ?? {}))
+    provenance(`webhook ${name}`, item.post?.["x-p100-source"]);
+
   const catalogue = doc.components?.examples ?? {};
   for (const { path, method, operation: op, pathItem: item } of operationsOf(doc)) {
     {
+      provenance(op.operationId, op["x-p100-source"]);
       const base = `/paths/${escapeKey(path)}/${method}`;
       for (const param of [...(item.parameters ?? []), ...(op.parameters ?? [])].map(deref)) {
         if (param.example === undefined) problems.push(`${op.operationId} parameter ${param.name}: no example`);
