@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// p100-mock — serves the P100 User Accounts spec shipped in this package as a Prism mock.
+// p100-mock — serves the P100 User Accounts spec shipped in this package as a Prism mock, or, with
+// --proxy, checks a real P100 host against it and writes a drift report on exit.
+import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startMock } from "../dist/mock.js";
 import operations from "../generated/operations.js";
@@ -13,6 +15,9 @@ Options:
   --host <h>    host to listen on (default 127.0.0.1)
   --dynamic     generate response data from the schemas instead of the spec's examples
   --errors      turn request violations into error responses (Prism --errors)
+  --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
+                answer against the spec, log each difference and write a drift report on exit
+  --report <f>  where --proxy writes its Markdown report (default p100-drift-report.md)
   --help        show this help
 
 Pick a documented response per request with the header
@@ -26,6 +31,8 @@ try {
       host: { type: "string", default: "127.0.0.1" },
       dynamic: { type: "boolean", default: false },
       errors: { type: "boolean", default: false },
+      proxy: { type: "string" },
+      report: { type: "string", default: "p100-drift-report.md" },
       help: { type: "boolean", default: false },
     },
   }).values;
@@ -47,7 +54,22 @@ let mock;
 async function stop() {
   starting.abort();
   if (mock) await mock.close();
+  if (mock && options.proxy) writeReport();
   process.exit(0);
+}
+
+/** The proxy's findings as Markdown, for the partner to read and send back. */
+function writeReport() {
+  const { version } = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")).info;
+  try {
+    writeFileSync(options.report, mock.drift.report(options.proxy, version));
+    console.log(
+      `p100-mock: ${mock.drift.calls} call(s) checked, ${mock.drift.entries.length} with differences; report in ${options.report}`,
+    );
+  } catch (error) {
+    console.error(`p100-mock: cannot write the drift report to ${options.report}: ${error.code ?? error.message}`);
+    console.error(mock.drift.report(options.proxy, version)); // nothing is lost: the report goes to stderr
+  }
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, stop);
 const parent = process.ppid;
@@ -59,6 +81,7 @@ try {
     host: options.host,
     dynamic: options.dynamic,
     errors: options.errors,
+    proxy: options.proxy,
     onOutput: (text) => process.stdout.write(text),
     signal: starting.signal,
   });
@@ -66,7 +89,18 @@ try {
   if (starting.signal.aborted) process.exit(0);
   fail(error.message);
 }
-console.log(readyMessage(mock.url));
+console.log(options.proxy ? proxyMessage(mock.url) : readyMessage(mock.url));
+
+/** The block printed when proxying: what goes where, and where the report goes. */
+function proxyMessage(url) {
+  return [
+    `p100-mock: proxying ${url} to ${options.proxy}, checking every answer against the P100 User Accounts spec`,
+    "",
+    `Point your client at ${url} with your real x-api-key for ${options.proxy}. Each difference from`,
+    `the contract is logged as it happens; on Ctrl-C the report is written to ${options.report}.`,
+    "Stop with Ctrl-C. Requests are logged below.",
+  ].join("\n");
+}
 
 /** The one block printed on a clean start: where to call, what, how to pick an answer, how to stop. */
 function readyMessage(url) {

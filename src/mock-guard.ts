@@ -4,7 +4,10 @@
 // body, a JSON string that breaks every request schema, and Prism answers exactly as documented
 // (401 without a key, else the operation's 400 P403). Everything else passes through unchanged.
 // The guard takes its port at once (so a taken port fails fast) and holds requests until Prism
-// answers, so that nothing arriving during startup gets an error.
+// answers, so that nothing arriving during startup gets an error. In proxy mode it passes every
+// body on untouched (the real API answers it) and hands each answer's Prism findings (the
+// `sl-violations` header, which it keeps from the caller: the real API sends no such header) to
+// `onAnswer`.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 
@@ -28,12 +31,25 @@ export interface Guard {
   close(): Promise<void>;
 }
 
-export async function listenGuard(
-  host: string,
-  port: number,
-  prismPort: number,
-  prismReady: Promise<void>,
-): Promise<Guard> {
+export interface GuardOptions {
+  host: string;
+  port: number;
+  prismPort: number;
+  prismReady: Promise<void>;
+  /** Proxy mode: bodies go through unchanged. */
+  transparent?: boolean;
+  /** Called with each answer's method, path, status and Prism's `sl-violations` header. */
+  onAnswer?: (method: string, path: string, status: number, violations: string | undefined) => void;
+}
+
+export async function listenGuard({
+  host,
+  port,
+  prismPort,
+  prismReady,
+  transparent = false,
+  onAnswer,
+}: GuardOptions): Promise<Guard> {
   const agent = new http.Agent({ keepAlive: true });
   prismReady.catch(() => undefined); // a failed start is reported by startMock
   const server = http.createServer((req, res) => {
@@ -47,13 +63,15 @@ export async function listenGuard(
         return;
       }
       let body = Buffer.concat(chunks);
-      if (body.length > 0 && isJson(req.headers["content-type"]) && !parses(body)) body = malformed;
+      if (!transparent && body.length > 0 && isJson(req.headers["content-type"]) && !parses(body)) body = malformed;
       const headers = { ...req.headers, "content-length": String(body.length) };
       delete headers["transfer-encoding"];
       const upstream = http.request(
         { host: "127.0.0.1", port: prismPort, method: req.method, path: req.url, headers, agent },
         (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          const { "sl-violations": violations, ...headers } = answer.headers;
+          onAnswer?.(req.method ?? "", req.url ?? "", answer.statusCode ?? 502, violations as string | undefined);
+          res.writeHead(answer.statusCode ?? 502, transparent ? headers : answer.headers);
           answer.pipe(res);
         },
       );

@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DriftLog, describeEntry } from "./drift-report.js";
 import { freePort } from "./free-port.js";
 import { listenGuard } from "./mock-guard.js";
 
@@ -20,6 +21,11 @@ export interface MockOptions {
   dynamic?: boolean;
   /** Prism's `--errors`: request and response violations become error responses. */
   errors?: boolean;
+  /**
+   * Proxy mode: forward every request to this upstream (e.g. `https://partner-api-stage.p100.io`),
+   * check each answer against the spec, and record where they differ (`RunningMock.drift`).
+   */
+  proxy?: string;
   /** Receives Prism's per-request log lines once the mock is ready, naming the public URL only (its startup output is kept only to explain a failed start). */
   onOutput?: (text: string) => void;
   /** Give up when Prism has not answered after this many milliseconds (default 20 000). */
@@ -31,6 +37,8 @@ export interface MockOptions {
 export interface RunningMock {
   /** Base URL of the mock, e.g. `http://127.0.0.1:43125`. */
   url: string;
+  /** Proxy mode: the calls checked and the differences found so far (`drift.report()` gives Markdown). */
+  drift: DriftLog;
   /** Stops Prism and waits for it to exit. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -64,6 +72,11 @@ function prismCli(): string {
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
+  if (options.proxy !== undefined && !/^https?:\/\/[^/]/.test(options.proxy)) {
+    throw new MockStartError(
+      `--proxy needs an absolute http(s) URL, e.g. https://partner-api-stage.p100.io (got "${options.proxy}")`,
+    );
+  }
   const cli = prismCli();
   const prismPort = await freePort();
   const prismUrl = `http://127.0.0.1:${prismPort}`;
@@ -71,18 +84,30 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   let prismAnswers!: () => void;
   let prismFailed!: (error: unknown) => void;
   const prismReady = new Promise<void>((resolve, reject) => ([prismAnswers, prismFailed] = [resolve, reject]));
-  const guard = await listenGuard(host, options.port ?? 0, prismPort, prismReady).catch(
-    (error: NodeJS.ErrnoException) => {
-      throw new MockStartError(
-        error.code === "EADDRINUSE"
-          ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
-          : `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
-      );
+  const drift = new DriftLog();
+  const guard = await listenGuard({
+    host,
+    port: options.port ?? 0,
+    prismPort,
+    prismReady,
+    transparent: options.proxy !== undefined,
+    onAnswer: (method, path, status, violations) => {
+      if (options.proxy === undefined) return;
+      const entry = drift.record(method, path, status, violations);
+      if (entry) options.onOutput?.(`p100-mock: ${describeEntry(entry)}\n`);
     },
-  );
+  }).catch((error: NodeJS.ErrnoException) => {
+    throw new MockStartError(
+      error.code === "EADDRINUSE"
+        ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
+        : `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
+    );
+  });
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${guard.port}`;
 
-  const args = [cli, "mock", options.spec ?? bundledSpec, "--host", "127.0.0.1", "--port", String(prismPort)];
+  const spec = options.spec ?? bundledSpec;
+  const mode = options.proxy === undefined ? ["mock", spec] : ["proxy", spec, options.proxy];
+  const args = [cli, ...mode, "--host", "127.0.0.1", "--port", String(prismPort)];
   if (options.dynamic) args.push("--dynamic");
   if (options.errors) args.push("--errors");
   const child = spawn(process.execPath, ["--import", orphanWatch, ...args], { stdio: ["ignore", "pipe", "pipe"] });
@@ -134,7 +159,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     await close();
     throw error;
   }
-  return { url, close };
+  return { url, drift, close };
 }
 
 /** Resolves when Prism says it is listening (no probe request, so its log starts clean). */
