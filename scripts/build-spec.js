@@ -1,6 +1,6 @@
 // npm run build:spec — bundles openapi/ into generated/openapi.yaml and generated/openapi.json.
 import path from "node:path";
-import { redocly, root } from "./toolchain.js";
+import { isMain, redocly, root } from "./toolchain.js";
 
 export function buildSpec(outDir) {
   for (const file of ["openapi.yaml", "openapi.json"]) {
@@ -8,4 +8,4 @@ export function buildSpec(outDir) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) buildSpec(path.join(root, "generated"));
+if (isMain(import.meta.url)) buildSpec(path.join(root, "generated"));

@@ -4,11 +4,11 @@ import fs from "node:fs";
 import path from "node:path";
 import { generateTypes } from "./generate-types.js";
 import { writeOperationsTable } from "./operations-table.js";
-import { root } from "./toolchain.js";
+import { isMain, root } from "./toolchain.js";
 
 export async function generate(outDir) {
   await generateTypes(path.join(outDir, "openapi.yaml"), path.join(outDir, "schema.d.ts"));
   writeOperationsTable(JSON.parse(fs.readFileSync(path.join(outDir, "openapi.json"), "utf8")), outDir);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await generate(path.join(root, "generated"));
+if (isMain(import.meta.url)) await generate(path.join(root, "generated"));

@@ -1,8 +1,9 @@
 // The pinned toolchain, run from this package's node_modules so that every build and check uses
 // exactly the locked versions: the repository root, and the one way to run the Redocly CLI.
 import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -26,4 +27,9 @@ export function redocly(args, { cwd = root, failureIsAnswer = false } = {}) {
     if (failureIsAnswer && typeof error.stdout === "string") return error.stdout;
     throw new Error(`redocly ${args.join(" ")} failed:\n${error.stdout ?? ""}${error.stderr ?? error.message}`);
   }
+}
+
+/** Whether the module at `url` is the script node was asked to run (symlinks resolved, as ESM does). */
+export function isMain(url) {
+  return process.argv[1] !== undefined && url === pathToFileURL(fs.realpathSync(process.argv[1])).href;
 }

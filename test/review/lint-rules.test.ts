@@ -33,8 +33,6 @@ describe("redocly.yaml conventions", () => {
   ])("%s reports at %s", (ruleId, pointer) => {
     expect(reported(ruleId)).toContain(pointer);
   });
-
-  it("the real spec lints with no problems at all, not even warnings", () => {
-    expect(lint("openapi/openapi.yaml")).toEqual([]);
-  });
+  // The real spec is `npm run lint:spec`, part of npm test: recommended-strict and our rules make
+  // every problem an error, so a warning fails it too.
 });

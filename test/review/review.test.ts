@@ -1,18 +1,15 @@
-// npm run review: fixture pairs for each class of breaking change and for harmless ones, and an
-// end-to-end run against a git base.
-import { execFileSync } from "node:child_process";
+// npm run review: fixture revisions for each class of change, graded breaking, warning or info;
+// webhooks judged from the receiver's side; the exceptions file, the version check and the
+// CHANGELOG entry. (The run against a git base, as the workflow runs it, is in workflows.test.ts.)
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compareSpecs, formatReport } from "../../scripts/review.js";
+import { type Change, compareSpecs } from "../../scripts/review-compare.js";
+import { actualBump, changelogEntry, formatReport, neededBump, verdict } from "../../scripts/review-report.js";
 import { spec } from "../support/spec.js";
 
-type Change = { section: string; breaking: boolean; kind: string; where: string; details: string };
-const compare = compareSpecs as (
-  base: string,
-  revision: string,
-) => { changes: Change[]; breaking: number; versions: string[] };
+const compare = compareSpecs;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-review-test-"));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -111,7 +108,7 @@ describe("breaking changes", () => {
   });
   it.each(cases)("%s is breaking", (_, _edit, section, details) => {
     expect(review.changes).toContainEqual(
-      expect.objectContaining({ breaking: true, section, details: expect.stringMatching(details) }),
+      expect.objectContaining({ level: "breaking", section, details: expect.stringMatching(details) }),
     );
   });
 });
@@ -143,59 +140,116 @@ describe("harmless changes", () => {
       for (const [, edit] of cases) edit(doc);
     });
   });
-  it("none of them is breaking", () => {
-    expect(review.breaking).toBe(0);
+  it("all of them are info, none breaking", () => {
+    expect(review.changes.map((c) => c.level)).not.toContain("breaking");
     expect(review.changes.length).toBeGreaterThanOrEqual(cases.length);
   });
-  it.each(cases)("%s is reported as non-breaking", (_, _edit, section) => {
-    expect(review.changes).toContainEqual(expect.objectContaining({ breaking: false, section }));
+  it.each(cases)("%s is reported as info", (_, _edit, section) => {
+    expect(review.changes).toContainEqual(expect.objectContaining({ level: "info", section }));
   });
 
   it("no change, no report rows", () => {
-    const result = reviewOf(() => {});
+    const result = verdict(reviewOf(() => {}));
     expect(result.changes).toEqual([]);
+    expect(result.needed).toBe("none");
     expect(formatReport(result, "main")).toContain("No changes to the contract.");
   });
 });
 
-describe("npm run review", () => {
-  it("against a git base, reports a removed Extend user response as breaking and exits 1", () => {
-    // A throwaway repository: the base commit has today's spec, the working tree removes a response.
-    const repo = path.join(work, "repo");
-    fs.mkdirSync(repo);
-    fs.cpSync("openapi", path.join(repo, "openapi"), { recursive: true });
-    fs.copyFileSync("redocly.yaml", path.join(repo, "redocly.yaml"));
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, stdio: "pipe", encoding: "utf8" });
-    git("init", "-q");
-    git("add", ".");
-    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "base");
-    const file = path.join(repo, "openapi/paths/v1_user_balances_extended.yaml");
-    const yaml = fs.readFileSync(file, "utf8");
-    fs.writeFileSync(file, yaml.replace(/ {4}'202':[\s\S]*?(?= {4}'400':)/, ""));
+describe("warnings and the receiver's side", () => {
+  const payload = (d: any) => d.components.schemas.KycFileAddedWebhook;
+  let review: ReturnType<typeof compare>;
+  beforeAll(() => {
+    review = reviewOf((d) => {
+      extend(d).responses["400"].content["application/json"].schema.allOf[1].properties.errorCode.enum.push("P412");
+      payload(d).properties.status.enum.push("PENDING");
+      payload(d).properties.fileCount = { type: "integer" };
+      payload(d).required.push("fileCount");
+      d.components.schemas.DocumentType.enum.push("DRIVING_LICENCE"); // a request enum
+    });
+  });
+  const find = (where: RegExp) => review.changes.filter((c) => where.test(c.where)).map((c) => c.level);
 
-    let stdout = "";
-    let status = 0;
-    try {
-      stdout = execFileSync(process.execPath, [path.resolve("scripts/review.js"), "--base", "HEAD"], {
-        cwd: repo,
-        encoding: "utf8",
-        stdio: "pipe",
-      });
-    } catch (error) {
-      ({ stdout, status } = error as { stdout: string; status: number });
-    }
-    expect(status).toBe(1);
-    expect(stdout).toContain("**1 breaking**");
-    expect(stdout).toContain(
-      "## Responses\n\n| impact | change | where | details |\n|---|---|---|---|\n| **breaking** | removed | `POST /v1/user/balances/extended › responses/202` | Response `202` was removed. |",
-    );
-    expect(git("status", "--porcelain")).toContain("v1_user_balances_extended.yaml"); // the working tree is left as it was
+  it("a new response P-code is a warning: exhaustive switches in clients break", () => {
+    expect(find(/extended › responses\/400.*errorCode · enum/)).toEqual(["warning"]);
+  });
+  it("a new webhook payload value is a warning for the receiver", () => {
+    expect(find(/webhook kycFileAdded .*status · enum/)).toEqual(["warning"]);
+  });
+  it("a new required payload field is info for the receiver (more data, nothing lost)", () => {
+    expect(find(/webhook kycFileAdded .*fileCount/)).toEqual(["info"]);
+  });
+  it("a new request enum value is info for a client", () => {
+    expect(find(/requestBody.*documentType · enum/).every((level) => level === "info")).toBe(true);
+  });
+});
 
-    const accepted = execFileSync(
-      process.execPath,
-      [path.resolve("scripts/review.js"), "--base", "HEAD", "--allow-breaking"],
-      { cwd: repo, encoding: "utf8", stdio: "pipe" },
+describe("the verdict", () => {
+  const change = (level: Change["level"], where: string): Change => ({
+    section: "Responses",
+    level,
+    kind: "removed",
+    where,
+    details: `${where} went.`,
+  });
+  const breaking = { changes: [change("breaking", "a"), change("info", "b")], versions: ["1.4.2", "1.4.3"] };
+
+  it("fails on a breaking change without approval, and names the way out", () => {
+    const result = verdict(breaking);
+    expect(result).toMatchObject({ passes: false, open: 1, needed: "major", actual: "patch", bumped: false });
+    expect(formatReport(result, "main")).toContain(
+      "add the `breaking-change-approved` label and bump the version (major)",
     );
-    expect(accepted).toContain("**1 breaking**"); // still reported, but the exit code is 0
+  });
+
+  it("passes with the label and the bump it needs, not with either alone", () => {
+    expect(verdict(breaking, { labels: ["breaking-change-approved"] }).passes).toBe(false);
+    expect(verdict({ ...breaking, versions: ["1.4.2", "2.0.0"] }).passes).toBe(false);
+    expect(
+      verdict({ ...breaking, versions: ["1.4.2", "2.0.0"] }, { labels: ["breaking-change-approved"] }).passes,
+    ).toBe(true);
+  });
+
+  it("accepts a break listed in the exceptions file, showing the reason, and lists unused exceptions", () => {
+    const result = verdict(breaking, {
+      exceptions: [
+        { where: "a", reason: "The API never sent it." },
+        { where: "gone", reason: "Old." },
+      ],
+    });
+    expect(result).toMatchObject({ passes: true, open: 0 });
+    const report = formatReport(result, "main");
+    expect(report).toContain("| breaking (accepted) | removed | `a` | a went. Accepted: The API never sent it. |");
+    expect(report).toContain("Exceptions that match no change (remove them):\n- `gone`");
+  });
+
+  it("knows the bump each change needs, and semver's rule before 1.0.0", () => {
+    expect(neededBump([change("breaking", "x")], "1.0.0")).toBe("major");
+    expect(neededBump([change("breaking", "x")], "0.2.0")).toBe("minor");
+    expect(neededBump([change("warning", "x")], "1.0.0")).toBe("minor");
+    expect(neededBump([{ ...change("info", "x"), kind: "modified" }], "1.0.0")).toBe("patch");
+    expect(actualBump("0.2.0", "0.3.0")).toBe("minor");
+    expect(actualBump("0.2.0", "0.2.0")).toBe("none");
+    expect(actualBump("1.2.0", "1.1.9")).toBe("none");
+  });
+
+  it("writes a CHANGELOG entry: breaking first, then new values, additions, and a count of the rest", () => {
+    const entry = changelogEntry({
+      changes: [
+        { ...change("info", "d"), kind: "modified", details: "Operation modified" },
+        { ...change("warning", "w"), details: "Enum of `errorCode` gained values: 'P412'." },
+        change("breaking", "a"),
+      ],
+      versions: ["1.4.2", "2.0.0"],
+    });
+    expect(entry).toBe(
+      [
+        "## 2.0.0",
+        "",
+        "- **Breaking:** a went. (`a`)",
+        "- New values: Enum of `errorCode` gained values: 'P412'. (`w`)",
+        "- 1 other change(s): descriptions, examples and schema details (see the review).",
+      ].join("\n"),
+    );
   });
 });
