@@ -8,13 +8,13 @@ import operations from "../generated/operations.js";
 
 const usage = `Usage: p100-mock [options]
 
-Serves the P100 User Accounts API spec of this package as a Prism mock.
+Serves the P100 User Accounts API spec of this package as a mock (Prism, in this process).
 
 Options:
   --port <n>    port to listen on (default 4010)
   --host <h>    host to listen on (default 127.0.0.1)
   --dynamic     generate response data from the schemas instead of the spec's examples
-  --errors      turn request violations into error responses (Prism --errors)
+  --errors      answer 500 with Prism's findings when an answer breaks the spec (Prism --errors)
   --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
                 answer against the spec, log each difference and write a drift report on exit
   --report <f>  where --proxy writes its Markdown report (default p100-drift-report.md)
@@ -46,9 +46,9 @@ if (options.help) {
 const port = Number(options.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${options.port}"`);
 
-// Stop cleanly on a signal, even one that arrives while Prism is still starting; and when a
+// Stop cleanly on a signal, even one that arrives while Prism is still loading; and when a
 // wrapper such as npx dies without passing its signal on (this process is orphaned: its parent
-// changes), stop too, so that Prism is never left behind.
+// changes), stop too, so that no mock is left holding the port.
 const starting = new AbortController();
 let mock;
 async function stop() {

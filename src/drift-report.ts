@@ -1,7 +1,7 @@
 // The proxy's record of where the real API and the contract part: one entry per call on which
-// Prism found a difference (from the `sl-violations` header it adds to each checked answer), and
-// the Markdown report a partner can send back. It holds methods, paths, statuses and Prism's
-// findings only: never a header, so never the API key.
+// Prism found a difference, and the Markdown report a partner can send back. It holds methods,
+// paths, statuses and Prism's findings only: never a header, so never the API key.
+import type { IPrismDiagnostic } from "@stoplight/prism-core";
 
 export interface Violation {
   /** `request` (the partner's call is off the spec) or `response` (P100's answer is). */
@@ -23,10 +23,10 @@ export class DriftLog {
   readonly entries: DriftEntry[] = [];
   calls = 0;
 
-  /** Records one call; `header` is Prism's `sl-violations` value, when it sent one. */
-  record(method: string, path: string, status: number, header: string | undefined): DriftEntry | undefined {
+  /** Records one call with Prism's findings, each `path` starting with `request` or `response`. */
+  record(method: string, path: string, status: number, findings: IPrismDiagnostic[]): DriftEntry | undefined {
     this.calls++;
-    const violations = parseViolations(header);
+    const violations = findings.map(toViolation);
     if (violations.length === 0) return undefined;
     const entry = { method, path: path.split("?")[0] ?? path, status, violations };
     this.entries.push(entry);
@@ -61,18 +61,14 @@ export function describeEntry(entry: DriftEntry): string {
   return `drift: ${entry.method} ${entry.path} ${entry.status}: ${found}`;
 }
 
-function parseViolations(header: string | undefined): Violation[] {
-  if (!header) return [];
-  try {
-    const list = JSON.parse(header) as { location?: string[]; message?: string; severity?: string }[];
-    return list.map((v) => ({
-      side: v.location?.[0] === "request" ? "request" : "response",
-      location: (v.location ?? []).join("."),
-      message: v.message ?? "",
-      severity: v.severity ?? "",
-    }));
-  } catch {
-    // Prism cuts a very long list short ("Too many violations! ..."): keep what it says.
-    return [{ side: "response", location: "response", message: header.slice(0, 500), severity: "Error" }];
-  }
+const severities = ["Error", "Warning", "Information", "Hint"];
+
+function toViolation(finding: IPrismDiagnostic): Violation {
+  const [side, ...rest] = finding.path ?? ["response"];
+  return {
+    side: side === "request" ? "request" : "response",
+    location: [side, ...rest].join("."),
+    message: finding.message,
+    severity: severities[finding.severity] ?? String(finding.severity),
+  };
 }

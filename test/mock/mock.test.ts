@@ -30,10 +30,30 @@ describe("startMock", () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
-  it("rejects with Prism's reason when the spec cannot be served", async () => {
+  it("rejects with a one-line reason when the spec cannot be read", async () => {
     await expect(startMock({ spec: "/nonexistent/openapi.yaml" })).rejects.toThrow(
-      'Prism exited before answering: Error opening file "/nonexistent/openapi.yaml"',
+      'cannot read the spec /nonexistent/openapi.yaml: Error opening file "/nonexistent/openapi.yaml"',
     );
+  });
+
+  it("with errors, answers 500 naming the finding when an answer breaks the spec; without, serves it", async () => {
+    const spec = "test/fixtures/mock/example-breaks-schema.yaml";
+    for (const errors of [true, false]) {
+      const mock = await startMock({ spec, errors });
+      try {
+        const response = await fetch(`${mock.url}/thing`);
+        if (errors) {
+          expect(response.status).toBe(500);
+          expect(response.headers.get("content-type")).toBe("application/problem+json");
+          expect(JSON.stringify(await response.json())).toContain("must be integer");
+        } else {
+          expect(response.status).toBe(200);
+          expect(await response.json()).toEqual({ count: "many" });
+        }
+      } finally {
+        await mock.close();
+      }
+    }
   });
 });
 
