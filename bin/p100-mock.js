@@ -15,6 +15,8 @@ Options:
   --host <h>    host to listen on (default 127.0.0.1)
   --dynamic     generate response data from the schemas instead of the spec's examples
   --errors      answer 500 with Prism's findings when an answer breaks the spec (Prism --errors)
+  --stateful    keep each API key's users across calls and deliver webhooks; control the world
+                under /_sandbox (see the README's lifecycle table)
   --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
                 answer against the spec, log each difference and write a drift report on exit
   --report <f>  where --proxy writes its Markdown report (default p100-drift-report.md)
@@ -31,6 +33,7 @@ try {
       host: { type: "string", default: "127.0.0.1" },
       dynamic: { type: "boolean", default: false },
       errors: { type: "boolean", default: false },
+      stateful: { type: "boolean", default: false },
       proxy: { type: "string" },
       report: { type: "string", default: "p100-drift-report.md" },
       help: { type: "boolean", default: false },
@@ -82,6 +85,7 @@ try {
     dynamic: options.dynamic,
     errors: options.errors,
     proxy: options.proxy,
+    stateful: options.stateful,
     onOutput: (text) => process.stdout.write(text),
     signal: starting.signal,
   });
@@ -119,6 +123,13 @@ function readyMessage(url) {
     `  curl -X POST ${url}/v1/user/balances/extended -H 'x-api-key: k' -H 'content-type: application/json' \\`,
     `       -H 'Prefer: code=202, example=P211' -d '{"externalUserId":"f47ac10b-58cc-4372-a567-0e02b2c3d479"}'`,
     "",
+    ...(options.stateful
+      ? [
+          "Stateful: each x-api-key has its own world of users and webhooks. Control it under",
+          `  ${url}/_sandbox (reset, webhook-endpoint, users/{id}/verification|poa/{decision}, clock/advance, deliveries)`,
+          "",
+        ]
+      : []),
     "Stop with Ctrl-C. Requests are logged below.",
   ].join("\n");
 }

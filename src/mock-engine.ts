@@ -2,8 +2,11 @@
 // it, answers it (negotiating a documented example, or forwarding to an upstream in proxy mode),
 // and validates the answer against the spec. Prism's packages are optional peer dependencies of
 // this package, loaded only when a mock starts.
-import type { IPrismDiagnostic } from "@stoplight/prism-core";
-import type { IHttpConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
+import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
+import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
+import type { IHttpOperation } from "@stoplight/types";
+import { answer as sandboxAnswer } from "./sandbox-rules.js";
+import type { Sandbox } from "./sandbox-world.js";
 
 /** Thrown when the mock cannot start; the message is one line and says why. */
 export class MockStartError extends Error {
@@ -15,6 +18,8 @@ export interface EngineOptions {
   dynamic?: boolean;
   errors?: boolean;
   proxy?: string;
+  /** Stateful mode: answers come from each key's world in this sandbox (sandbox-rules.ts). */
+  sandbox?: Sandbox;
 }
 
 export interface EngineAnswer {
@@ -36,18 +41,21 @@ export interface Engine {
 
 async function loadPrism() {
   try {
-    const [http, core, prefer, serializer] = await Promise.all([
+    const [http, core, prefer, serializer, mocker] = await Promise.all([
       import("@stoplight/prism-http"),
       import("@stoplight/prism-core"),
       // Prism's own server helpers: its reading of `Prefer` (code, example, dynamic) and its serialiser.
       import("@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js"),
       import("@stoplight/prism-http-server/dist/serialize.js"),
+      // Prism's own mocker: the stateful mode hands it every request that Prism found invalid.
+      import("@stoplight/prism-http/dist/mocker/index.js"),
     ]);
     return {
       ...http,
       createLogger: core.createLogger,
       getHttpConfigFromRequest: prefer.getHttpConfigFromRequest,
       serialize: serializer.serialize as (payload: unknown, contentType?: string) => string | undefined,
+      prismMock: mocker.default as unknown as Mock,
     };
   } catch {
     throw new MockStartError(
@@ -74,7 +82,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const config: IHttpConfig = options.proxy
     ? { ...base, isProxy: true, upstream: new URL(options.proxy) }
     : { ...base, isProxy: false };
-  const instance = prism.createInstance(config, { logger });
+  const sandbox = options.sandbox;
+  const components = sandbox ? { logger, mock: statefulMock(sandbox, prism.prismMock) } : { logger };
+  const instance = prism.createInstance(config, components);
 
   return {
     async answer(input) {
@@ -104,4 +114,32 @@ function problemOf(
 ): EngineProblem {
   const problem = ProblemJsonError.toProblemJson(error);
   return { status: problem.status || 500, problem };
+}
+
+type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
+
+/**
+ * Prism's mock component for the stateful mode: Prism has routed the request, checked its key
+ * and validated it; an invalid one gets Prism's own documented answer (401, 400 P403), a valid
+ * one the answer of the sandbox's rules, which Prism then validates against the spec.
+ */
+function statefulMock(sandbox: Sandbox, prismMock: Mock): Mock {
+  return (opts) => (logger) => {
+    const { data, validations } = opts.input;
+    const headers = data.headers ?? {};
+    const key = headers["x-api-key"];
+    if (validations.length || !key) return prismMock(opts)(logger);
+    const world = sandbox.world(key);
+    const body = typeof data.body === "object" && data.body !== null ? (data.body as Record<string, unknown>) : {};
+    const externalUserId = String(body.externalUserId ?? decodeURIComponent(data.url.path.split("/").pop() ?? ""));
+    const user = world.users.get(externalUserId);
+    const found = sandboxAnswer(opts.resource.iid ?? "", { world, externalUserId, body, user });
+    if (!found) return prismMock(opts)(logger);
+    const response: IHttpResponse = {
+      statusCode: found.status,
+      headers: found.body === undefined ? {} : { "Content-type": "application/json" },
+      body: found.body,
+    };
+    return { _tag: "Right", right: response }; // fp-ts's Either, as Prism's components return it
+  };
 }

@@ -9,6 +9,8 @@ import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
 import type { Engine } from "./mock-engine.js";
+import { control } from "./sandbox-control.js";
+import type { Sandbox } from "./sandbox-world.js";
 
 const malformed = "(the request body was not valid JSON)";
 const maxBodyBytes = 10 * 1024 * 1024;
@@ -16,6 +18,8 @@ const maxBodyBytes = 10 * 1024 * 1024;
 export interface HandlerOptions {
   engine: Promise<Engine>;
   transparent: boolean;
+  /** Stateful mode: /_sandbox is the control API of this sandbox. */
+  sandbox?: Sandbox;
   /** One call for each answer: its method, path, status and Prism's findings about it. */
   onAnswer(method: string, path: string, status: number, violations: IPrismDiagnostic[]): void;
 }
@@ -65,7 +69,7 @@ function cors(req: http.IncomingMessage, res: http.ServerResponse) {
   res.setHeader("Access-Control-Expose-Headers", req.headers["access-control-expose-headers"] ?? "*");
 }
 
-export function createHandler({ engine, transparent, onAnswer }: HandlerOptions) {
+export function createHandler({ engine, transparent, sandbox, onAnswer }: HandlerOptions) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
@@ -77,6 +81,15 @@ export function createHandler({ engine, transparent, onAnswer }: HandlerOptions)
     }
     try {
       const [raw, prism] = await Promise.all([readBody(req), engine]);
+      if (sandbox && url.pathname.startsWith("/_sandbox/")) {
+        const key = req.headers["x-api-key"];
+        const body = bodyOf(raw, req.headers["content-type"], false);
+        const found = await control(sandbox, method, url.pathname, typeof key === "string" ? key : undefined, body);
+        onAnswer(req.method ?? "", url.pathname, found.status, []);
+        res.writeHead(found.status, found.body === undefined ? {} : { "content-type": "application/json" });
+        res.end(found.body === undefined ? "" : JSON.stringify(found.body));
+        return;
+      }
       const input: IHttpRequest = {
         method: method as IHttpRequest["method"],
         url: { path: url.pathname, query: queryOf(url.searchParams) },

@@ -9,7 +9,10 @@ import { fileURLToPath } from "node:url";
 import { DriftLog, describeEntry } from "./drift-report.js";
 import { createEngine, MockStartError } from "./mock-engine.js";
 import { createHandler } from "./mock-http.js";
+import { Sandbox } from "./sandbox-world.js";
 
+export { createSandboxClient, type SandboxPaths } from "./sandbox-client.js";
+export type { Delivery, SandboxUser } from "./sandbox-world.js";
 export { MockStartError };
 
 export interface MockOptions {
@@ -28,6 +31,11 @@ export interface MockOptions {
    * check each answer against the spec, and record where they differ (`RunningMock.drift`).
    */
   proxy?: string;
+  /**
+   * Stateful mode: each API key's world keeps its users' lifecycle and delivers webhooks; the
+   * control API is under `/_sandbox` (see `createSandboxClient`). Not together with `proxy`.
+   */
+  stateful?: boolean;
   /** Receives one log line per answer (`POST /v1/user/balances/extended → 201`), and each drift found. */
   onOutput?: (text: string) => void;
   /** Aborting it during startup stops the mock and rejects (e.g. on Ctrl-C before the mock is up). */
@@ -39,6 +47,8 @@ export interface RunningMock {
   url: string;
   /** Proxy mode: the calls checked and the differences found so far (`drift.report()` gives Markdown). */
   drift: DriftLog;
+  /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
+  invalidAnswers: { method: string; path: string; status: number; findings: string[] }[];
   /** Stops the mock. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -52,22 +62,37 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       `--proxy needs an absolute http(s) URL, e.g. https://partner-api-stage.p100.io (got "${options.proxy}")`,
     );
   }
+  if (options.proxy !== undefined && options.stateful)
+    throw new MockStartError("--proxy and --stateful do not go together");
+  const sandbox = options.stateful ? new Sandbox() : undefined;
   const engine = createEngine({
     spec: options.spec ?? bundledSpec,
     dynamic: options.dynamic,
     errors: options.errors,
     proxy: options.proxy,
+    sandbox,
   });
   engine.catch(() => undefined); // a failed start is reported below
   const drift = new DriftLog();
+  const invalidAnswers: RunningMock["invalidAnswers"] = [];
   const handler = createHandler({
     engine,
     transparent: options.proxy !== undefined,
+    sandbox,
     onAnswer: (method, path, status, findings) => {
       options.onOutput?.(`${method} ${path} → ${status}\n`);
-      if (options.proxy === undefined) return;
-      const entry = drift.record(method, path, status, findings);
-      if (entry) options.onOutput?.(`p100-mock: ${describeEntry(entry)}\n`);
+      if (options.proxy !== undefined) {
+        const entry = drift.record(method, path, status, findings);
+        if (entry) options.onOutput?.(`p100-mock: ${describeEntry(entry)}\n`);
+        return;
+      }
+      // The mock's own answers must keep the contract: one that does not is a bug, said at once.
+      const broken = findings.filter((f) => f.path?.[0] === "response" && f.severity === 0);
+      if (broken.length) {
+        const entry = { method, path, status, findings: broken.map((f) => `${f.path?.join(".")} ${f.message}`) };
+        invalidAnswers.push(entry);
+        options.onOutput?.(`p100-mock: this answer breaks the spec: ${entry.findings.join("; ")}\n`);
+      }
     },
   });
   const server = http.createServer((req, res) => void handler(req, res));
@@ -108,5 +133,5 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   } finally {
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
-  return { url, drift, close };
+  return { url, drift, invalidAnswers, close };
 }

@@ -1,12 +1,24 @@
 // The README's operations table is for humans; this keeps it from drifting away from the spec.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
+import { rules } from "../../src/sandbox-rules.js";
 import { operations } from "../support/cases.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
 
 it.for(operations)("the README lists $operationId with its method and path", ({ operationId, method, path }) => {
-  const row = readme.split("\n").find((line) => line.startsWith("|") && line.includes(`\`${operationId}\``));
+  const row = readme
+    .split("\n")
+    .find((line) => /^\| (GET|POST|PUT|PATCH|DELETE) \|/.test(line) && line.includes(`\`${operationId}\``));
   expect(row).toBeDefined();
   expect(row).toContain(`| ${method.toUpperCase()} | \`${path}\``);
+});
+
+it.for(rules)("the README's lifecycle table has the $operation rule for: $when", (rule) => {
+  expect(readme).toContain(`| \`${rule.operation}\` | ${rule.when} | ${rule.result} | ${rule.source} |`);
+});
+
+it("the README's lifecycle table has no rule the sandbox lacks", () => {
+  const rows = readme.split("\n").filter((line) => /^\| `\w+` \| .* \| (documented|inferred) \|$/.test(line));
+  expect(rows).toHaveLength(rules.length);
 });

@@ -1,0 +1,101 @@
+// The stateful mock's control API under /_sandbox (openapi/sandbox.yaml, bundled into
+// generated/sandbox.json): reset a world, set its webhook endpoint, decide pending
+// verifications, move its clock, read its deliveries and users. Requests are validated against
+// that spec with the package's JSON Schema validator; every call acts on its x-api-key's world.
+import { readFileSync } from "node:fs";
+import { schemaValidator } from "./json-schema.js";
+import { type Answer, decisions } from "./sandbox-rules.js";
+import { publicUser, type Sandbox } from "./sandbox-world.js";
+import { pointer } from "./spec-walk.js";
+
+const spec = JSON.parse(readFileSync(new URL("../generated/sandbox.json", import.meta.url), "utf8"));
+const validatorAt = schemaValidator(spec);
+
+const problem = (status: number, message: string): Answer => ({ status, body: { message } });
+
+/** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
+function invalid(value: unknown, ...at: string[]): Answer | undefined {
+  const validate = validatorAt(pointer(...at));
+  if (validate(value)) return undefined;
+  const [first] = validate.errors ?? [];
+  return problem(400, `${first?.instancePath.slice(1) || "body"}: ${first?.message ?? "is not valid"}`);
+}
+
+const decisionSchema = (kind: string) => [
+  "paths",
+  `/_sandbox/users/{externalUserId}/${kind}/{decision}`,
+  "post",
+  "parameters",
+  "1",
+  "schema",
+];
+
+export async function control(sandbox: Sandbox, method: string, path: string, key: string | undefined, body: unknown) {
+  if (!key) return problem(401, "x-api-key is required: it names the world to act on");
+  const world = sandbox.world(key);
+  const route = `${method.toUpperCase()} ${path}`;
+  if (route === "POST /_sandbox/reset") {
+    sandbox.reset(key);
+    return { status: 204 };
+  }
+  if (route === "PUT /_sandbox/webhook-endpoint") {
+    const bad = invalid(
+      body,
+      "paths",
+      "/_sandbox/webhook-endpoint",
+      "put",
+      "requestBody",
+      "content",
+      "application/json",
+      "schema",
+    );
+    if (bad) return bad;
+    world.endpoint = body as { url: string; token: string };
+    return { status: 200, body: { url: world.endpoint.url } };
+  }
+  if (route === "POST /_sandbox/clock/advance") {
+    const bad = invalid(
+      body,
+      "paths",
+      "/_sandbox/clock/advance",
+      "post",
+      "requestBody",
+      "content",
+      "application/json",
+      "schema",
+    );
+    if (bad) return bad;
+    return { status: 200, body: await world.advance((body as { seconds: number }).seconds) };
+  }
+  if (route === "GET /_sandbox/deliveries") {
+    await world.settled();
+    return { status: 200, body: world.deliveries };
+  }
+  const user = /^(GET|POST) \/_sandbox\/users\/([^/]+)(?:\/(verification|poa)\/([^/]+))?$/.exec(route);
+  if (user && (user[1] === "GET") === (user[3] === undefined)) {
+    const [, , id, kind, decision] = user as unknown as [
+      string,
+      string,
+      string,
+      "verification" | "poa" | undefined,
+      string,
+    ];
+    const externalUserId = decodeURIComponent(id);
+    if (kind) {
+      const bad = invalid(decision, ...decisionSchema(kind));
+      if (bad) return problem(400, `decision must be one of: ${Object.keys(decisions[kind]).join(", ")}`);
+    }
+    const stored = world.users.get(externalUserId);
+    if (!stored) return problem(404, `no user ${externalUserId}`);
+    if (kind === "verification") {
+      if (stored.verification !== "pending") return problem(409, `${externalUserId} has no pending verification`);
+      decisions.verification[decision as "approve" | "reject"](world, stored);
+    }
+    if (kind === "poa") {
+      if (stored.poa !== "WAITING") return problem(409, `${externalUserId} has no pending POA`);
+      decisions.poa[decision as "approve" | "reject" | "question"](world, stored);
+    }
+    return { status: 200, body: publicUser(stored) };
+  }
+  return problem(404, `no sandbox endpoint ${route} (the control API is described in openapi/sandbox.yaml)`);
+}

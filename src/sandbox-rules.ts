@@ -1,0 +1,354 @@
+// The stateful mock's lifecycle rules, as one table: for each operation, the first rule whose
+// condition holds gives the answer (and changes the user, and sends webhooks). Each rule says
+// whether the docs state it or it is chosen here; README.md shows the same table (a test keeps
+// them in step). Error bodies are the spec's own catalogue entries.
+import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { schemaValidator } from "./json-schema.js";
+import type { StoredUser, World } from "./sandbox-world.js";
+import { pointer } from "./spec-walk.js";
+
+const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
+const validatorAt = schemaValidator(spec);
+
+/** Countries whose users need a proof of address (V1). */
+export const poaCountries = ["AM", "AR", "AZ", "GE", "IL", "MD", "UA"];
+
+export interface RuleContext {
+  world: World;
+  externalUserId: string;
+  body: Record<string, unknown>;
+  user: StoredUser | undefined;
+}
+
+export interface Answer {
+  status: number;
+  body?: unknown;
+}
+
+export interface Rule {
+  operation: string;
+  when: string;
+  result: string;
+  source: "documented" | "inferred";
+  applies(ctx: RuleContext): boolean;
+  answer(ctx: RuleContext): Answer;
+}
+
+/** A P-code's body from the spec's catalogue. */
+const error = (code: string, status = 400): Answer => ({ status, body: spec.components.examples[code].value });
+const message = (status: number, text: string): Answer => ({ status, body: { message: text } });
+
+/** Sends a webhook after checking its payload against the spec's schema for it. */
+function send(world: World, webhook: string, payload: Record<string, unknown>) {
+  const validate = validatorAt(
+    pointer("webhooks", webhook, "post", "requestBody", "content", "application/json", "schema"),
+  );
+  if (!validate(payload))
+    throw new Error(`sandbox: a ${webhook} payload breaks the spec: ${JSON.stringify(validate.errors)}`);
+  world.deliver(webhook, payload);
+}
+
+/** New balances in the shape of the spec's Get User Balances example, with ids of their own. */
+function newBalances() {
+  const example = spec.components.examples.UserBalancesFound.value;
+  const fresh = (items: Record<string, unknown>[]) => items.map((item) => ({ ...item, id: randomUUID() }));
+  return { fiatBalances: fresh(example.fiatBalances), cryptoBalances: fresh(example.cryptoBalances) };
+}
+
+function newUser(ctx: RuleContext, model: StoredUser["model"]): StoredUser {
+  const country = typeof ctx.body.country === "string" ? ctx.body.country : undefined;
+  const user: StoredUser = {
+    externalUserId: ctx.externalUserId,
+    userId: randomUUID(),
+    model,
+    country,
+    kycFiles: 0,
+    verification: "none",
+    poaRequired: model === "kyc" && poaCountries.includes(country ?? ""),
+    poa: "none",
+    extended: false,
+    suspended: false,
+    balancesGenerated: model === "nonKyc",
+    data: ctx.body,
+    balances: model === "nonKyc" ? newBalances() : { fiatBalances: [], cryptoBalances: [] },
+    transactions: [],
+  };
+  ctx.world.users.set(user.externalUserId, user);
+  return user;
+}
+
+const unknown = (ctx: RuleContext) => !ctx.user;
+const known = (ctx: RuleContext) => ctx.user as StoredUser;
+const unknownUser = (operation: string, source: Rule["source"] = "inferred"): Rule => ({
+  operation,
+  when: "the user does not exist (never created, or deleted)",
+  result: "400 P412",
+  source,
+  applies: unknown,
+  answer: () => error("P412"),
+});
+
+export const rules: Rule[] = [
+  {
+    operation: "createUser",
+    when: "the externalUserId is already used",
+    result: "400 P411",
+    source: "inferred",
+    applies: (ctx) => !!ctx.user,
+    answer: () => error("P411"),
+  },
+  {
+    operation: "createUser",
+    when: "otherwise",
+    result: "200 with a new userId; poaRequiredForExtended when the country is AM, AR, AZ, GE, IL, MD or UA",
+    source: "documented",
+    applies: () => true,
+    answer: (ctx) => {
+      const user = newUser(ctx, "kyc");
+      return { status: 200, body: { userId: user.userId, poaRequiredForExtended: user.poaRequired } };
+    },
+  },
+  {
+    operation: "createUserWithoutKyc",
+    when: "the externalUserId is already used",
+    result: "400 P411",
+    source: "inferred",
+    applies: (ctx) => !!ctx.user,
+    answer: () => error("P411"),
+  },
+  {
+    operation: "createUserWithoutKyc",
+    when: "otherwise",
+    result: "200 with a new userId and its balances, created at once",
+    source: "documented",
+    applies: () => true,
+    answer: (ctx) => {
+      const user = newUser(ctx, "nonKyc");
+      return {
+        status: 200,
+        body: { userId: user.userId, balances: [...user.balances.fiatBalances, ...user.balances.cryptoBalances] },
+      };
+    },
+  },
+  unknownUser("addKycFile"),
+  {
+    operation: "addKycFile",
+    when: "otherwise",
+    result: "201; a KYC File Added webhook ADDED",
+    source: "documented",
+    applies: () => true,
+    answer: (ctx) => {
+      known(ctx).kycFiles++;
+      send(ctx.world, "kycFileAdded", { externalUserId: ctx.externalUserId, status: "ADDED" });
+      return { status: 201 };
+    },
+  },
+  unknownUser("addPoaFile", "documented"),
+  {
+    operation: "addPoaFile",
+    when: "the POA is approved",
+    result: "400 P447",
+    source: "documented",
+    applies: (ctx) => known(ctx).poa === "APPROVED",
+    answer: () => error("P447"),
+  },
+  {
+    operation: "addPoaFile",
+    when: "a POA is waiting for review",
+    result: "202 P211",
+    source: "documented",
+    applies: (ctx) => known(ctx).poa === "WAITING",
+    answer: () => error("P211", 202),
+  },
+  {
+    operation: "addPoaFile",
+    when: "otherwise (none yet, rejected or questioned)",
+    result: "201; the POA is WAITING; a POA Verification Status webhook WAITING",
+    source: "documented",
+    applies: () => true,
+    answer: (ctx) => {
+      known(ctx).poa = "WAITING";
+      send(ctx.world, "poaVerificationStatus", { externalUserId: ctx.externalUserId, status: "WAITING" });
+      return { status: 201 };
+    },
+  },
+  unknownUser("addUserVerification"),
+  {
+    operation: "addUserVerification",
+    when: "otherwise",
+    result: "201; the verification is pending until POST /_sandbox/users/{id}/verification/{approve|reject}",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => {
+      known(ctx).verification = "pending";
+      return message(201, "Verification data accepted");
+    },
+  },
+  {
+    operation: "extendUser",
+    when: "the user does not exist, or is not verified",
+    result: "400 P459 (Extend user documents no P412: the closest documented answer)",
+    source: "documented",
+    applies: (ctx) => ctx.user?.verification !== "approved",
+    answer: () => error("P459"),
+  },
+  {
+    operation: "extendUser",
+    when: "the user is already extended",
+    result: "400 P458",
+    source: "documented",
+    applies: (ctx) => known(ctx).extended,
+    answer: () => error("P458"),
+  },
+  {
+    operation: "extendUser",
+    when: "a POA is required and none was uploaded (or it was questioned)",
+    result: "202 P210",
+    source: "documented",
+    applies: (ctx) => known(ctx).poaRequired && ["none", "QUESTIONED"].includes(known(ctx).poa),
+    answer: () => error("P210", 202),
+  },
+  {
+    operation: "extendUser",
+    when: "the required POA is waiting for review",
+    result: "202 P211",
+    source: "documented",
+    applies: (ctx) => known(ctx).poaRequired && known(ctx).poa === "WAITING",
+    answer: () => error("P211", 202),
+  },
+  {
+    operation: "extendUser",
+    when: "the required POA was rejected",
+    result: "400 P444",
+    source: "documented",
+    applies: (ctx) => known(ctx).poaRequired && known(ctx).poa === "REJECTED",
+    answer: () => error("P444"),
+  },
+  {
+    operation: "extendUser",
+    when: "otherwise",
+    result:
+      "201; the extension completes, reported by a User Balance Generation webhook ACTIVE (the spec's inferred candidate)",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => {
+      known(ctx).extended = true;
+      send(ctx.world, "userBalanceGeneration", { externalUserId: ctx.externalUserId, status: "ACTIVE" });
+      return message(201, "User in the process of expanding, wait for webhook");
+    },
+  },
+  unknownUser("updateUser"),
+  {
+    operation: "updateUser",
+    when: "otherwise",
+    result: "200; the stored user changes",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => {
+      Object.assign(known(ctx).data, ctx.body);
+      return message(200, "User updated");
+    },
+  },
+  unknownUser("deleteUser"),
+  {
+    operation: "deleteUser",
+    when: "otherwise",
+    result: "200; the user is gone",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => {
+      ctx.world.users.delete(ctx.externalUserId);
+      return message(200, "User deleted");
+    },
+  },
+  unknownUser("suspendUser"),
+  {
+    operation: "suspendUser",
+    when: "the user is suspended",
+    result: "400 P455",
+    source: "inferred",
+    applies: (ctx) => known(ctx).suspended,
+    answer: () => error("P455"),
+  },
+  {
+    operation: "suspendUser",
+    when: "otherwise",
+    result: "200; the user is suspended",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => {
+      known(ctx).suspended = true;
+      return message(200, "User suspended");
+    },
+  },
+  unknownUser("unsuspendUser"),
+  {
+    operation: "unsuspendUser",
+    when: "otherwise",
+    result: "200; the suspension is lifted",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => {
+      known(ctx).suspended = false;
+      return message(200, "User unsuspended");
+    },
+  },
+  unknownUser("getUserBalances"),
+  {
+    operation: "getUserBalances",
+    when: "otherwise",
+    result: "200 with the user's own balances and userId (empty until they are generated)",
+    source: "documented",
+    applies: () => true,
+    answer: (ctx) => {
+      const user = known(ctx);
+      return {
+        status: 200,
+        body: { userId: user.userId, poaRequired: user.poaRequired && user.poa !== "APPROVED", ...user.balances },
+      };
+    },
+  },
+  unknownUser("getUserTransactionHistory"),
+  {
+    operation: "getUserTransactionHistory",
+    when: "otherwise",
+    result: "200 with the user's transactions (none unless seeded)",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => ({ status: 200, body: known(ctx).transactions }),
+  },
+];
+
+/** The answer of the first rule that applies; undefined for an operation without rules. */
+export function answer(operation: string, ctx: RuleContext): Answer | undefined {
+  return rules.find((rule) => rule.operation === operation && rule.applies(ctx))?.answer(ctx);
+}
+
+/** Decisions made through the control API, with the webhooks they send. */
+export const decisions = {
+  verification: {
+    approve(world: World, user: StoredUser) {
+      user.verification = "approved";
+      send(world, "kycVerificationStatus", { externalUserId: user.externalUserId, status: "APPROVED" });
+      // V4: balances are generated after verification; the User Balance Generation webhook follows.
+      user.balances = newBalances();
+      user.balancesGenerated = true;
+      send(world, "userBalanceGeneration", { externalUserId: user.externalUserId, status: "ACTIVE" });
+    },
+    reject(world: World, user: StoredUser) {
+      user.verification = "rejected";
+      send(world, "kycVerificationStatus", { externalUserId: user.externalUserId, status: "REJECTED" });
+    },
+  },
+  poa: {
+    approve: (world: World, user: StoredUser) => decidePoa(world, user, "APPROVED"),
+    reject: (world: World, user: StoredUser) => decidePoa(world, user, "REJECTED"),
+    question: (world: World, user: StoredUser) => decidePoa(world, user, "QUESTIONED"),
+  },
+};
+
+function decidePoa(world: World, user: StoredUser, status: "APPROVED" | "REJECTED" | "QUESTIONED") {
+  user.poa = status;
+  send(world, "poaVerificationStatus", { externalUserId: user.externalUserId, status });
+}
