@@ -1,85 +1,121 @@
-// npm run bench:mock — the mock's cost: how long Prism takes to start on the bundled spec, and
-// its throughput and latency on loopback against a bare node:http server (also a child process)
-// serving the same example body. Prints a table; not a test.
-import { spawn } from "node:child_process";
+// npm run bench:mock — the mock against its peers, side by side in one run: a bare node:http
+// server serving the same body, Prism's own CLI (`prism mock`) on the same spec, and p100-mock
+// stateless and stateful. Each server runs in its own process, and so does the load generator
+// (autocannon), so that neither shares an event loop with what it measures. Prints start times
+// (spawn → first HTTP answer, median of 3) and requests/s with p50/p99 latency. Not a test.
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { freePort } from "../dist/free-port.js";
-import { startMock } from "../dist/mock.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const path = "/v1/user/balances/f47ac10b-58cc-4372-a567-0e02b2c3d479";
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
+const path = `/v1/user/balances/${id}`;
 const headers = { "x-api-key": "bench-key" };
+const spec = new URL("../generated/openapi.yaml", import.meta.url).pathname;
+const body = JSON.stringify(
+  JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")).components.examples
+    .UserBalancesFound.value,
+);
 
-// Start time: median of 3 cold starts, from spawn until the mock answers HTTP.
-const starts = [];
-for (let i = 0; i < 3; i++) {
-  const started = performance.now();
-  const mock = await startMock();
-  starts.push(performance.now() - started);
-  await mock.close();
-}
-starts.sort((a, b) => a - b);
-
-/** Requests per second and latency percentiles with `concurrency` callers for `seconds`. */
-async function load(url) {
-  for (let i = 0; i < 200; i++) await (await fetch(url, { headers })).arrayBuffer(); // warm-up
-  const times = [];
-  const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < until) {
-        const started = performance.now();
-        const response = await fetch(url, { headers });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`status ${response.status}`);
-        times.push(performance.now() - started);
-      }
-    }),
-  );
-  times.sort((a, b) => a - b);
-  return {
-    rps: times.length / seconds,
-    p50: times[Math.floor(times.length * 0.5)],
-    p99: times[Math.floor(times.length * 0.99)],
-  };
-}
-
-const mock = await startMock();
-const viaMock = await load(`${mock.url}${path}`);
-const exampleBody = await (await fetch(`${mock.url}${path}`, { headers })).text();
-await mock.close();
-
-// The baseline: the same body from a bare node:http server in its own process.
-const port = await freePort();
-const bare = spawn(
-  process.execPath,
-  [
+const peers = {
+  "bare node:http": (port) => [
     "-e",
-    `
-  const body = ${JSON.stringify(exampleBody)};
-  require("node:http").createServer((req, res) => {
-    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
-    res.end(body);
-  }).listen(${port}, "127.0.0.1", () => console.log("ready"));
-`,
+    `require("node:http").createServer((req, res) => { res.writeHead(200, { "content-type": "application/json" }); res.end(${JSON.stringify(body)}); }).listen(${port}, "127.0.0.1");`,
   ],
-  { stdio: ["ignore", "pipe", "inherit"] },
-);
-await new Promise((resolve) => bare.stdout.once("data", resolve));
-const viaBare = await load(`http://127.0.0.1:${port}${path}`);
-bare.kill();
+  "prism mock (CLI)": (port) => [
+    "node_modules/.bin/prism",
+    "mock",
+    spec,
+    "--port",
+    String(port),
+    "--host",
+    "127.0.0.1",
+  ],
+  "p100-mock": (port) => ["bin/p100-mock.js", "--port", String(port)],
+  "p100-mock --stateful": (port) => ["bin/p100-mock.js", "--port", String(port), "--stateful"],
+};
 
-const spec = readFileSync(new URL("../generated/openapi.yaml", import.meta.url), "utf8");
-const ms = (n) => `${n.toFixed(2)} ms`;
+/** Starts a peer and resolves once it answers HTTP, with how long that took. */
+async function start(args) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, args(port), { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    try {
+      await fetch(`${url}${path}`, { headers, signal: AbortSignal.timeout(1000) });
+      return { child, url, ms: performance.now() - started };
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+}
+
+const stop = (child) =>
+  new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill())));
+
+const rows = [];
+for (const [name, args] of Object.entries(peers)) {
+  const starts = [];
+  for (let i = 0; i < 3; i++) {
+    const peer = await start(args);
+    starts.push(peer.ms);
+    await stop(peer.child);
+  }
+  starts.sort((a, b) => a - b);
+  const peer = await start(args);
+  if (name.includes("stateful")) {
+    // The stateful mock answers Get User Balances for a user it knows: create one, verified.
+    const call = (method, route, json) =>
+      fetch(`${peer.url}${route}`, {
+        method,
+        headers: { ...headers, "content-type": "application/json" },
+        body: json && JSON.stringify(json),
+      });
+    await call("POST", "/v1/user/balances/crypto", {
+      externalUserId: id,
+      email: "a@b.pl",
+      firstName: "A",
+      lastName: "B",
+      address: "C 1",
+      city: "D",
+      country: "PL",
+      documentType: "PASSPORT",
+      documentNumber: "X1",
+      birthDate: "1990-05-15",
+    });
+  }
+  const status = (await fetch(`${peer.url}${path}`, { headers })).status;
+  const result = JSON.parse(
+    execFileSync(
+      "node_modules/.bin/autocannon",
+      ["--json", "-c", String(connections), "-d", String(seconds), "-H", "x-api-key=bench-key", `${peer.url}${path}`],
+      {
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      },
+    ),
+  );
+  await stop(peer.child);
+  rows.push({
+    name,
+    start: starts[1],
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    status,
+    errors: result.errors + result.non2xx,
+  });
+}
+
+const cli = rows.find((r) => r.name === "prism mock (CLI)");
 console.log(
-  `Prism start on the bundled spec (${(spec.length / 1024).toFixed(0)} KiB): median ${ms(starts[1])} of 3 (${starts.map((s) => s.toFixed(0)).join(", ")} ms)`,
+  `| ${connections} connections, ${seconds} s, loopback (autocannon in its own process) | start (median of 3) | requests/s | vs prism CLI | p50 | p99 | non-2xx or errors |`,
 );
-console.log();
-console.log(`| ${concurrency} concurrent callers, ${seconds} s, loopback | bare node:http | Prism mock | ratio |`);
-console.log("|---|---|---|---|");
-console.log(
-  `| requests/s | ${viaBare.rps.toFixed(0)} | ${viaMock.rps.toFixed(0)} | ${(viaMock.rps / viaBare.rps).toFixed(3)}× |`,
-);
-console.log(`| p50 latency | ${ms(viaBare.p50)} | ${ms(viaMock.p50)} | ${(viaMock.p50 / viaBare.p50).toFixed(1)}× |`);
-console.log(`| p99 latency | ${ms(viaBare.p99)} | ${ms(viaMock.p99)} | ${(viaMock.p99 / viaBare.p99).toFixed(1)}× |`);
+console.log("|---|---|---|---|---|---|---|");
+for (const r of rows) {
+  console.log(
+    `| ${r.name} | ${r.start.toFixed(0)} ms | ${r.rps.toFixed(0)} | ${(r.rps / cli.rps).toFixed(2)}× | ${r.p50} ms | ${r.p99} ms | ${r.errors} |`,
+  );
+}
