@@ -187,10 +187,18 @@ export const rules: Rule[] = [
   },
   {
     operation: "extendUser",
-    when: "the user does not exist, or is not verified",
+    when: "the user does not exist",
     result: "400 P459 (Extend user documents no P412: the closest documented answer)",
+    source: "inferred",
+    applies: unknown,
+    answer: () => error("P459"),
+  },
+  {
+    operation: "extendUser",
+    when: "the user is not verified",
+    result: "400 P459",
     source: "documented",
-    applies: (ctx) => ctx.user?.verification !== "approved",
+    applies: (ctx) => known(ctx).verification !== "approved",
     answer: () => error("P459"),
   },
   {
