@@ -4,7 +4,6 @@ export default {
     "operationId": "createUser",
     "responses": {
       "200": {
-        "type": "object",
         "required": [
           "poaRequiredForExtended",
           "userId"
@@ -14,7 +13,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -22,14 +20,9 @@ export default {
         "errorCodes": [
           "P403",
           "P411"
-        ],
-        "examples": [
-          "P403",
-          "P411"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -45,11 +38,9 @@ export default {
     "operationId": "addKycFile",
     "responses": {
       "201": {
-        "type": "none",
-        "examples": []
+        "type": "none"
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -59,16 +50,9 @@ export default {
           "P412",
           "P426",
           "P440"
-        ],
-        "examples": [
-          "P403",
-          "P412",
-          "P426",
-          "P440"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -96,38 +80,23 @@ export default {
     "operationId": "addPoaFile",
     "responses": {
       "201": {
-        "type": "none",
-        "examples": []
+        "type": "none"
       },
       "202": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
         ],
         "errorCodes": [
-          "P211"
-        ],
-        "examples": [
           "P211"
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
         ],
         "errorCodes": [
-          "P403",
-          "P412",
-          "P426",
-          "P440",
-          "P447",
-          "P500",
-          "P501"
-        ],
-        "examples": [
           "P403",
           "P412",
           "P426",
@@ -138,7 +107,6 @@ export default {
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -149,15 +117,11 @@ export default {
         ]
       },
       "404": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
         ],
         "errorCodes": [
-          "P460"
-        ],
-        "examples": [
           "P460"
         ]
       }
@@ -179,7 +143,6 @@ export default {
     "operationId": "addUserVerification",
     "responses": {
       "201": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -188,7 +151,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -196,14 +158,9 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
-        ],
-        "examples": [
-          "P403",
-          "P412"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -219,7 +176,6 @@ export default {
     "operationId": "extendUser",
     "responses": {
       "201": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -228,34 +184,21 @@ export default {
         ]
       },
       "202": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
         ],
         "errorCodes": [
-          "P210",
-          "P211"
-        ],
-        "examples": [
           "P210",
           "P211"
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
         ],
         "errorCodes": [
-          "P403",
-          "P444",
-          "P458",
-          "P459",
-          "P500"
-        ],
-        "examples": [
           "P403",
           "P444",
           "P458",
@@ -264,7 +207,6 @@ export default {
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -280,7 +222,6 @@ export default {
     "operationId": "deleteUser",
     "responses": {
       "200": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -289,7 +230,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -297,14 +237,9 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
-        ],
-        "examples": [
-          "P403",
-          "P412"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -320,7 +255,6 @@ export default {
     "operationId": "updateUser",
     "responses": {
       "200": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -329,7 +263,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -337,14 +270,9 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
-        ],
-        "examples": [
-          "P403",
-          "P412"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -360,7 +288,6 @@ export default {
     "operationId": "suspendUser",
     "responses": {
       "200": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -369,7 +296,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -378,15 +304,9 @@ export default {
           "P403",
           "P412",
           "P455"
-        ],
-        "examples": [
-          "P403",
-          "P412",
-          "P455"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -402,7 +322,6 @@ export default {
     "operationId": "unsuspendUser",
     "responses": {
       "200": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -411,7 +330,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -419,14 +337,9 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
-        ],
-        "examples": [
-          "P403",
-          "P412"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -442,7 +355,6 @@ export default {
     "operationId": "getUserBalances",
     "responses": {
       "200": {
-        "type": "object",
         "required": [
           "cryptoBalances",
           "fiatBalances"
@@ -452,7 +364,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -460,14 +371,9 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
-        ],
-        "examples": [
-          "P403",
-          "P412"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -484,13 +390,11 @@ export default {
     "responses": {
       "200": {
         "type": "array",
-        "required": [],
         "examples": [
           "success"
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -498,14 +402,9 @@ export default {
         "errorCodes": [
           "P403",
           "P412"
-        ],
-        "examples": [
-          "P403",
-          "P412"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],
@@ -521,7 +420,6 @@ export default {
     "operationId": "createUserWithoutKyc",
     "responses": {
       "200": {
-        "type": "object",
         "required": [
           "balances",
           "userId"
@@ -531,7 +429,6 @@ export default {
         ]
       },
       "400": {
-        "type": "object",
         "required": [
           "errorCode",
           "errorMessage"
@@ -539,14 +436,9 @@ export default {
         "errorCodes": [
           "P403",
           "P411"
-        ],
-        "examples": [
-          "P403",
-          "P411"
         ]
       },
       "401": {
-        "type": "object",
         "required": [
           "message"
         ],

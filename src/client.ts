@@ -56,10 +56,12 @@ type LooseCall = (
 export function createP100Client(options: P100ClientOptions): P100Client {
   const apiKey = requireApiKey(options);
   const client = createClient<paths>({ baseUrl: resolveBaseUrl(options) });
-  client.use(apiKeyMiddleware(apiKey));
   const redact = (text: string) => text.replaceAll(apiKey, "[redacted]");
+  // Middleware that may read an answer's body needs a copy of it; without any, none is made.
+  const middleware = new Set<Middleware>();
   const transportDefaults = {
-    fetch: options.fetch ?? ((request: Request) => globalThis.fetch(request)),
+    apiKey,
+    fetch: options.fetch,
     timeoutMs: options.timeoutMs ?? 30_000,
     maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
   };
@@ -75,6 +77,7 @@ export function createP100Client(options: P100ClientOptions): P100Client {
         ...transportDefaults,
         timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
         retry: retrySettings(options.retry, retry),
+        keepBody: middleware.size > 0,
       });
       const upload = info.upload;
       const bodySerializer = upload
@@ -84,7 +87,7 @@ export function createP100Client(options: P100ClientOptions): P100Client {
         const { data, error, response } = await (client[method as "GET"] as LooseCall)(path, {
           ...fetchInit,
           ...(bodySerializer && { bodySerializer }),
-          parseAs: "text",
+          parseAs: "stream",
           fetch: transport,
         });
         // The transport kept the exact text (see bodyText); a response replaced by a middleware
@@ -102,7 +105,15 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     };
   const methods = Object.fromEntries(httpMethods.map((m) => [m.toUpperCase(), call(m.toUpperCase())]));
   // The runtime is generic; the types come from the spec.
-  return { ...methods, use: client.use, eject: client.eject } as unknown as P100Client;
+  const use = (...added: Middleware[]) => {
+    for (const m of added) middleware.add(m);
+    client.use(...added);
+  };
+  const eject = (...removed: Middleware[]) => {
+    for (const m of removed) middleware.delete(m);
+    client.eject(...removed);
+  };
+  return { ...methods, use, eject } as unknown as P100Client;
 }
 
 /** `.` and `..` cannot travel as a path segment: URLs resolve them (even percent-encoded). */
@@ -145,14 +156,4 @@ function resolveBaseUrl({ environment, baseUrl }: P100ClientOptions): string {
     );
   }
   return environments[name];
-}
-
-/** Sets `x-api-key` on every request. The key lives only in this closure. */
-function apiKeyMiddleware(apiKey: string): Middleware {
-  return {
-    onRequest({ request }) {
-      request.headers.set("x-api-key", apiKey);
-      return request;
-    },
-  };
 }

@@ -16,7 +16,8 @@ export function prefer<Op extends keyof ResponseExamples, Status extends keyof R
 ): { Prefer: string } {
   // The types already stop undocumented choices; this stops them from plain JavaScript too.
   const response = operationById(operationId)?.responses[String(status)];
-  if (!response || (example !== undefined && !response.examples.includes(String(example)))) {
+  const examples = response?.examples ?? response?.errorCodes ?? [];
+  if (!response || (example !== undefined && !examples.includes(String(example)))) {
     throw new Error(
       `prefer: ${operationId} documents no ${status}${example === undefined ? "" : ` example "${String(example)}"`}.`,
     );

@@ -5,10 +5,15 @@ import type { UnexpectedReason } from "./errors.js";
 import { backoff, isRetryableStatus, mayRetry, type RetryOptions, retryAfterMs } from "./retry.js";
 
 export interface TransportOptions {
-  fetch: (request: Request) => Promise<Response>;
+  /** Sent as `x-api-key` on every attempt; set here, after any middleware, so none of it sees the key. */
+  apiKey: string;
+  /** The caller's own fetch, if any; the global one otherwise. */
+  fetch: ((request: Request) => Promise<Response>) | undefined;
   timeoutMs: number;
   maxResponseBytes: number;
   retry: RetryOptions | false;
+  /** Whether openapi-fetch's middleware may read the answer's body (else it gets none: no copy). */
+  keepBody: boolean;
 }
 
 export class TransportFailure extends Error {
@@ -31,13 +36,15 @@ export const bodyText = new WeakMap<Response, string>();
 
 export function createTransport(options: TransportOptions) {
   return async function transport(request: Request): Promise<Response> {
+    request.headers.set("x-api-key", options.apiKey);
     const retry = mayRetry(options.retry, request.method) ? options.retry : undefined;
     let waited = 0;
     for (let attempt = 1; ; attempt++) {
       const last = !retry || attempt >= retry.attempts;
       let response: Response;
       try {
-        response = await attemptOnce(last ? request : request.clone(), options);
+        // A retry needs the request again: only a body cannot be sent twice.
+        response = await attemptOnce(last || request.body === null ? request : request.clone(), options);
       } catch (error) {
         const failure = toFailure(error, request.signal);
         if (failure.reason !== "network" || last) throw failure;
@@ -63,16 +70,25 @@ async function attemptOnce(request: Request, options: TransportOptions): Promise
   if (request.signal.aborted) onCallerAbort();
   request.signal.addEventListener("abort", onCallerAbort, { once: true });
   try {
-    const response = await options.fetch(new Request(request, { signal: controller.signal }));
+    const response = options.fetch
+      ? await options.fetch(new Request(request, { signal: controller.signal }))
+      : await fetch(request, { signal: controller.signal });
     const text = await readText(response, options.maxResponseBytes, controller.signal);
-    // 204/205/304 answers cannot be rebuilt with a body.
-    const copy = new Response([204, 205, 304].includes(response.status) ? null : text, {
-      status: response.status,
-      statusText: response.statusText,
-      headers: response.headers,
-    });
-    bodyText.set(copy, text);
-    return copy;
+    // openapi-fetch gets the status and headers; the body is read once, here, and handed over as
+    // text (bodyText). A copy of it is made only for middleware that may read it. 204/205/304
+    // answers cannot carry a body.
+    // openapi-fetch (asked for a stream) leaves a 2xx body alone, so the answer itself goes back;
+    // it reads any other body, so that gets an empty copy.
+    const answer =
+      response.ok && !options.keepBody
+        ? response
+        : new Response(options.keepBody && ![204, 205, 304].includes(response.status) ? text : null, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+          });
+    bodyText.set(answer, text);
+    return answer;
   } finally {
     clearTimeout(timer);
     request.signal.removeEventListener("abort", onCallerAbort);
@@ -81,15 +97,32 @@ async function attemptOnce(request: Request, options: TransportOptions): Promise
 
 async function readText(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
   if (!response.body) return "";
-  const reader = response.body.getReader();
   // undici does not always fail a pending read when the request is aborted after the headers
   // arrived (seen on Node 20 with a stalled body), so the read races the signal itself.
+  let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    const fail = () => reject(signal.reason);
-    if (signal.aborted) fail();
-    else signal.addEventListener("abort", fail, { once: true });
+    onAbort = () => reject(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
   });
   aborted.catch(() => undefined);
+  try {
+    // A body of known length within the cap is read in one go; any other is streamed and counted.
+    const length = Number(response.headers.get("content-length") ?? Number.NaN);
+    if (Number.isInteger(length) && length <= maxBytes) return await Promise.race([response.text(), aborted]);
+    return await readCapped(response, response.body, maxBytes, aborted);
+  } finally {
+    if (onAbort) signal.removeEventListener("abort", onAbort);
+  }
+}
+
+async function readCapped(
+  response: Response,
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+  aborted: Promise<never>,
+): Promise<string> {
+  const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
