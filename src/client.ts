@@ -66,6 +66,23 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
   };
 
+  // A call with no options of its own (the usual case) reuses one transport.
+  let usual: { transport: ReturnType<typeof createTransport>; keepBody: boolean } | undefined;
+  const transportFor = (timeoutMs: number | undefined, retry: CallOptions["retry"], signal: unknown) => {
+    const keepBody = middleware.size > 0;
+    const plain = timeoutMs === undefined && retry === undefined && signal === undefined;
+    if (plain && usual?.keepBody === keepBody) return usual.transport;
+    const transport = createTransport({
+      ...transportDefaults,
+      timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
+      retry: retrySettings(options.retry, retry),
+      keepBody,
+      signal: signal as AbortSignal | undefined,
+    });
+    if (plain) usual = { transport, keepBody };
+    return transport;
+  };
+
   const call =
     (method: string) =>
     async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
@@ -73,12 +90,7 @@ export function createP100Client(options: P100ClientOptions): P100Client {
       if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
       const { timeoutMs, retry, ...fetchInit } = init;
       rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
-      const transport = createTransport({
-        ...transportDefaults,
-        timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
-        retry: retrySettings(options.retry, retry),
-        keepBody: middleware.size > 0,
-      });
+      const transport = transportFor(timeoutMs, retry, fetchInit.signal);
       const upload = info.upload;
       const bodySerializer = upload
         ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body)

@@ -67,8 +67,11 @@ export function classify(
       response,
     );
   const parsed = parseJson(text);
-  const withDrift = (result: ClassifiedResult, drift: string[]): ClassifiedResult =>
-    drift.length ? { ...result, drift, text: redact(text) } : { ...result, drift };
+  const withDrift = (result: ClassifiedResult, drift: string[]): ClassifiedResult => {
+    result.drift = drift;
+    if (drift.length) result.text = redact(text);
+    return result;
+  };
 
   if (!shape) {
     // A P100 error under a status this operation does not list: still an error, status unknown.

@@ -14,6 +14,8 @@ export interface TransportOptions {
   retry: RetryOptions | false;
   /** Whether openapi-fetch's middleware may read the answer's body (else it gets none: no copy). */
   keepBody: boolean;
+  /** The caller's AbortSignal, when the call has one. */
+  signal?: AbortSignal;
 }
 
 export class TransportFailure extends Error {
@@ -46,39 +48,48 @@ export function createTransport(options: TransportOptions) {
         // A retry needs the request again: only a body cannot be sent twice.
         response = await attemptOnce(last || request.body === null ? request : request.clone(), options);
       } catch (error) {
-        const failure = toFailure(error, request.signal);
+        const failure = toFailure(error, options.signal);
         if (failure.reason !== "network" || last) throw failure;
         const delay = backoff(retry, attempt);
         if (waited + delay > retry.maxTotalDelayMs) throw failure;
-        waited += await pause(delay, request.signal);
+        waited += await pause(delay, options.signal);
         continue;
       }
       if (last || !isRetryableStatus(response.status)) return response;
       const delay = retryAfterMs(response.headers.get("retry-after")) ?? backoff(retry, attempt);
       if (waited + delay > retry.maxTotalDelayMs) return response;
-      waited += await pause(delay, request.signal);
+      waited += await pause(delay, options.signal);
     }
   };
 }
 
 async function attemptOnce(request: Request, options: TransportOptions): Promise<Response> {
   // One controller for the whole attempt (fetch and body read): the timeout and the caller's
-  // signal both abort it, and the timer is cleared as soon as the attempt ends.
+  // signal both abort it, and reject \`stopped\`, which the body read races (undici does not
+  // always fail a pending read when the request is aborted after the headers arrived: seen on
+  // Node 20 with a stalled body). The timer is cleared as soon as the attempt ends.
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException("timeout", "TimeoutError")), options.timeoutMs);
-  const onCallerAbort = () => controller.abort(request.signal.reason);
-  if (request.signal.aborted) onCallerAbort();
-  request.signal.addEventListener("abort", onCallerAbort, { once: true });
+  let stop!: (reason: unknown) => void;
+  const stopped = new Promise<never>((_, reject) => (stop = reject));
+  stopped.catch(() => undefined);
+  const abort = (reason: unknown) => {
+    controller.abort(reason);
+    stop(reason);
+  };
+  const timer = setTimeout(() => abort(new DOMException("timeout", "TimeoutError")), options.timeoutMs);
+  const caller = options.signal;
+  const onCallerAbort = () => abort(caller?.reason);
+  if (caller?.aborted) onCallerAbort();
+  caller?.addEventListener("abort", onCallerAbort, { once: true });
   try {
     const response = options.fetch
       ? await options.fetch(new Request(request, { signal: controller.signal }))
       : await fetch(request, { signal: controller.signal });
-    const text = await readText(response, options.maxResponseBytes, controller.signal);
-    // openapi-fetch gets the status and headers; the body is read once, here, and handed over as
-    // text (bodyText). A copy of it is made only for middleware that may read it. 204/205/304
-    // answers cannot carry a body.
+    const text = await readText(response, options.maxResponseBytes, stopped);
     // openapi-fetch (asked for a stream) leaves a 2xx body alone, so the answer itself goes back;
-    // it reads any other body, so that gets an empty copy.
+    // it reads any other body, so that gets an empty copy. The body was read once, here, and is
+    // handed over as text (bodyText); a copy with it is made only for middleware that may read
+    // it. 204/205/304 answers cannot carry a body.
     const answer =
       response.ok && !options.keepBody
         ? response
@@ -91,43 +102,21 @@ async function attemptOnce(request: Request, options: TransportOptions): Promise
     return answer;
   } finally {
     clearTimeout(timer);
-    request.signal.removeEventListener("abort", onCallerAbort);
+    caller?.removeEventListener("abort", onCallerAbort);
   }
 }
 
-async function readText(response: Response, maxBytes: number, signal: AbortSignal): Promise<string> {
+async function readText(response: Response, maxBytes: number, stopped: Promise<never>): Promise<string> {
   if (!response.body) return "";
-  // undici does not always fail a pending read when the request is aborted after the headers
-  // arrived (seen on Node 20 with a stalled body), so the read races the signal itself.
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener("abort", onAbort, { once: true });
-  });
-  aborted.catch(() => undefined);
-  try {
-    // A body of known length within the cap is read in one go; any other is streamed and counted.
-    const length = Number(response.headers.get("content-length") ?? Number.NaN);
-    if (Number.isInteger(length) && length <= maxBytes) return await Promise.race([response.text(), aborted]);
-    return await readCapped(response, response.body, maxBytes, aborted);
-  } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
-  }
-}
-
-async function readCapped(
-  response: Response,
-  body: ReadableStream<Uint8Array>,
-  maxBytes: number,
-  aborted: Promise<never>,
-): Promise<string> {
-  const reader = body.getReader();
+  // A body of known length within the cap is read in one go; any other is streamed and counted.
+  const length = Number(response.headers.get("content-length") ?? Number.NaN);
+  if (Number.isInteger(length) && length <= maxBytes) return await Promise.race([response.text(), stopped]);
+  const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await Promise.race([reader.read(), aborted]);
+      const { done, value } = await Promise.race([reader.read(), stopped]);
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) throw new TransportFailure("too-large", { status: response.status });
@@ -146,28 +135,28 @@ async function readCapped(
   return new TextDecoder().decode(bytes);
 }
 
-function toFailure(error: unknown, callerSignal: AbortSignal): TransportFailure {
+function toFailure(error: unknown, callerSignal: AbortSignal | undefined): TransportFailure {
   if (error instanceof TransportFailure) return error;
-  if (callerSignal.aborted) return new TransportFailure("aborted", { cause: callerSignal.reason });
+  if (callerSignal?.aborted) return new TransportFailure("aborted", { cause: callerSignal.reason });
   if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) {
     return new TransportFailure("timeout", { cause: error });
   }
   return new TransportFailure("network", { cause: error });
 }
 
-async function pause(ms: number, signal: AbortSignal): Promise<number> {
-  if (signal.aborted) throw new TransportFailure("aborted", { cause: signal.reason });
+async function pause(ms: number, signal: AbortSignal | undefined): Promise<number> {
+  if (signal?.aborted) throw new TransportFailure("aborted", { cause: signal.reason });
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(done, ms);
     function done() {
-      signal.removeEventListener("abort", onAbort);
+      signal?.removeEventListener("abort", onAbort);
       resolve();
     }
     function onAbort() {
       clearTimeout(timer);
-      reject(new TransportFailure("aborted", { cause: signal.reason }));
+      reject(new TransportFailure("aborted", { cause: signal?.reason }));
     }
-    signal.addEventListener("abort", onAbort, { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   return ms;
 }
