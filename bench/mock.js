@@ -13,10 +13,13 @@ const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 const path = `/v1/user/balances/${id}`;
 const headers = { "x-api-key": "bench-key" };
 const spec = new URL("../generated/openapi.yaml", import.meta.url).pathname;
-const body = JSON.stringify(
-  JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")).components.examples
-    .UserBalancesFound.value,
-);
+const bundled = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
+const body = JSON.stringify(bundled.components.examples.UserBalancesFound.value);
+// The stateful mock needs the user first: the spec's documented request creates it.
+const newUser = {
+  ...bundled.paths["/v1/user/balances/crypto"].post.requestBody.content["application/json"].examples.docs.value,
+  externalUserId: id,
+};
 
 const peers = {
   "bare node:http": (port) => [
@@ -52,8 +55,13 @@ async function start(args) {
   }
 }
 
-const stop = (child) =>
-  new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill())));
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once("exit", resolve);
+    child.kill();
+  });
+}
 
 const rows = [];
 for (const [name, args] of Object.entries(peers)) {
@@ -73,18 +81,7 @@ for (const [name, args] of Object.entries(peers)) {
         headers: { ...headers, "content-type": "application/json" },
         body: json && JSON.stringify(json),
       });
-    await call("POST", "/v1/user/balances/crypto", {
-      externalUserId: id,
-      email: "a@b.pl",
-      firstName: "A",
-      lastName: "B",
-      address: "C 1",
-      city: "D",
-      country: "PL",
-      documentType: "PASSPORT",
-      documentNumber: "X1",
-      birthDate: "1990-05-15",
-    });
+    await call("POST", "/v1/user/balances/crypto", newUser);
   }
   const status = (await fetch(`${peer.url}${path}`, { headers })).status;
   const result = JSON.parse(

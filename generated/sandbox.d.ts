@@ -156,7 +156,10 @@ export interface components {
             id: number;
             /** @description The webhook's name in the P100 spec (`kycFileAdded`, ...). */
             webhook: string;
-            payload: Record<string, never>;
+            /** @description What was sent, as the P100 spec's webhook payload. */
+            payload: {
+                [key: string]: unknown;
+            };
             attempts: {
                 /**
                  * Format: date-time

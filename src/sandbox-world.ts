@@ -3,34 +3,18 @@
 // Webhook deliveries follow the docs' schedule (retries about 8, 16, 32 and 64 s after a failed
 // attempt, 5 attempts in all) on the world's virtual clock: advancing it makes due retries at once.
 
+import type { components } from "../generated/sandbox.js";
+
 /** What the sandbox knows about one user (GET /_sandbox/users/{externalUserId}). */
-export interface SandboxUser {
-  externalUserId: string;
-  userId: string;
-  model: "kyc" | "nonKyc";
-  country?: string;
-  kycFiles: number;
-  verification: "none" | "pending" | "approved" | "rejected";
-  poaRequired: boolean;
-  poa: "none" | "WAITING" | "APPROVED" | "REJECTED" | "QUESTIONED";
-  extended: boolean;
-  suspended: boolean;
-  balancesGenerated: boolean;
-}
+export type SandboxUser = components["schemas"]["SandboxUser"];
+
+/** One webhook delivery and its attempts (GET /_sandbox/deliveries). */
+export type Delivery = components["schemas"]["Delivery"];
 
 export interface StoredUser extends SandboxUser {
   data: Record<string, unknown>;
   balances: { fiatBalances: unknown[]; cryptoBalances: unknown[] };
   transactions: unknown[];
-}
-
-export interface Delivery {
-  id: number;
-  webhook: string;
-  payload: Record<string, unknown>;
-  attempts: { at: string; status?: number; error?: string }[];
-  nextAttemptAt?: string;
-  state: "delivered" | "failed" | "retrying";
 }
 
 /** Seconds after the 1st, 2nd, 3rd and 4th failed attempt (Webhooks page); the 5th is final. */

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { freePort } from "../../src/free-port.js";
 import { createP100Client } from "../../src/index.js";
+import { validBody } from "../support/cases.js";
 import { type HostileServer, startHostileServer } from "../support/hostile-server.js";
 
 const apiKey = "sk_stage_proxy-secret-77";
@@ -54,20 +55,7 @@ it("forwards every call, logs each difference from the contract, and writes the 
   expect(balances).toMatchObject({ outcome: "success", drift: [] });
   expect(upstream.attempts.get(id)).toBe(1); // the real answer, not a mocked one
   const created = await client.POST("/v1/user/balances/crypto-and-fiat", {
-    body: {
-      externalUserId: id,
-      email: "jan.kowalski@example.pl",
-      phone: "486012334567",
-      firstName: "Jan",
-      lastName: "Kowalski",
-      street: "ul. Marszałkowska",
-      city: "Warszawa",
-      postCode: "00-001",
-      country: "PL",
-      citizenship: "PL",
-      birthDate: "1990-05-15",
-      hasAcceptedP100Tc: true,
-    },
+    body: validBody("createUser", { externalUserId: id }),
   });
   expect(created).toMatchObject({ outcome: "success", drift: ["`poaRequiredForExtended` is missing"] });
   const extended = await client.POST("/v1/user/balances/extended", { body: { externalUserId: id } });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createP100Client } from "../../src/index.js";
 import { createSandboxClient, type RunningMock, startMock } from "../../src/mock.js";
 import { verifyAndParseWebhook, type WebhookName } from "../../src/webhooks.js";
+import { validBody } from "../support/cases.js";
 import { tinyFile } from "../support/files.js";
 
 const token = "whsec_sandbox-token";
@@ -52,20 +53,9 @@ async function world(apiKey: string) {
   return { p100, sandbox };
 }
 
-const person = (externalUserId: string, country: string) => ({
-  externalUserId,
-  email: "jan.kowalski@example.pl",
-  phone: "486012334567",
-  firstName: "Jan",
-  lastName: "Kowalski",
-  street: "ul. Marszałkowska",
-  city: "Warszawa",
-  postCode: "00-001",
-  country,
-  citizenship: country,
-  birthDate: "1990-05-15",
-  hasAcceptedP100Tc: true as const,
-});
+/** A new KYC user: the spec's documented request, for this id and country. */
+const person = (externalUserId: string, country: string) =>
+  validBody("createUser", { externalUserId, country, citizenship: country });
 
 const webhooksFor = (id: string) =>
   received
@@ -188,18 +178,7 @@ describe("the onboarding flow, through state alone", () => {
   it("creates a user without KYC with its balances at once", async () => {
     const { p100 } = await world("sk_nokyc");
     const result = await p100.POST("/v1/user/balances/crypto", {
-      body: {
-        externalUserId: "nokyc-1",
-        email: "a@b.pl",
-        firstName: "A",
-        lastName: "B",
-        address: "C 1",
-        city: "D",
-        country: "PL",
-        documentType: "PASSPORT",
-        documentNumber: "X1",
-        birthDate: "1990-05-15",
-      },
+      body: validBody("createUserWithoutKyc", { externalUserId: "nokyc-1" }),
     });
     expect(result).toMatchObject({ status: 200, drift: [] });
     expect(result.data!.balances.length).toBeGreaterThan(0);

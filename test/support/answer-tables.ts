@@ -3,8 +3,10 @@
 // unknown P-codes, a plain-text 401, extra fields, wrapped lists): each keeps its documented
 // outcome, with the difference in `drift`. `garbage`: what cannot be a P100 answer, which must stay
 // `unexpected`. Both run through the client from src/ (test/client) and the packed one (test/package).
+import { validBody } from "./cases.js";
 import { tinyFile } from "./files.js";
 import type { HostileServer } from "./hostile-server.js";
+import type { LooseCall } from "./prism.js";
 
 export interface AnswerCase {
   name: string;
@@ -30,20 +32,7 @@ const extend = { route: "POST /v1/user/balances/extended", body: { externalUserI
 const user = { externalUserId: id };
 const createUser = {
   route: "POST /v1/user/balances/crypto-and-fiat",
-  body: {
-    externalUserId: id,
-    email: "jan.kowalski@example.pl",
-    phone: "486012334567",
-    firstName: "Jan",
-    lastName: "Kowalski",
-    street: "ul. Marszałkowska",
-    city: "Warszawa",
-    postCode: "00-001",
-    country: "PL",
-    citizenship: "PL",
-    birthDate: "1990-05-15",
-    hasAcceptedP100Tc: true,
-  },
+  body: validBody("createUser", { externalUserId: id }),
 };
 const v2Balances = {
   fiatBalances: [{ id, amount: "0.00", name: "eur", rate: 1, iban: null, status: "WAITING_TO_BE_ACTIVATED" }],
@@ -209,20 +198,7 @@ export const garbage: AnswerCase[] = [
 ];
 
 /** The client calls a table needs, typed loosely: the packed client is another module instance. */
-export type LooseClient = Record<
-  string,
-  (
-    path: string,
-    init?: object,
-  ) => Promise<{
-    outcome: string;
-    status?: number;
-    data?: unknown;
-    error?: any;
-    drift?: readonly string[];
-    response?: Response;
-  }>
->;
+export type LooseClient = Record<string, LooseCall>;
 
 /** Scripts the server with the case's answer, calls the route, and returns what differs from `expect`. */
 export async function answerProblems(client: LooseClient, server: HostileServer, c: AnswerCase): Promise<string[]> {

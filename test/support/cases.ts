@@ -3,6 +3,7 @@
 // an example to the spec adds a test case here with no test code touched.
 import type { HttpMethod } from "../../src/call-types.js";
 import { operationsOf } from "../../src/spec-walk.js";
+import type { OperationId, RequestBody } from "../../src/types.js";
 import { tinyFile } from "./files.js";
 import { deref, spec } from "./spec.js";
 
@@ -101,4 +102,14 @@ export function documentedRequest(op: Operation): DocumentedRequest {
     mediaType: body.mediaType,
     body: body.mediaType === "multipart/form-data" ? withFiles(value) : value,
   };
+}
+
+/** A valid JSON request body for an operation: its documented example, with some fields changed. */
+export function validBody<Op extends OperationId>(
+  operationId: Op,
+  changes: Record<string, unknown> = {},
+): RequestBody<Op> {
+  const op = operations.find((o) => o.operationId === operationId);
+  if (!op) throw new Error(`no operation ${operationId}`);
+  return { ...(documentedRequest(op).body as object), ...changes } as RequestBody<Op>;
 }

@@ -7,14 +7,15 @@ export const prismUrl = () => inject("prismUrl");
 /** The real client, pointed at the mock. */
 export const mockClient = () => createP100Client({ apiKey: "test-key", baseUrl: prismUrl() });
 
-type LooseCall = (
+/** One method of a client, typed loosely (the types of each call are tested elsewhere). */
+export type LooseCall = (
   path: string,
   init?: object,
 ) => Promise<{
   outcome: string;
   status?: number;
   data?: unknown;
-  error?: unknown;
+  error?: any;
   drift?: readonly string[];
   response?: Response;
 }>;
