@@ -14,5 +14,8 @@ export default defineConfig({
     // Most test files wait on child processes (Prism, npm, Redocly, Chromium), so two workers
     // keep this 2-core machine busy where the default (cores - 1) would leave one idle.
     maxWorkers: 2,
+    // Test files share a worker's modules (Prism, Ajv and the bundled spec load once per worker,
+    // not once per file): no test relies on module state of its own.
+    isolate: false,
   },
 });
