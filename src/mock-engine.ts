@@ -5,7 +5,7 @@
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
-import { answer as sandboxAnswer } from "./sandbox-rules.js";
+import type { answer as SandboxAnswer } from "./sandbox-rules.js";
 import type { Sandbox } from "./sandbox-world.js";
 
 /** Thrown when the mock cannot start; the message is one line and says why. */
@@ -83,7 +83,10 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ? { ...base, isProxy: true, upstream: new URL(options.proxy) }
     : { ...base, isProxy: false };
   const sandbox = options.sandbox;
-  const components = sandbox ? { logger, mock: statefulMock(sandbox, prism.prismMock) } : { logger };
+  // The sandbox's rules (and their validators) load only for the stateful mode.
+  const rules = sandbox ? await import("./sandbox-rules.js") : undefined;
+  const components =
+    sandbox && rules ? { logger, mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : { logger };
   const instance = prism.createInstance(config, components);
 
   return {
@@ -123,7 +126,7 @@ type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpM
  * and validated it; an invalid one gets Prism's own documented answer (401, 400 P403), a valid
  * one the answer of the sandbox's rules, which Prism then validates against the spec.
  */
-function statefulMock(sandbox: Sandbox, prismMock: Mock): Mock {
+function statefulMock(sandbox: Sandbox, sandboxAnswer: typeof SandboxAnswer, prismMock: Mock): Mock {
   return (opts) => (logger) => {
     const { data, validations } = opts.input;
     const headers = data.headers ?? {};

@@ -9,7 +9,6 @@ import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
 import type { Engine } from "./mock-engine.js";
-import { control } from "./sandbox-control.js";
 import type { Sandbox } from "./sandbox-world.js";
 
 const malformed = "(the request body was not valid JSON)";
@@ -84,6 +83,7 @@ export function createHandler({ engine, transparent, sandbox, onAnswer }: Handle
       if (sandbox && url.pathname.startsWith("/_sandbox/")) {
         const key = req.headers["x-api-key"];
         const body = bodyOf(raw, req.headers["content-type"], false);
+        const { control } = await import("./sandbox-control.js"); // loaded for the stateful mode only
         const found = await control(sandbox, method, url.pathname, typeof key === "string" ? key : undefined, body);
         onAnswer(req.method ?? "", url.pathname, found.status, []);
         res.writeHead(found.status, found.body === undefined ? {} : { "content-type": "application/json" });

@@ -53,7 +53,8 @@ export interface RunningMock {
   close(): Promise<void>;
 }
 
-const bundledSpec = fileURLToPath(new URL("../generated/openapi.yaml", import.meta.url));
+// The JSON bundle: Prism reads it several times faster than the YAML one.
+const bundledSpec = fileURLToPath(new URL("../generated/openapi.json", import.meta.url));
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
