@@ -5,7 +5,7 @@
 // (spawn → first HTTP answer, median of 3) and requests/s with p50/p99 latency. Not a test.
 import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { freePort } from "../dist/free-port.js";
+import { freePort } from "../scripts/free-port.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);

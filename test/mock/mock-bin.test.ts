@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import net from "node:net";
 import { afterEach, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
-import { freePort } from "../../src/free-port.js";
+import { freePort } from "../../scripts/free-port.js";
 import { createP100Client } from "../../src/index.js";
 import { schemaErrors } from "../support/spec.js";
 

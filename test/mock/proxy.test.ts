@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { freePort } from "../../src/free-port.js";
+import { freePort } from "../../scripts/free-port.js";
 import { createP100Client } from "../../src/index.js";
 import { validBody } from "../support/cases.js";
 import { type HostileServer, startHostileServer } from "../support/hostile-server.js";

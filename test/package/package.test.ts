@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort } from "../../src/free-port.js";
+import { freePort } from "../../scripts/free-port.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
 import { startHostileServer } from "../support/hostile-server.js";
 import { prismUrl } from "../support/prism.js";
