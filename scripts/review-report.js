@@ -69,7 +69,7 @@ export function formatReport(review, baseLabel) {
     "",
     `**${passes ? "✅ passes" : "❌ fails"}**: ${count("breaking")} breaking (${open} not accepted), ${count("warning")} warning, ${count("info")} info.`,
     "",
-    `Version ${versions[0]} → ${versions[1]}: a ${actual} bump; this change needs ${needed === "none" ? "none" : `a ${needed} bump`} ${bumped ? "✅" : "⚠️"}.`,
+    `Version ${versions[0]} → ${versions[1]}: ${actual === "none" ? "no bump" : `a ${actual} bump`}; this change needs ${needed === "none" ? "none" : `a ${needed} bump`} ${bumped ? "✅" : "⚠️"}.`,
   ];
   if (open && approved)
     lines.push("", `The breaking changes are approved: the PR carries \`${approvalLabel}\` and the version went up.`);
