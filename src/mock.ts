@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { DriftLog, describeEntry } from "./drift-report.js";
+import { type DriftEntry, DriftLog, describeEntry } from "./drift-report.js";
 import { createEngine, MockStartError } from "./mock-engine.js";
 import { createHandler } from "./mock-http.js";
 import { Sandbox } from "./sandbox-world.js";
@@ -48,7 +48,7 @@ export interface RunningMock {
   /** Proxy mode: the calls checked and the differences found so far (`drift.report()` gives Markdown). */
   drift: DriftLog;
   /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
-  invalidAnswers: { method: string; path: string; status: number; findings: string[] }[];
+  invalidAnswers: DriftEntry[];
   /** Stops the mock. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -75,7 +75,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   });
   engine.catch(() => undefined); // a failed start is reported below
   const drift = new DriftLog();
-  const invalidAnswers: RunningMock["invalidAnswers"] = [];
+  const ownAnswers = new DriftLog(); // the mock's own answers, in every mode but proxy
   const handler = createHandler({
     engine,
     transparent: options.proxy !== undefined,
@@ -89,11 +89,8 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       }
       // The mock's own answers must keep the contract: one that does not is a bug, said at once.
       const broken = findings.filter((f) => f.path?.[0] === "response" && f.severity === 0);
-      if (broken.length) {
-        const entry = { method, path, status, findings: broken.map((f) => `${f.path?.join(".")} ${f.message}`) };
-        invalidAnswers.push(entry);
-        options.onOutput?.(`p100-mock: this answer breaks the spec: ${entry.findings.join("; ")}\n`);
-      }
+      const entry = ownAnswers.record(method, path, status, broken);
+      if (entry) options.onOutput?.(`p100-mock: this answer breaks the spec: ${describeEntry(entry)}\n`);
     },
   });
   const server = http.createServer((req, res) => void handler(req, res));
@@ -134,5 +131,5 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   } finally {
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
-  return { url, drift, invalidAnswers, close };
+  return { url, drift, invalidAnswers: ownAnswers.entries, close };
 }
