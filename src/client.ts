@@ -102,11 +102,7 @@ export function createP100Client(options: P100ClientOptions): P100Client {
           parseAs: "stream",
           fetch: transport,
         });
-        // The transport kept the exact text (see bodyText); a response replaced by a middleware
-        // falls back to openapi-fetch's parsed copy.
-        const text =
-          bodyText.get(response) ??
-          (typeof (data ?? error) === "string" ? String(data ?? error) : JSON.stringify(data ?? error ?? ""));
+        const text = bodyText.get(response) ?? (await replacedText(data, error));
         return classify(info, response, text, redact);
       } catch (failure) {
         if (!(failure instanceof TransportFailure)) throw failure;
@@ -168,4 +164,14 @@ function resolveBaseUrl({ environment, baseUrl }: P100ClientOptions): string {
     );
   }
   return environments[name];
+}
+
+/**
+ * The text of an answer a middleware put in place of the transport's (so not in bodyText):
+ * openapi-fetch hands a 2xx body over unread (`parseAs: "stream"`) and any other already read.
+ */
+async function replacedText(data: unknown, error: unknown): Promise<string> {
+  if (data instanceof ReadableStream) return new Response(data).text();
+  const body = data ?? error;
+  return body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
 }

@@ -30,9 +30,9 @@ export class TransportFailure extends Error {
 }
 
 /**
- * The exact text of each response the transport returned. openapi-fetch parses a non-2xx body as
- * JSON even with `parseAs: "text"`, which loses a body that is not JSON; the client classifies
- * answers from this text instead.
+ * The exact text of each response the transport returned: the body is read once, here, and the
+ * client classifies the answer from this text (openapi-fetch gets the body only when middleware
+ * may read it).
  */
 export const bodyText = new WeakMap<Response, string>();
 

@@ -97,4 +97,39 @@ describe("createP100Client", () => {
     expect(JSON.stringify(client)).not.toContain(secret);
     expect(Object.values(client).map(String).join("\n")).not.toContain(secret);
   });
+
+  describe("openapi-fetch middleware", () => {
+    const balances = { userId: "f63064b1-c26b-4c9e-af22-0b483262751f", fiatBalances: [], cryptoBalances: [] };
+    const get = (client: ReturnType<typeof createP100Client>) =>
+      client.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: "u" } } });
+
+    it("can read the answer's body, and never sees the API key", async () => {
+      const client = createP100Client({ apiKey: secret, fetch: async () => Response.json(balances) });
+      const seen: { key: string | null; body: unknown }[] = [];
+      client.use({
+        onRequest: ({ request }) => void seen.push({ key: request.headers.get("x-api-key"), body: undefined }),
+        onResponse: async ({ response }) => void (seen[0]!.body = await response.clone().json()),
+      });
+      expect(await get(client)).toMatchObject({ outcome: "success", data: balances, drift: [] });
+      expect(seen).toEqual([{ key: null, body: balances }]);
+    });
+
+    it.each([
+      [200, "success", "data"],
+      [400, "error", "error"],
+    ] as const)(
+      "may replace a %i answer, and the client classifies the replacement",
+      async (status, outcome, field) => {
+        const replacement = status === 200 ? balances : { errorCode: "P412", errorMessage: "User not exist" };
+        const client = createP100Client({
+          apiKey: secret,
+          fetch: async () => new Response("ignored", { status: 503 }),
+          retry: false,
+        });
+        client.use({ onResponse: () => Response.json(replacement, { status }) });
+        const result = await get(client);
+        expect(result).toMatchObject({ outcome, status, drift: [], [field]: replacement });
+      },
+    );
+  });
 });
