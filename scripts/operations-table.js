@@ -8,7 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { operationsOf, refResolver } from "../src/spec-walk.js";
 
-export function operationsTable(spec) {
+function operationsTable(spec) {
   const deref = refResolver(spec);
 
   // Flattens `allOf` one level deep: enough for the spec's own schemas, checked by its tests.

@@ -40,7 +40,7 @@ export function bundleWorkingTree(project, outFile) {
 }
 
 /** `#/paths/~1v1~1user/post/responses/400` → `POST /v1/user › responses/400`. */
-export function describeLocation(pointer) {
+function describeLocation(pointer) {
   const [group, name, ...rest] = pointer.replace(/^#\//, "").split("/").map(unescapeKey);
   if (group !== "paths" && group !== "webhooks") return [group, name, ...rest].filter(Boolean).join("/");
   const [method, ...inner] = rest;

@@ -20,7 +20,7 @@ function fail(message) {
 }
 
 /** The accepted breaking changes: a YAML list of `{ where, reason }`, each reason required. */
-export function readExceptions(file) {
+function readExceptions(file) {
   if (!fs.existsSync(file)) return [];
   const list = parseYaml(fs.readFileSync(file, "utf8")) ?? [];
   if (

@@ -13,7 +13,7 @@ export interface RetryOptions {
   unsafeMethods: boolean;
 }
 
-export const defaultRetry: RetryOptions = {
+const defaultRetry: RetryOptions = {
   attempts: 3,
   baseDelayMs: 200,
   maxTotalDelayMs: 10_000,

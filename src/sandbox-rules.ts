@@ -12,7 +12,7 @@ const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import
 const validatorAt = schemaValidator(spec);
 
 /** Countries whose users need a proof of address (V1). */
-export const poaCountries = ["AM", "AR", "AZ", "GE", "IL", "MD", "UA"];
+const poaCountries = ["AM", "AR", "AZ", "GE", "IL", "MD", "UA"];
 
 export interface RuleContext {
   world: World;

@@ -18,7 +18,7 @@ export interface StoredUser extends SandboxUser {
 }
 
 /** Seconds after the 1st, 2nd, 3rd and 4th failed attempt (Webhooks page); the 5th is final. */
-export const retrySchedule = [8, 16, 32, 64];
+const retrySchedule = [8, 16, 32, 64];
 const epoch = Date.parse("2026-01-01T00:00:00.000Z");
 
 export class World {
