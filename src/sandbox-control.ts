@@ -21,6 +21,16 @@ function invalid(value: unknown, ...at: string[]): Answer | undefined {
   return problem(400, `${first?.instancePath.slice(1) || "body"}: ${first?.message ?? "is not valid"}`);
 }
 
+const requestSchema = (path: string, method: string) => [
+  "paths",
+  path,
+  method,
+  "requestBody",
+  "content",
+  "application/json",
+  "schema",
+];
+
 const decisionSchema = (kind: string) => [
   "paths",
   `/_sandbox/users/{externalUserId}/${kind}/{decision}`,
@@ -39,31 +49,13 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
     return { status: 204 };
   }
   if (route === "PUT /_sandbox/webhook-endpoint") {
-    const bad = invalid(
-      body,
-      "paths",
-      "/_sandbox/webhook-endpoint",
-      "put",
-      "requestBody",
-      "content",
-      "application/json",
-      "schema",
-    );
+    const bad = invalid(body, ...requestSchema("/_sandbox/webhook-endpoint", "put"));
     if (bad) return bad;
     world.endpoint = body as { url: string; token: string };
     return { status: 200, body: { url: world.endpoint.url } };
   }
   if (route === "POST /_sandbox/clock/advance") {
-    const bad = invalid(
-      body,
-      "paths",
-      "/_sandbox/clock/advance",
-      "post",
-      "requestBody",
-      "content",
-      "application/json",
-      "schema",
-    );
+    const bad = invalid(body, ...requestSchema("/_sandbox/clock/advance", "post"));
     if (bad) return bad;
     return { status: 200, body: await world.advance((body as { seconds: number }).seconds) };
   }

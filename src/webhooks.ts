@@ -64,9 +64,10 @@ const validators = new Map<WebhookName, Validators>();
 function validatorsFor(name: WebhookName): Validators {
   let found = validators.get(name);
   if (!found) {
-    const at = pointer("webhooks", name, "post", "requestBody", "content", "application/json", "schema");
+    // The payload schema by pointer (a component's, when it is a $ref), so that its allOf parts can be addressed.
     const ref: string | undefined = deref(spec.webhooks[name].post.requestBody).content["application/json"].schema.$ref;
-    const schemaAt = ref ? ref.slice(1) : at;
+    const schemaAt =
+      ref?.slice(1) ?? pointer("webhooks", name, "post", "requestBody", "content", "application/json", "schema");
     const parts: unknown[] | undefined = deref({ $ref: `#${schemaAt}` }).allOf;
     const inferred = validatorAt(schemaAt);
     const documented = parts

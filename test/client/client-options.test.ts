@@ -108,7 +108,9 @@ describe("createP100Client", () => {
       const seen: { key: string | null; body: unknown }[] = [];
       client.use({
         onRequest: ({ request }) => void seen.push({ key: request.headers.get("x-api-key"), body: undefined }),
-        onResponse: async ({ response }) => void (seen[0]!.body = await response.clone().json()),
+        onResponse: async ({ response }) => {
+          seen[0]!.body = await response.clone().json();
+        },
       });
       expect(await get(client)).toMatchObject({ outcome: "success", data: balances, drift: [] });
       expect(seen).toEqual([{ key: null, body: balances }]);
