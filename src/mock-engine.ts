@@ -5,6 +5,7 @@
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
+import { withFakerDeferred } from "./lazy-faker.js";
 import type { answer as SandboxAnswer } from "./sandbox-rules.js";
 import type { Sandbox } from "./sandbox-world.js";
 
@@ -41,15 +42,17 @@ export interface Engine {
 
 async function loadPrism() {
   try {
-    const [http, core, prefer, serializer, mocker] = await Promise.all([
-      import("@stoplight/prism-http"),
-      import("@stoplight/prism-core"),
-      // Prism's own server helpers: its reading of `Prefer` (code, example, dynamic) and its serialiser.
-      import("@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js"),
-      import("@stoplight/prism-http-server/dist/serialize.js"),
-      // Prism's own mocker: the stateful mode hands it every request that Prism found invalid.
-      import("@stoplight/prism-http/dist/mocker/index.js"),
-    ]);
+    const [http, core, prefer, serializer, mocker] = await withFakerDeferred(() =>
+      Promise.all([
+        import("@stoplight/prism-http"),
+        import("@stoplight/prism-core"),
+        // Prism's own server helpers: its reading of `Prefer` (code, example, dynamic) and its serialiser.
+        import("@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js"),
+        import("@stoplight/prism-http-server/dist/serialize.js"),
+        // Prism's own mocker: the stateful mode hands it every request that Prism found invalid.
+        import("@stoplight/prism-http/dist/mocker/index.js"),
+      ]),
+    );
     return {
       ...http,
       createLogger: core.createLogger,
@@ -93,9 +96,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     async answer(input) {
       const preferences = prism.getHttpConfigFromRequest(input);
       if (preferences._tag === "Left") return problemOf(preferences.left, prism.ProblemJsonError);
+      // What `Prefer` leaves out (undefined) keeps the mock's own setting, as in Prism's server.
+      const chosen = Object.entries(preferences.right).filter(([, value]) => value !== undefined);
       const result = await instance.request(input, operations, {
         ...config,
-        mock: { ...config.mock, ...preferences.right },
+        mock: { ...config.mock, ...Object.fromEntries(chosen) },
       } as IHttpConfig)();
       if (result._tag === "Left") return problemOf(result.left, prism.ProblemJsonError);
       const errors = result.right.validations.output.filter((v) => v.severity === 0);

@@ -2,6 +2,7 @@
 // from outside the way a terminal or a process manager sees it. Prism runs inside the bin's own
 // process, so stopping the bin frees everything.
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import net from "node:net";
 import { afterEach, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
@@ -9,6 +10,7 @@ import { freePort } from "../../scripts/free-port.js";
 import { createP100Client } from "../../src/index.js";
 import { schemaErrors } from "../support/spec.js";
 
+const bundled = JSON.parse(readFileSync("generated/openapi.json", "utf8"));
 const started: ChildProcess[] = [];
 afterEach(() => {
   for (const child of started) child.kill("SIGKILL");
@@ -83,6 +85,7 @@ it("prints one ready block naming the URL, logs one line per request with no err
   const result = await client.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: "u" } } });
   expect(result.outcome).toBe("success");
   expect(schemaErrors("/v1/user/balances/{externalUserId}", "get", "200", result.data)).toEqual([]);
+  expect(result.data).not.toEqual(bundled.components.examples.UserBalancesFound.value);
   await expect.poll(output, { timeout: 5000 }).toContain("GET /v1/user/balances/u → 200");
   expect(output()).not.toMatch(/error/i);
 
