@@ -115,6 +115,46 @@ it("type-checks a consumer and calls the mock through it", { timeout: 60_000 }, 
   });
 });
 
+it("runs the README's complete vitest example as it stands: it type-checks and passes", { timeout: 120_000 }, () => {
+  const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("**A complete vitest example**"));
+  const blocks = [...section.matchAll(/```ts\n\/\/ ([\w.]+)[^\n]*\n[\s\S]*?```/g)].slice(0, 3);
+  const names = blocks.map(([, name]) => name!);
+  expect(names).toEqual(["vitest.config.ts", "vitest.setup.ts", "onboarding.test.ts"]);
+  const example = path.join(project, "readme-example");
+  fs.mkdirSync(example);
+  for (const [block, name] of blocks) fs.writeFileSync(path.join(example, name!), block.replace(/^```ts\n|```$/g, ""));
+  // The example's project has vitest installed: this repository's own, linked.
+  fs.symlinkSync(path.join(repo, "node_modules/vitest"), path.join(project, "node_modules/vitest"), "dir");
+  fs.writeFileSync(
+    path.join(example, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        target: "ES2022",
+        module: "NodeNext",
+        moduleResolution: "NodeNext",
+        strict: true,
+        noEmit: true,
+        skipLibCheck: true,
+        lib: ["ES2023", "DOM"],
+        types: ["node"],
+        typeRoots: [path.join(repo, "node_modules/@types")],
+      },
+      files: names,
+    }),
+  );
+  run(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], example);
+
+  // A vitest of its own, as the example's user runs it: none of this run's settings leak in.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST")));
+  const output = execFileSync(process.execPath, [path.join(repo, "node_modules/vitest/vitest.mjs"), "run"], {
+    cwd: example,
+    encoding: "utf8",
+    env: { ...env, NO_COLOR: "1" },
+  });
+  expect(output).toMatch(/Tests +1 passed \(1\)/);
+});
+
 it("keeps P100's plausible answers and leaves garbage unexpected, through the packed client", async () => {
   const entry = createRequire(path.join(project, "package.json")).resolve("p100-user-accounts");
   const packed = await import(pathToFileURL(entry).href);
