@@ -128,15 +128,18 @@ type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpM
 
 /**
  * Prism's mock component for the stateful mode: Prism has routed the request, checked its key
- * and validated it; an invalid one gets Prism's own documented answer (401, 400 P403), a valid
- * one the answer of the sandbox's rules, which Prism then validates against the spec.
+ * and validated it; an invalid one gets Prism's own documented answer (401, 400 P403), and so
+ * does one that picks its answer with `Prefer` (code or example: the answers no state leads to,
+ * such as Extend user's P500), leaving the world as it was. Any other gets the answer of the
+ * sandbox's rules, which Prism then validates against the spec.
  */
 function statefulMock(sandbox: Sandbox, sandboxAnswer: typeof SandboxAnswer, prismMock: Mock): Mock {
   return (opts) => (logger) => {
     const { data, validations } = opts.input;
     const headers = data.headers ?? {};
     const key = headers["x-api-key"];
-    if (validations.length || !key) return prismMock(opts)(logger);
+    const picked = opts.config.code !== undefined || opts.config.exampleKey !== undefined;
+    if (validations.length || !key || picked) return prismMock(opts)(logger);
     const world = sandbox.world(key);
     const body = typeof data.body === "object" && data.body !== null ? (data.body as Record<string, unknown>) : {};
     const externalUserId = String(body.externalUserId ?? decodeURIComponent(data.url.path.split("/").pop() ?? ""));

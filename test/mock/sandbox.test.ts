@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createP100Client } from "../../src/index.js";
+import { createP100Client, prefer } from "../../src/index.js";
 import { createSandboxClient, type RunningMock, startMock } from "../../src/mock.js";
 import { verifyAndParseWebhook, type WebhookName } from "../../src/webhooks.js";
 import { validBody } from "../support/cases.js";
@@ -182,6 +182,26 @@ describe("the onboarding flow, through state alone", () => {
     });
     expect(result).toMatchObject({ status: 200, drift: [] });
     expect(result.data!.balances.length).toBeGreaterThan(0);
+  });
+
+  it("answers a request that picks its answer with Prefer from the spec, and leaves the world as it was", async () => {
+    const { p100, sandbox } = await world("sk_prefer");
+    const body = { externalUserId: "prefer-user" };
+    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person(body.externalUserId, "PL") });
+    const before = await sandbox.GET("/_sandbox/users/{externalUserId}", { params: { path: body } });
+    // Extend user's "unknown exception" follows from no state: Prefer is the way to reach it.
+    expect(
+      await p100.POST("/v1/user/balances/extended", { body, headers: prefer("extendUser", 400, "P500") }),
+    ).toMatchObject({ status: 400, error: { errorCode: "P500" } });
+    expect(await p100.POST("/v1/user/balances/extended", { body, headers: prefer("extendUser", 201) })).toMatchObject({
+      status: 201,
+    });
+    expect((await sandbox.GET("/_sandbox/users/{externalUserId}", { params: { path: body } })).data).toEqual(
+      before.data,
+    );
+    expect((await sandbox.GET("/_sandbox/deliveries")).data).toEqual([]);
+    // Without Prefer, the state decides again: the user is not verified.
+    expect(await p100.POST("/v1/user/balances/extended", { body })).toMatchObject({ error: { errorCode: "P459" } });
   });
 
   it("still answers invalid requests as documented (401, 400 P403)", async () => {
