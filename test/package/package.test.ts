@@ -80,27 +80,29 @@ it("brings only its declared runtime dependencies into an application", () => {
     expect(installedAlone).not.toContain(tool);
 });
 
+/** Type-checks `files` in `dir` as a strict NodeNext consumer project would, with these options on top. */
+function typeCheck(dir: string, files: string[], options: Record<string, unknown>) {
+  const compilerOptions = {
+    target: "ES2022",
+    module: "NodeNext",
+    moduleResolution: "NodeNext",
+    strict: true,
+    lib: ["ES2023", "DOM"],
+    types: ["node"],
+    typeRoots: [path.join(repo, "node_modules/@types")],
+    ...options,
+  };
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files }));
+  run(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], dir);
+}
+
 it("type-checks a consumer and calls the mock through it", { timeout: 60_000 }, () => {
   fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.ts"), path.join(project, "consumer.ts"));
-  fs.writeFileSync(
-    path.join(project, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        strict: true,
-        skipLibCheck: false,
-        skipDefaultLibCheck: true, // TypeScript's own lib files are not what this checks
-        lib: ["ES2023", "DOM"],
-        types: ["node"],
-        typeRoots: [path.join(repo, "node_modules/@types")],
-        outDir: ".",
-      },
-      files: ["consumer.ts"],
-    }),
-  );
-  run(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], project);
+  typeCheck(project, ["consumer.ts"], {
+    skipLibCheck: false,
+    skipDefaultLibCheck: true, // TypeScript's own lib files are not what this checks
+    outDir: ".",
+  });
 
   const output = JSON.parse(run(process.execPath, ["consumer.js"], project, { P100_BASE_URL: prismUrl() }));
   expect(output).toEqual({
@@ -126,24 +128,7 @@ it("runs the README's complete vitest example as it stands: it type-checks and p
   for (const [block, name] of blocks) fs.writeFileSync(path.join(example, name!), block.replace(/^```ts\n|```$/g, ""));
   // The example's project has vitest installed: this repository's own, linked.
   fs.symlinkSync(path.join(repo, "node_modules/vitest"), path.join(project, "node_modules/vitest"), "dir");
-  fs.writeFileSync(
-    path.join(example, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "NodeNext",
-        moduleResolution: "NodeNext",
-        strict: true,
-        noEmit: true,
-        skipLibCheck: true,
-        lib: ["ES2023", "DOM"],
-        types: ["node"],
-        typeRoots: [path.join(repo, "node_modules/@types")],
-      },
-      files: names,
-    }),
-  );
-  run(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], example);
+  typeCheck(example, names, { noEmit: true, skipLibCheck: true });
 
   // A vitest of its own, as the example's user runs it: none of this run's settings leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST")));
