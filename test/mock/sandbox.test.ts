@@ -240,6 +240,18 @@ describe("worlds and the control API", () => {
     expect((await b.sandbox.GET("/_sandbox/deliveries")).data).toEqual([]);
   });
 
+  it("makes a webhook's first attempt at once: it arrives with no further call to the mock", async () => {
+    const { p100 } = await world("sk_at_once");
+    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("at-once-user", "PL") });
+    const heard = () =>
+      received.filter((r) => (r.payload as { externalUserId?: string }).externalUserId === "at-once-user");
+    await p100.POST("/v1/user/kyc-files/{externalUserId}", {
+      params: { path: { externalUserId: "at-once-user" } },
+      body: { files: [tinyFile("front.png")] },
+    });
+    await expect.poll(() => heard().map((r) => r.name), { timeout: 1000, interval: 20 }).toEqual(["kycFileAdded"]);
+  });
+
   it("retries a failed delivery on the documented schedule when the clock moves", async () => {
     const { p100, sandbox } = await world("sk_retry");
     await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("retry-user", "PL") });
