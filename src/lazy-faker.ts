@@ -11,11 +11,12 @@ export async function withFakerDeferred<T>(load: () => Promise<T>): Promise<T> {
   const { require, id } = found;
   if (require.cache[id]) return load(); // Already loaded: nothing to save.
 
+  const standIn = new Module(id);
   let real: object | undefined;
   const faker = () => {
     if (!real) {
-      delete require.cache[id];
-      real = (require(id) as { default: object }).default;
+      if (require.cache[id] === standIn) delete require.cache[id];
+      real = (require(id) as { default: object }).default; // the one instance, shared with any other user
     }
     return real;
   };
@@ -24,7 +25,6 @@ export async function withFakerDeferred<T>(load: () => Promise<T>): Promise<T> {
     {},
     { get: (_target, key) => Reflect.get(faker(), key), has: (_target, key) => key in faker() },
   );
-  const standIn = new Module(id);
   standIn.filename = id;
   standIn.loaded = true;
   standIn.exports = { __esModule: true, default: lazy, faker: lazy };
