@@ -20,6 +20,8 @@ Options:
   --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
                 answer against the spec, log each difference and write a drift report on exit
   --report <f>  where --proxy writes its Markdown report (default p100-drift-report.md)
+  --cors <o>    let web pages from origin <o> call the mock too (repeatable; * for any); pages
+                on loopback hosts (localhost, 127.0.0.1, [::1]) always may
   --help        show this help
 
 Pick a documented response per request with the header
@@ -36,6 +38,7 @@ try {
       stateful: { type: "boolean", default: false },
       proxy: { type: "string" },
       report: { type: "string", default: "p100-drift-report.md" },
+      cors: { type: "string", multiple: true, default: [] },
       help: { type: "boolean", default: false },
     },
   }).values;
@@ -86,6 +89,7 @@ try {
     errors: options.errors,
     proxy: options.proxy,
     stateful: options.stateful,
+    corsOrigins: options.cors,
     onOutput: (text) => process.stdout.write(text),
     signal: starting.signal,
   });

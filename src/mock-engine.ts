@@ -6,12 +6,19 @@ import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
 import { withFakerDeferred } from "./lazy-faker.js";
+import { p403Message } from "./mock-p403.js";
+import { checkUpload, slimForm, uploadLimitsOf } from "./mock-uploads.js";
 import type { answer as SandboxAnswer } from "./sandbox-rules.js";
 import type { Sandbox } from "./sandbox-world.js";
 
 /** Thrown when the mock cannot start; the message is one line and says why. */
 export class MockStartError extends Error {
   override name = "MockStartError";
+}
+
+/** A failure inside the stateful sandbox; answered as a 500 that names it. */
+export class SandboxError extends Error {
+  override name = "SandboxError";
 }
 
 export interface EngineOptions {
@@ -33,16 +40,30 @@ export interface EngineAnswer {
 /** A Prism failure (no route, a bad `Prefer`, an unreachable upstream) as problem+json. */
 export interface EngineProblem {
   status: number;
-  problem: { type: string; title: string; status: number; detail: string };
+  problem: { type: string; title: string; status: number; detail: string; [more: string]: unknown };
+}
+
+/** What the HTTP layer knows of a request besides Prism's view of it. */
+export interface RequestFacts {
+  /** The body's bytes as they arrived. */
+  raw: Uint8Array<ArrayBuffer>;
+  /** The body was sent as JSON but does not parse. */
+  malformedJson: boolean;
 }
 
 export interface Engine {
-  answer(input: IHttpRequest): Promise<EngineAnswer | EngineProblem>;
+  answer(input: IHttpRequest, facts: RequestFacts): Promise<EngineAnswer | EngineProblem>;
+}
+
+/** A CommonJS module's `exports.default`, however the loader hands it over (Node: the exports object; bundlers and vitest: the function). */
+function cjsDefault<T>(module: { default: unknown }): T {
+  const value = module.default as { default?: unknown };
+  return (typeof value === "function" ? value : value.default) as T;
 }
 
 async function loadPrism() {
   try {
-    const [http, core, prefer, serializer, mocker] = await withFakerDeferred(() =>
+    const [http, core, prefer, serializer, mocker, router] = await withFakerDeferred(() =>
       Promise.all([
         import("@stoplight/prism-http"),
         import("@stoplight/prism-core"),
@@ -51,6 +72,8 @@ async function loadPrism() {
         import("@stoplight/prism-http-server/dist/serialize.js"),
         // Prism's own mocker: the stateful mode hands it every request that Prism found invalid.
         import("@stoplight/prism-http/dist/mocker/index.js"),
+        // Prism's own router: which operation a request is for, to check its `Prefer` and files.
+        import("@stoplight/prism-http/dist/router/index.js"),
       ]),
     );
     return {
@@ -58,7 +81,8 @@ async function loadPrism() {
       createLogger: core.createLogger,
       getHttpConfigFromRequest: prefer.getHttpConfigFromRequest,
       serialize: serializer.serialize as (payload: unknown, contentType?: string) => string | undefined,
-      prismMock: mocker.default as unknown as Mock,
+      prismMock: cjsDefault<Mock>(mocker),
+      route: cjsDefault<Route>(router),
     };
   } catch {
     throw new MockStartError(
@@ -92,15 +116,43 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     sandbox && rules ? { logger, mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : { logger };
   const instance = prism.createInstance(config, components);
 
+  const answerOf = (status: number, body: unknown): EngineAnswer => ({
+    output: { statusCode: status, headers: { "Content-type": "application/json" }, body },
+    text: JSON.stringify(body),
+    validations: { input: [], output: [] },
+  });
+
   return {
-    async answer(input) {
+    async answer(input, facts) {
       const preferences = prism.getHttpConfigFromRequest(input);
-      if (preferences._tag === "Left") return problemOf(preferences.left, prism.ProblemJsonError);
+      const routed = prism.route({ resources: operations, input });
+      const resource = routed._tag === "Right" ? routed.right : undefined;
+      if (preferences._tag === "Left") return wrongPrefer(resource, `cannot read "${headerOf(input, "prefer")}"`);
       // What `Prefer` leaves out (undefined) keeps the mock's own setting, as in Prism's server.
-      const chosen = Object.entries(preferences.right).filter(([, value]) => value !== undefined);
+      const chosen = Object.fromEntries(Object.entries(preferences.right).filter(([, value]) => value !== undefined));
+      const picked = chosen.code !== undefined || chosen.exampleKey !== undefined;
+      if (resource && picked && !config.isProxy) {
+        const refused = refusedChoice(resource, chosen.code as number | undefined, chosen.exampleKey as string);
+        if (refused) return wrongPrefer(resource, refused);
+      }
+      // The documented upload limits, checked on the bytes as sent (Prism sees the files as text).
+      const limits = resource && uploadLimitsOf(resource.method, resource.path);
+      if (limits && !config.isProxy && !picked && headerOf(input, "x-api-key")) {
+        const checked = await checkUpload(limits, headerOf(input, "content-type"), facts.raw);
+        if (checked && "problem" in checked) {
+          const { code, message } = checked.problem;
+          if (code === "P403") return answerOf(400, { errorCode: "P403", errorMessage: `${message}.` });
+          return answerOf(400, exampleOf(resource, "400", code));
+        }
+        if (checked) {
+          const { body, contentType } = await slimForm(checked.form);
+          const headers = Object.entries(input.headers ?? {}).filter(([k]) => k.toLowerCase() !== "content-type");
+          input = { ...input, body, headers: { ...Object.fromEntries(headers), "content-type": contentType } };
+        }
+      }
       const result = await instance.request(input, operations, {
         ...config,
-        mock: { ...config.mock, ...Object.fromEntries(chosen) },
+        mock: { ...config.mock, ...chosen },
       } as IHttpConfig)();
       if (result._tag === "Left") return problemOf(result.left, prism.ProblemJsonError);
       const errors = result.right.validations.output.filter((v) => v.severity === 0);
@@ -110,8 +162,64 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         return problemOf(problem, prism.ProblemJsonError);
       }
       const { output, validations } = result.right;
+      // An invalid request answered with the P403 example gets the message of its own failures.
+      const body = output.body as { errorCode?: unknown } | undefined;
+      if (!config.isProxy && output.statusCode === 400 && body?.errorCode === "P403" && validations.input.length) {
+        output.body = { ...body, errorMessage: p403Message(validations.input, facts.malformedJson) };
+      }
       const contentType = Object.entries(output.headers ?? {}).find(([k]) => k.toLowerCase() === "content-type")?.[1];
       return { output, validations, text: prism.serialize(output.body, contentType) ?? "" };
+    },
+  };
+}
+
+const headerOf = (input: IHttpRequest, name: string): string | undefined => {
+  const value = Object.entries(input.headers ?? {}).find(([k]) => k.toLowerCase() === name)?.[1];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/** A named example of one of the operation's answers, as the spec has it. */
+function exampleOf(resource: IHttpOperation, code: string, key: string): unknown {
+  const response = resource.responses.find((r) => r.code === code);
+  const examples = (response?.contents ?? []).flatMap((c) => c.examples ?? []);
+  return (examples.find((e) => e.key === key) as { value?: unknown } | undefined)?.value;
+}
+
+/** The documented answers of one operation: each status with its named examples. */
+function choicesOf(resource: IHttpOperation) {
+  return resource.responses.map((response) => ({
+    code: response.code,
+    examples: [...new Set((response.contents ?? []).flatMap((c) => (c.examples ?? []).map((e) => e.key)))],
+  }));
+}
+
+/** Why a `Prefer` choice names no documented answer of the operation, or undefined if it does. */
+function refusedChoice(resource: IHttpOperation, code: number | undefined, exampleKey: string | undefined) {
+  const choices = choicesOf(resource);
+  const forCode = code === undefined ? choices : choices.filter((c) => c.code === String(code));
+  if (!forCode.length) return `code=${code} is not a documented status of this operation`;
+  if (exampleKey !== undefined && !forCode.some((c) => c.examples.includes(exampleKey)))
+    return `example=${exampleKey} is not a documented example${code === undefined ? "" : ` of its ${code} answer`}`;
+  return undefined;
+}
+
+/** A `Prefer` the operation cannot honour: one 400 that lists what can be picked. */
+function wrongPrefer(resource: IHttpOperation | undefined, reason: string): EngineProblem {
+  const choices = resource ? choicesOf(resource) : [];
+  const listed = choices
+    .map((c) => `code=${c.code}${c.examples.length ? ` (example=${c.examples.join(" | ")})` : ""}`)
+    .join("; ");
+  const detail = resource
+    ? `Prefer: ${reason}. ${resource.method.toUpperCase()} ${resource.path} documents: ${listed}.`
+    : `Prefer: ${reason}. Write it as Prefer: code=<status>, example=<example name>.`;
+  return {
+    status: 400,
+    problem: {
+      type: "urn:p100-mock:prefer",
+      title: "Prefer picks an answer this operation does not document",
+      status: 400,
+      detail,
+      choices,
     },
   };
 }
@@ -125,6 +233,7 @@ function problemOf(
 }
 
 type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
+type Route = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["route"];
 
 /**
  * Prism's mock component for the stateful mode: Prism has routed the request, checked its key
@@ -144,7 +253,14 @@ function statefulMock(sandbox: Sandbox, sandboxAnswer: typeof SandboxAnswer, pri
     const body = typeof data.body === "object" && data.body !== null ? (data.body as Record<string, unknown>) : {};
     const externalUserId = String(body.externalUserId ?? decodeURIComponent(data.url.path.split("/").pop() ?? ""));
     const user = world.users.get(externalUserId);
-    const found = sandboxAnswer(opts.resource.iid ?? "", { world, externalUserId, body, user });
+    let found: ReturnType<typeof SandboxAnswer>;
+    try {
+      found = sandboxAnswer(opts.resource.iid ?? "", { world, externalUserId, body, user });
+    } catch (error) {
+      // A bug of the sandbox's own: a 500 that says so (the HTTP layer logs it), never a stack.
+      const reason = error instanceof Error ? error.message : String(error);
+      return { _tag: "Left", left: new SandboxError(`the sandbox could not answer: ${reason}`) };
+    }
     if (!found) return prismMock(opts)(logger);
     const response: IHttpResponse = {
       statusCode: found.status,

@@ -1,38 +1,51 @@
 // The mock's HTTP side: a node:http handler that turns each request into Prism's input, and
-// Prism's answer back into a response. Two rules of this package's own:
+// Prism's answer back into a response. Rules of this package's own:
 // - A request body that is not JSON (under a JSON content type) reaches Prism as a JSON value
 //   that breaks every request schema, so Prism answers as the docs say (401 without a key, else
 //   the operation's 400 P403) instead of its own undocumented `invalid_json` body. In proxy mode
 //   the body goes on untouched: the real API answers it.
+// - A body larger than the largest valid upload (mock-uploads.ts) gets 413 and is not kept.
+// - A path that is not valid percent-encoding is the caller's mistake: 400, never a 5xx.
+// - CORS answers loopback origins only (a local page), unless the mock's user allows others.
 // - Requests that arrive while Prism is loading wait for it, so nothing gets an error at startup.
+// - Anything that fails inside the mock is a 500 with a plain message and a log line.
 import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
 import type { Engine } from "./mock-engine.js";
+import { maxBodyBytes } from "./mock-uploads.js";
 import type { Sandbox } from "./sandbox-world.js";
 
 const malformed = "(the request body was not valid JSON)";
-const maxBodyBytes = 10 * 1024 * 1024;
 
 export interface HandlerOptions {
   engine: Promise<Engine>;
   transparent: boolean;
   /** Stateful mode: /_sandbox is the control API of this sandbox. */
   sandbox?: Sandbox;
-  /** One call for each answer: its method, path, status and Prism's findings about it. */
-  onAnswer(method: string, path: string, status: number, violations: IPrismDiagnostic[]): void;
+  /** Origins besides loopback ones that may call the mock from a browser (`*`: any). */
+  corsOrigins?: string[];
+  /**
+   * One call for each answer: its method, path, status, Prism's findings about it, and a short
+   * note for the log (a P-code and its message, or why the mock failed).
+   */
+  onAnswer(method: string, path: string, status: number, violations: IPrismDiagnostic[], note?: string): void;
 }
 
 const isJson = (contentType: string | undefined) => /^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "");
 
-function readBody(req: http.IncomingMessage): Promise<Buffer> {
+/** The body, or `undefined` once it is known to exceed the cap (the rest is read and dropped). */
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    if (Number(req.headers["content-length"]) > maxBodyBytes) resolve(undefined);
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) req.destroy(new Error("body too large"));
-      else chunks.push(chunk);
+      if (size > maxBodyBytes) {
+        chunks.length = 0;
+        resolve(undefined);
+      } else chunks.push(chunk);
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
@@ -60,26 +73,74 @@ function queryOf(search: URLSearchParams): Record<string, string | string[]> {
   return query;
 }
 
-/** CORS as Prism's server sends it, so that browser apps can call the mock. */
-function cors(req: http.IncomingMessage, res: http.ServerResponse) {
-  res.setHeader("Access-Control-Allow-Origin", req.headers.origin ?? "*");
-  res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "*");
-  res.setHeader("Access-Control-Allow-Credentials", "true");
-  res.setHeader("Access-Control-Expose-Headers", req.headers["access-control-expose-headers"] ?? "*");
+const loopbackHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Whether a browser page from `origin` may read the mock's answers. */
+function allowedOrigin(origin: string, extra: string[]): boolean {
+  if (extra.includes("*") || extra.includes(origin)) return true;
+  try {
+    const { protocol, hostname } = new URL(origin);
+    return (protocol === "http:" || protocol === "https:") && loopbackHost.test(hostname);
+  } catch {
+    return false;
+  }
 }
 
-export function createHandler({ engine, transparent, sandbox, onAnswer }: HandlerOptions) {
+/** CORS for the allowed origins only: a web page from elsewhere cannot drive the local mock. */
+function cors(req: http.IncomingMessage, res: http.ServerResponse, extra: string[]): boolean {
+  res.setHeader("Vary", "Origin");
+  const origin = req.headers.origin;
+  if (!origin || !allowedOrigin(origin, extra)) return false;
+  res.setHeader("Access-Control-Allow-Origin", origin);
+  res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "*");
+  res.setHeader("Access-Control-Allow-Credentials", "true");
+  res.setHeader("Access-Control-Expose-Headers", "*");
+  return true;
+}
+
+const json = (res: http.ServerResponse, status: number, body: unknown) => {
+  res.writeHead(status, { "content-type": "application/json" });
+  res.end(JSON.stringify(body));
+};
+
+/** A P-code answer's code and message, for the log line. */
+function noteOf(body: unknown): string | undefined {
+  const { errorCode, errorMessage } = (body ?? {}) as { errorCode?: unknown; errorMessage?: unknown };
+  return typeof errorCode === "string" ? `${errorCode}: ${errorMessage}` : undefined;
+}
+
+export function createHandler({ engine, transparent, sandbox, corsOrigins = [], onAnswer }: HandlerOptions) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
-    cors(req, res);
+    const allowed = cors(req, res, corsOrigins);
     if (method === "options" && req.headers.origin && req.headers["access-control-request-method"]) {
-      res.writeHead(204, { "Access-Control-Allow-Methods": "GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS", Vary: "origin" });
-      res.end();
+      const status = allowed ? 204 : 403;
+      if (allowed) res.setHeader("Access-Control-Allow-Methods", "GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS");
+      res.writeHead(status).end();
+      onAnswer(req.method ?? "", url.pathname, status, [], allowed ? undefined : "origin not allowed");
       return;
     }
+    const answer = (status: number, body: unknown, note?: string) => {
+      onAnswer(req.method ?? "", url.pathname, status, [], note ?? noteOf(body));
+      json(res, status, body);
+    };
     try {
-      const [raw, prism] = await Promise.all([readBody(req), engine]);
+      const raw = await readBody(req);
+      if (raw === undefined) {
+        const message = `the request body is larger than ${maxBodyBytes} bytes, the most a valid request can have (the largest documented upload and its form)`;
+        answer(413, { message }, "body too large");
+        return;
+      }
+      try {
+        decodeURIComponent(url.pathname);
+      } catch {
+        const message = `the path ${url.pathname} is not valid percent-encoding`;
+        if (url.pathname.startsWith("/_sandbox/")) answer(400, { message });
+        else answer(400, { errorCode: "P403", errorMessage: `${message}.` });
+        return;
+      }
+      const prism = await engine;
       if (sandbox && url.pathname.startsWith("/_sandbox/")) {
         const key = req.headers["x-api-key"];
         const body = bodyOf(raw, req.headers["content-type"], false);
@@ -90,30 +151,44 @@ export function createHandler({ engine, transparent, sandbox, onAnswer }: Handle
         res.end(found.body === undefined ? "" : JSON.stringify(found.body));
         return;
       }
+      const contentType = req.headers["content-type"];
+      const body = bodyOf(raw, contentType, transparent);
       const input: IHttpRequest = {
         method: method as IHttpRequest["method"],
         url: { path: url.pathname, query: queryOf(url.searchParams) },
         headers: req.headers as Record<string, string>,
-        body: bodyOf(raw, req.headers["content-type"], transparent),
+        body,
       };
-      const answer = await prism.answer(input);
-      if ("problem" in answer) {
-        onAnswer(req.method ?? "", url.pathname, answer.status, []);
-        res.writeHead(answer.status, { "content-type": "application/problem+json" });
-        res.end(JSON.stringify(answer.problem));
+      const found = await prism.answer(input, {
+        raw: raw as Buffer<ArrayBuffer>,
+        malformedJson: body === malformed,
+      });
+      if ("problem" in found) {
+        onAnswer(req.method ?? "", url.pathname, found.status, [], found.problem.title);
+        res.writeHead(found.status, { "content-type": "application/problem+json" });
+        res.end(JSON.stringify(found.problem));
         return;
       }
-      const { output, validations } = answer;
+      const { output, validations } = found;
       const headers = Object.fromEntries(Object.entries(output.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-      onAnswer(req.method ?? "", url.pathname, output.statusCode, [
-        ...validations.input.map((v) => ({ ...v, path: ["request", ...(v.path ?? [])] })),
-        ...validations.output.map((v) => ({ ...v, path: ["response", ...(v.path ?? [])] })),
-      ]);
+      onAnswer(
+        req.method ?? "",
+        url.pathname,
+        output.statusCode,
+        [
+          ...validations.input.map((v) => ({ ...v, path: ["request", ...(v.path ?? [])] })),
+          ...validations.output.map((v) => ({ ...v, path: ["response", ...(v.path ?? [])] })),
+        ],
+        noteOf(output.body),
+      );
       res.writeHead(output.statusCode, headers);
-      res.end(answer.text);
+      res.end(found.text);
     } catch (error) {
-      if (!res.headersSent) res.writeHead(503, { "content-type": "text/plain" });
-      res.end(`p100-mock: ${error instanceof Error ? error.message : String(error)}`);
+      // A bug of the mock's own: the log says what failed; the caller gets a plain 500.
+      const reason = error instanceof Error ? error.message : String(error);
+      onAnswer(req.method ?? "", url.pathname, 500, [], `the mock failed: ${reason}`);
+      if (res.headersSent) res.destroy();
+      else json(res, 500, { message: "p100-mock could not answer this request; its log says why" });
     }
   };
 }

@@ -36,6 +36,11 @@ export interface MockOptions {
    * control API is under `/_sandbox` (see `createSandboxClient`). Not together with `proxy`.
    */
   stateful?: boolean;
+  /**
+   * Origins besides loopback ones (`http://localhost:3000`, `http://127.0.0.1:5173`, ...) whose
+   * pages may call the mock from a browser; `["*"]` allows any. None by default.
+   */
+  corsOrigins?: string[];
   /** Receives one log line per answer (`POST /v1/user/balances/extended → 201`), and each drift found. */
   onOutput?: (text: string) => void;
   /** Aborting it during startup stops the mock and rejects (e.g. on Ctrl-C before the mock is up). */
@@ -80,8 +85,9 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     engine,
     transparent: options.proxy !== undefined,
     sandbox,
-    onAnswer: (method, path, status, findings) => {
-      options.onOutput?.(`${method} ${path} → ${status}\n`);
+    corsOrigins: options.corsOrigins,
+    onAnswer: (method, path, status, findings, note) => {
+      options.onOutput?.(`${method} ${path} → ${status}${note ? ` ${note}` : ""}\n`);
       if (options.proxy !== undefined) {
         const entry = drift.record(method, path, status, findings);
         if (entry) options.onOutput?.(`p100-mock: ${describeEntry(entry)}\n`);
