@@ -3,9 +3,12 @@
 // that is not valid percent-encoding, the documented upload limits, the body cap, and CORS for
 // loopback origins only. Raw requests (fetch, no client) against a mock in this process; the
 // acceptance suite (test/acceptance/) sends the same from outside, to the packed package.
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
 import { type RunningMock, startMock } from "../../src/mock.js";
+import { createHandler } from "../../src/mock-http.js";
 import { maxBodyBytes } from "../../src/mock-uploads.js";
 import { validBody } from "../support/cases.js";
 
@@ -177,4 +180,31 @@ it("answers a malformed path on the control API with 400", async () => {
   const response = await send(mocks.stateful as RunningMock, "GET", "/_sandbox/users/%E0%A4%A");
   expect(response.status).toBe(400);
   expect((await response.json()).message).toContain("not valid percent-encoding");
+});
+
+it("answers a failure inside the mock with a plain 500 and writes the reason to the log only", async () => {
+  const notes: string[] = [];
+  const engine = {
+    answer: async () => {
+      throw new TypeError("prismMock is not a function");
+    },
+  };
+  const handler = createHandler({
+    engine: Promise.resolve(engine),
+    transparent: false,
+    onAnswer: (method, path, status, _, note) => notes.push(`${method} ${path} → ${status} ${note}`),
+  });
+  const server = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/${id}`, { headers: { "x-api-key": "k" } });
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ message: "p100-mock could not answer this request; its log says why" });
+    expect(text).not.toContain("is not a function");
+    expect(notes).toEqual([`GET /v1/user/balances/${id} → 500 the mock failed: prismMock is not a function`]);
+  } finally {
+    server.close();
+  }
 });
