@@ -80,8 +80,16 @@ export function createHandler({ engine, transparent, sandbox, onAnswer }: Handle
     }
     try {
       const [raw, prism] = await Promise.all([readBody(req), engine]);
+      const key = req.headers["x-api-key"];
+      // The sandbox's caps (worlds, users per world) come before any answer that needs room.
+      const refused = sandbox?.admit(typeof key === "string" ? key : undefined, method, url.pathname);
+      if (refused) {
+        onAnswer(req.method ?? "", url.pathname, refused.status, []);
+        res.writeHead(refused.status, { "content-type": "application/json" });
+        res.end(JSON.stringify(refused.body));
+        return;
+      }
       if (sandbox && url.pathname.startsWith("/_sandbox/")) {
-        const key = req.headers["x-api-key"];
         const body = bodyOf(raw, req.headers["content-type"], false);
         const { control } = await import("./sandbox-control.js"); // loaded for the stateful mode only
         const found = await control(sandbox, method, url.pathname, typeof key === "string" ? key : undefined, body);
