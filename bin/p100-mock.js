@@ -17,6 +17,12 @@ Options:
   --errors      answer 500 with Prism's findings when an answer breaks the spec (Prism --errors)
   --stateful    keep each API key's users across calls and deliver webhooks; control the world
                 under /_sandbox (see the README's lifecycle table)
+  --allow-remote-webhooks
+                with --stateful: let webhook endpoints be hosts other than loopback ones
+                (127.0.0.0/8, localhost, [::1])
+  --max-worlds <n>, --max-users-per-world <n>, --max-deliveries-per-world <n>
+                with --stateful: the sandbox's caps (default 10000 each); a new key or user
+                beyond its cap gets 507, a delivery beyond its cap drops the oldest
   --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
                 answer against the spec, log each difference and write a drift report on exit
   --report <f>  where --proxy writes its Markdown report (default p100-drift-report.md)
@@ -36,6 +42,10 @@ try {
       dynamic: { type: "boolean", default: false },
       errors: { type: "boolean", default: false },
       stateful: { type: "boolean", default: false },
+      "allow-remote-webhooks": { type: "boolean", default: false },
+      "max-worlds": { type: "string" },
+      "max-users-per-world": { type: "string" },
+      "max-deliveries-per-world": { type: "string" },
       proxy: { type: "string" },
       report: { type: "string", default: "p100-drift-report.md" },
       cors: { type: "string", multiple: true, default: [] },
@@ -51,6 +61,19 @@ if (options.help) {
 }
 const port = Number(options.port);
 if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${options.port}"`);
+const caps = {};
+for (const [flag, option] of [
+  ["max-worlds", "maxWorlds"],
+  ["max-users-per-world", "maxUsersPerWorld"],
+  ["max-deliveries-per-world", "maxDeliveriesPerWorld"],
+]) {
+  if (options[flag] === undefined) continue;
+  if (!options.stateful) fail(`--${flag} needs --stateful`);
+  caps[option] = Number(options[flag]);
+  if (!Number.isInteger(caps[option]) || caps[option] < 1)
+    fail(`--${flag} must be a positive integer, not "${options[flag]}"`);
+}
+if (options["allow-remote-webhooks"] && !options.stateful) fail("--allow-remote-webhooks needs --stateful");
 
 // Stop cleanly on a signal, even one that arrives while Prism is still loading; and when a
 // wrapper such as npx dies without passing its signal on (this process is orphaned: its parent
@@ -90,6 +113,8 @@ try {
     proxy: options.proxy,
     stateful: options.stateful,
     corsOrigins: options.cors,
+    allowRemoteWebhooks: options["allow-remote-webhooks"],
+    ...caps,
     onOutput: (text) => process.stdout.write(text),
     signal: starting.signal,
   });
@@ -122,8 +147,16 @@ function readyMessage(url) {
     "",
     ...routes,
     "",
-    "Every call needs an x-api-key header (any value). Without Prefer, each answers its first documented 2xx;",
-    "pick any documented answer with a Prefer header, e.g.",
+    ...(options.stateful
+      ? [
+          "Every call needs an x-api-key header (any value): it names the world the call acts on. Each answer",
+          "comes from that world's state (the README's lifecycle table). A Prefer header picks a documented",
+          "example instead and changes no state, e.g.",
+        ]
+      : [
+          "Every call needs an x-api-key header (any value). Without Prefer, each answers its first documented 2xx;",
+          "pick any documented answer with a Prefer header, e.g.",
+        ]),
     `  curl -X POST ${url}/v1/user/balances/extended -H 'x-api-key: k' -H 'content-type: application/json' \\`,
     `       -H 'Prefer: code=202, example=P211' -d '{"externalUserId":"f47ac10b-58cc-4372-a567-0e02b2c3d479"}'`,
     "",
@@ -131,6 +164,9 @@ function readyMessage(url) {
       ? [
           "Stateful: each x-api-key has its own world of users and webhooks. Control it under",
           `  ${url}/_sandbox (reset, webhook-endpoint, users/{id}/verification|poa/{decision}, clock/advance, deliveries)`,
+          options["allow-remote-webhooks"]
+            ? "Webhooks may go to any host (--allow-remote-webhooks)."
+            : "Webhooks go to loopback hosts only (127.0.0.0/8, localhost, [::1]); --allow-remote-webhooks allows others.",
           "",
         ]
       : []),

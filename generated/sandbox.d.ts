@@ -15,7 +15,9 @@ export interface paths {
         put?: never;
         /**
          * Reset the world
-         * @description Forgets this key's users, deliveries, webhook endpoint and clock.
+         * @description Forgets this key's users, deliveries, webhook endpoint and clock. The deliveries in flight
+         *     are cancelled (their requests aborted) before this answers, so no webhook of this world
+         *     reaches a receiver afterwards.
          */
         post: operations["resetSandbox"];
         delete?: never;
@@ -36,7 +38,10 @@ export interface paths {
          * Set the webhook endpoint
          * @description Where this key's webhooks go, and the token P100 puts in `Authorization`. `{webhook}` in
          *     the URL is replaced by each webhook's name (`kycFileAdded`, ...), so that one receiver
-         *     can serve each webhook on its own path.
+         *     can serve each webhook on its own path. The host must be a loopback one (127.0.0.0/8,
+         *     `localhost`, `[::1]`) unless the mock was started with `--allow-remote-webhooks`
+         *     (`startMock`'s `allowRemoteWebhooks`); any other gets `400`. Redirects are never followed:
+         *     a 3xx answer is a failed attempt.
          */
         put: operations["setWebhookEndpoint"];
         post?: never;
@@ -119,7 +124,10 @@ export interface paths {
         put?: never;
         /**
          * Move the virtual clock
-         * @description Moves this key's clock forward and makes every webhook retry that falls due at once.
+         * @description Moves this key's clock forward and makes every webhook retry that falls due in the window,
+         *     in the order they fall due, each stamped with its own due time: one advance of 600 s takes
+         *     a delivery whose receiver keeps failing through all 5 attempts (at 0, 8, 24, 56 and 120 s
+         *     after the first) to `failed`. Advances of one key run one after the other.
          */
         post: operations["advanceClock"];
         delete?: never;
@@ -137,7 +145,9 @@ export interface paths {
         };
         /**
          * List the webhook deliveries
-         * @description Every webhook delivery of this key, oldest first, with each attempt.
+         * @description Every webhook delivery of this key, oldest first, with each attempt; answered once the
+         *     attempts under way are done. At most the world's cap of deliveries (10 000 by default) is
+         *     kept: beyond it the oldest is forgotten.
          */
         get: operations["listDeliveries"];
         put?: never;
@@ -166,9 +176,13 @@ export interface components {
                  * @description On the sandbox's virtual clock.
                  */
                 at: string;
-                /** @description The receiver's HTTP status. */
+                /** @description The receiver's HTTP status (a 3xx is not followed, and counts as a failure). */
                 status?: number;
-                /** @description Why no answer came. */
+                /**
+                 * @description Why no answer came: `timeout` (none within 5 s), else the network error's code
+                 *     (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, `UND_ERR_SOCKET`, ...), or `no webhook
+                 *     endpoint: ...` when none is set.
+                 */
                 error?: string;
             }[];
             /** Format: date-time */
@@ -200,7 +214,10 @@ export interface components {
             balancesGenerated: boolean;
         };
         WebhookEndpoint: {
-            /** @description An http(s) URL; `{webhook}` in it becomes each webhook's name. */
+            /**
+             * @description An http(s) URL on a loopback host (127.0.0.0/8, `localhost`, `[::1]`) unless remote
+             *     webhooks are allowed; `{webhook}` in it becomes each webhook's name.
+             */
             url: string;
             token: string;
         };
@@ -208,6 +225,24 @@ export interface components {
     responses: {
         /** @description The request is not what this endpoint takes. */
         BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body is not what this endpoint takes, or the URL's host is not a loopback one. */
+        EndpointRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The call needs room that the sandbox's caps leave none of (a new world, or a new user in this world). */
+        SandboxFull: {
             headers: {
                 [name: string]: unknown;
             };
@@ -269,6 +304,8 @@ export type Problem = components['schemas']['Problem'];
 export type SandboxUser = components['schemas']['SandboxUser'];
 export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
+export type ResponseEndpointRefused = components['responses']['EndpointRefused'];
+export type ResponseSandboxFull = components['responses']['SandboxFull'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseNotFound = components['responses']['NotFound'];
 export type ResponseNothingPending = components['responses']['NothingPending'];
@@ -317,8 +354,9 @@ export interface operations {
                     "application/json": components["schemas"]["EndpointSet"];
                 };
             };
-            400: components["responses"]["BadRequest"];
+            400: components["responses"]["EndpointRefused"];
             401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
         };
     };
     getSandboxUser: {
@@ -347,6 +385,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            507: components["responses"]["SandboxFull"];
         };
     };
     decideVerification: {
@@ -374,6 +413,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["NothingPending"];
+            507: components["responses"]["SandboxFull"];
         };
     };
     decidePoa: {
@@ -401,6 +441,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["NothingPending"];
+            507: components["responses"]["SandboxFull"];
         };
     };
     advanceClock: {
@@ -429,6 +470,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
         };
     };
     listDeliveries: {
@@ -450,6 +492,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
         };
     };
 }

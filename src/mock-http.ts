@@ -141,8 +141,14 @@ export function createHandler({ engine, transparent, sandbox, corsOrigins = [], 
         return;
       }
       const prism = await engine;
+      const key = req.headers["x-api-key"];
+      // The sandbox's caps (worlds, users per world) come before any answer that needs room.
+      const refused = sandbox?.admit(typeof key === "string" ? key : undefined, method, url.pathname);
+      if (refused) {
+        answer(refused.status, refused.body, refused.body.message);
+        return;
+      }
       if (sandbox && url.pathname.startsWith("/_sandbox/")) {
-        const key = req.headers["x-api-key"];
         const body = bodyOf(raw, req.headers["content-type"], false);
         const { control } = await import("./sandbox-control.js"); // loaded for the stateful mode only
         const found = await control(sandbox, method, url.pathname, typeof key === "string" ? key : undefined, body);

@@ -41,6 +41,14 @@ export interface MockOptions {
    * pages may call the mock from a browser; `["*"]` allows any. None by default.
    */
   corsOrigins?: string[];
+  /** Stateful mode: let PUT /_sandbox/webhook-endpoint name hosts other than loopback ones. */
+  allowRemoteWebhooks?: boolean;
+  /** Stateful mode: worlds (API keys) kept at once, 10 000 by default; a new key beyond it gets 507. */
+  maxWorlds?: number;
+  /** Stateful mode: users per world, 10 000 by default; a create call beyond it gets 507. */
+  maxUsersPerWorld?: number;
+  /** Stateful mode: deliveries kept per world, 10 000 by default; beyond it the oldest is forgotten. */
+  maxDeliveriesPerWorld?: number;
   /** Receives one log line per answer (`POST /v1/user/balances/extended → 201`), and each drift found. */
   onOutput?: (text: string) => void;
   /** Aborting it during startup stops the mock and rejects (e.g. on Ctrl-C before the mock is up). */
@@ -54,7 +62,7 @@ export interface RunningMock {
   drift: DriftLog;
   /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
   invalidAnswers: DriftEntry[];
-  /** Stops the mock. Safe to call twice. */
+  /** Stops the mock, cancelling the stateful mode's webhook deliveries in flight. Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -70,7 +78,19 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
   if (options.proxy !== undefined && options.stateful)
     throw new MockStartError("--proxy and --stateful do not go together");
-  const sandbox = options.stateful ? new Sandbox() : undefined;
+  for (const cap of ["maxWorlds", "maxUsersPerWorld", "maxDeliveriesPerWorld"] as const) {
+    const value = options[cap];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      throw new MockStartError(`${cap} must be a positive integer (got ${value})`);
+  }
+  const sandbox = options.stateful
+    ? new Sandbox({
+        allowRemoteWebhooks: options.allowRemoteWebhooks,
+        maxWorlds: options.maxWorlds,
+        maxUsersPerWorld: options.maxUsersPerWorld,
+        maxDeliveriesPerWorld: options.maxDeliveriesPerWorld,
+      })
+    : undefined;
   const engine = createEngine({
     spec: options.spec ?? bundledSpec,
     dynamic: options.dynamic,
@@ -117,6 +137,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= new Promise<void>((resolve) => {
+      sandbox?.close(); // cancels the webhook deliveries in flight
       server.closeAllConnections();
       server.close(() => resolve());
     }));

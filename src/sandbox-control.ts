@@ -1,8 +1,10 @@
 // The stateful mock's control API under /_sandbox (openapi/sandbox.yaml, bundled into
-// generated/sandbox.json): reset a world, set its webhook endpoint, decide pending
+// generated/sandbox.json): reset a world (cancelling its deliveries in flight), set its webhook
+// endpoint (a loopback host unless remote webhooks are allowed), decide pending
 // verifications, move its clock, read its deliveries and users. Requests are validated against
 // that spec with the package's JSON Schema validator; every call acts on its x-api-key's world.
 import { readFileSync } from "node:fs";
+import { isIPv4 } from "node:net";
 import { schemaValidator } from "./json-schema.js";
 import { type Answer, decisions } from "./sandbox-rules.js";
 import { publicUser, type Sandbox } from "./sandbox-world.js";
@@ -40,16 +42,39 @@ const decisionSchema = (kind: string) => [
   "schema",
 ];
 
+/** Hosts webhooks may go to unless remote ones are allowed: 127.0.0.0/8, localhost, [::1]. */
+function isLoopback(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || (isIPv4(hostname) && hostname.startsWith("127."));
+}
+
+/** Why this endpoint URL is refused, if it is. */
+function refusedEndpoint(sandbox: Sandbox, url: string): Answer | undefined {
+  let hostname: string;
+  try {
+    // WHATWG URL parsing normalises the host (`127.1`, `0x7f.0.0.1` and `LOCALHOST` alike).
+    hostname = new URL(url.replaceAll("{webhook}", "webhook")).hostname;
+  } catch {
+    return problem(400, "url: must be an absolute http(s) URL");
+  }
+  if (sandbox.allowRemoteWebhooks || isLoopback(hostname)) return undefined;
+  return problem(
+    400,
+    `url: ${hostname} is not a loopback host; webhooks go to 127.0.0.0/8, localhost or [::1] only, unless the mock is started with --allow-remote-webhooks (startMock's allowRemoteWebhooks)`,
+  );
+}
+
 export async function control(sandbox: Sandbox, method: string, path: string, key: string | undefined, body: unknown) {
   if (!key) return problem(401, "x-api-key is required: it names the world to act on");
-  const world = sandbox.world(key);
   const route = `${method.toUpperCase()} ${path}`;
   if (route === "POST /_sandbox/reset") {
-    sandbox.reset(key);
+    sandbox.reset(key); // cancels the deliveries in flight
     return { status: 204 };
   }
+  const world = sandbox.world(key);
   if (route === "PUT /_sandbox/webhook-endpoint") {
-    const bad = invalid(body, ...requestSchema("/_sandbox/webhook-endpoint", "put"));
+    const bad =
+      invalid(body, ...requestSchema("/_sandbox/webhook-endpoint", "put")) ??
+      refusedEndpoint(sandbox, (body as { url: string }).url);
     if (bad) return bad;
     world.endpoint = body as { url: string; token: string };
     return { status: 200, body: { url: world.endpoint.url } };
@@ -72,7 +97,7 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
       "verification" | "poa" | undefined,
       string,
     ];
-    const externalUserId = decodeURIComponent(id);
+    const externalUserId = decodeURIComponent(id); // the HTTP layer answered a malformed path already
     if (kind) {
       const bad = invalid(decision, ...decisionSchema(kind));
       if (bad) return problem(400, `decision must be one of: ${Object.keys(decisions[kind]).join(", ")}`);

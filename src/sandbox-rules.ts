@@ -176,6 +176,14 @@ export const rules: Rule[] = [
   unknownUser("addUserVerification"),
   {
     operation: "addUserVerification",
+    when: "the user is already verified",
+    result: "201; the user stays verified (a second submission does not undo the approval)",
+    source: "inferred",
+    applies: (ctx) => known(ctx).verification === "approved",
+    answer: () => message(201, "Verification data accepted"),
+  },
+  {
+    operation: "addUserVerification",
     when: "otherwise",
     result: "201; the verification is pending until POST /_sandbox/users/{id}/verification/{approve|reject}",
     source: "inferred",

@@ -1,12 +1,19 @@
 // The stateful mock, used the way a partner team uses it: the whole onboarding flow through the
 // typed client and the typed sandbox client, with a real webhook receiver built on
 // verifyAndParseWebhook. Every Extend user answer is reached through state alone (no Prefer),
-// two keys stay apart, retries follow the virtual clock, and Prism finds no answer off the spec.
+// two keys stay apart, retries follow the virtual clock (every retry due in one large window),
+// reset and close() cancel deliveries in flight, each failed attempt records its cause, webhooks
+// go to loopback hosts only and follow no redirect, the caps hold, the bin's banner and flags
+// describe the mode that runs, and Prism finds no answer off the spec. Deliveries made side by
+// side may arrive in any order: they are compared as sorted lists.
+import { type ChildProcess, spawn } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/free-port.js";
 import { createP100Client, prefer } from "../../src/index.js";
-import { createSandboxClient, type RunningMock, startMock } from "../../src/mock.js";
+import { createSandboxClient, type MockOptions, type RunningMock, startMock } from "../../src/mock.js";
+import { Sandbox } from "../../src/sandbox-world.js";
 import { verifyAndParseWebhook, type WebhookName } from "../../src/webhooks.js";
 import { validBody } from "../support/cases.js";
 import { tinyFile } from "../support/files.js";
@@ -18,6 +25,34 @@ let receiverUrl: string;
 /** Deliveries the receiver accepted, per webhook path; `failFirst` makes it answer 500 that often. */
 const received: { name: string; payload: unknown; recognised: boolean }[] = [];
 let failFirst = 0;
+
+/**
+ * A second receiver that answers by path: `/status/<n>/...` with n, `/redirect/...` with a 302 to
+ * `/status/200/redirected`, `/hold/...` never. It notes each request, and whether the sender
+ * gave up on it (its connection closed before an answer).
+ */
+interface Heard {
+  path: string;
+  payload: { externalUserId?: string };
+  abandoned: boolean;
+}
+const heard: Heard[] = [];
+let recorder: http.Server;
+let recorderUrl: string;
+
+/** Virtual-clock time `seconds` after a world began. */
+const at = (seconds: number) => new Date(Date.parse("2026-01-01T00:00:00.000Z") + seconds * 1000).toISOString();
+
+/** Mocks a test starts for itself; closed after it. */
+const ownMocks: RunningMock[] = [];
+async function ownMock(options: MockOptions = {}) {
+  const started = await startMock({ stateful: true, ...options });
+  ownMocks.push(started);
+  return started;
+}
+afterEach(async () => {
+  await Promise.all(ownMocks.splice(0).map((m) => m.close()));
+});
 
 beforeAll(async () => {
   mock = await startMock({ stateful: true });
@@ -38,19 +73,67 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/{webhook}`;
+  recorder = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const entry: Heard = {
+        path: req.url!,
+        payload: JSON.parse(Buffer.concat(chunks).toString() || "{}"),
+        abandoned: false,
+      };
+      heard.push(entry);
+      res.on("close", () => {
+        if (!res.writableFinished) entry.abandoned = true;
+      });
+      const [, kind, status] = req.url!.split("/");
+      if (kind === "hold") return;
+      if (kind === "redirect") res.writeHead(302, { location: "/status/200/redirected" }).end();
+      else res.writeHead(Number(status) || 200).end();
+    });
+  });
+  await new Promise<void>((resolve) => recorder.listen(0, "127.0.0.1", resolve));
+  recorderUrl = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
   await mock.close();
   await new Promise((resolve) => receiver.close(resolve));
+  recorder.closeAllConnections();
+  await new Promise((resolve) => recorder.close(resolve));
 });
 
+const heardFor = (id: string) => heard.filter((h) => h.payload.externalUserId === id);
+
+/** A loopback URL nobody listens on (its connection is refused). */
+async function deadUrl() {
+  return `http://127.0.0.1:${await freePort()}/{webhook}`;
+}
+
 /** A partner's clients for one API key, and a fresh world with the receiver as endpoint. */
-async function world(apiKey: string) {
-  const p100 = createP100Client({ apiKey, baseUrl: mock.url, retry: false });
-  const sandbox = createSandboxClient({ apiKey, baseUrl: mock.url });
+async function world(apiKey: string, on: RunningMock = mock) {
+  const p100 = createP100Client({ apiKey, baseUrl: on.url, retry: false });
+  const sandbox = createSandboxClient({ apiKey, baseUrl: on.url });
   expect((await sandbox.POST("/_sandbox/reset")).response.status).toBe(204);
-  await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: receiverUrl, token } });
+  expect((await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: receiverUrl, token } })).response.status).toBe(
+    200,
+  );
   return { p100, sandbox };
+}
+
+type Clients = Awaited<ReturnType<typeof world>>;
+
+/** Adds a KYC file for the user: one KYC File Added webhook. */
+async function addKycFile({ p100 }: Clients, externalUserId: string) {
+  const result = await p100.POST("/v1/user/kyc-files/{externalUserId}", {
+    params: { path: { externalUserId } },
+    body: { files: [tinyFile("front.png")] },
+  });
+  expect(result.status).toBe(201);
+}
+
+async function setEndpoint({ sandbox }: Clients, url: string) {
+  const set = await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url, token } });
+  expect(set.response.status).toBe(200);
 }
 
 /** A new KYC user: the spec's documented request, for this id and country. */
@@ -142,16 +225,19 @@ describe("the onboarding flow, through state alone", () => {
     expect(await extend()).toMatchObject({ status: 400, error: { errorCode: "P458" } });
 
     await sandbox.GET("/_sandbox/deliveries"); // waits for the first attempts under way
-    expect(webhooksFor(id)).toEqual([
-      "kycFileAdded ADDED",
-      "kycVerificationStatus APPROVED",
-      "userBalanceGeneration ACTIVE",
-      "poaVerificationStatus WAITING",
-      "poaVerificationStatus REJECTED",
-      "poaVerificationStatus WAITING",
-      "poaVerificationStatus APPROVED",
-      "userBalanceGeneration ACTIVE",
-    ]);
+    // Each first attempt runs in the background, side by side with the next calls: any order.
+    expect(webhooksFor(id).sort()).toEqual(
+      [
+        "kycFileAdded ADDED",
+        "kycVerificationStatus APPROVED",
+        "userBalanceGeneration ACTIVE",
+        "poaVerificationStatus WAITING",
+        "poaVerificationStatus REJECTED",
+        "poaVerificationStatus WAITING",
+        "poaVerificationStatus APPROVED",
+        "userBalanceGeneration ACTIVE",
+      ].sort(),
+    );
     expect(received.every((r) => r.recognised)).toBe(true);
   });
 
@@ -252,49 +338,214 @@ describe("worlds and the control API", () => {
     await expect.poll(() => heard().map((r) => r.name), { timeout: 1000, interval: 20 }).toEqual(["kycFileAdded"]);
   });
 
-  it("retries a failed delivery on the documented schedule when the clock moves", async () => {
-    const { p100, sandbox } = await world("sk_retry");
+  it("makes every retry due in one large window, each at its due time, and the one that succeeds is the last", async () => {
+    const clients = await world("sk_retry");
+    const { p100, sandbox } = clients;
     await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("retry-user", "PL") });
     failFirst = 2;
-    await p100.POST("/v1/user/kyc-files/{externalUserId}", {
-      params: { path: { externalUserId: "retry-user" } },
-      body: { files: [tinyFile("front.png")] },
-    });
-    const first = (await sandbox.GET("/_sandbox/deliveries")).data![0]!;
+    await addKycFile(clients, "retry-user");
+    const [first] = (await sandbox.GET("/_sandbox/deliveries")).data!;
     expect(first).toMatchObject({
       webhook: "kycFileAdded",
       state: "retrying",
-      attempts: [{ status: 500 }],
-      nextAttemptAt: "2026-01-01T00:00:08.000Z",
+      attempts: [{ at: at(0), status: 500 }],
+      nextAttemptAt: at(8),
     });
     expect((await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 7 } })).data).toEqual([]); // not due yet
-    const second = (await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 1 } })).data!;
-    expect(second).toMatchObject([
+    const made = (await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 600 } })).data!;
+    expect(made).toEqual([
       {
-        attempts: [{ status: 500 }, { status: 500, at: "2026-01-01T00:00:08.000Z" }],
-        nextAttemptAt: "2026-01-01T00:00:24.000Z",
+        ...first,
+        state: "delivered",
+        attempts: [
+          { at: at(0), status: 500 },
+          { at: at(8), status: 500 },
+          { at: at(24), status: 200 },
+        ],
+        nextAttemptAt: undefined,
       },
     ]);
-    const third = (await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 16 } })).data!;
-    expect(third).toMatchObject([
-      { state: "delivered", attempts: [{ status: 500 }, { status: 500 }, { status: 200 }] },
-    ]);
-    expect(third[0]).not.toHaveProperty("nextAttemptAt");
+    expect(made[0]).not.toHaveProperty("nextAttemptAt");
+    expect(webhooksFor("retry-user")).toEqual(["kycFileAdded ADDED"]);
   });
 
-  it("gives up after the fifth attempt", async () => {
-    const { p100, sandbox } = await world("sk_fail");
-    await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: "http://127.0.0.1:9/closed", token } });
-    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("lost-user", "PL") });
-    await p100.POST("/v1/user/kyc-files/{externalUserId}", {
-      params: { path: { externalUserId: "lost-user" } },
-      body: { files: [tinyFile("front.png")] },
+  it("takes deliveries to a dead endpoint through all 5 attempts in one advance of 600 s, each at its own due time (ECONNREFUSED)", async () => {
+    const clients = await world("sk_fail");
+    const { p100, sandbox } = clients;
+    await setEndpoint(clients, await deadUrl());
+    for (const id of ["lost-early", "lost-late"])
+      await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person(id, "PL") });
+    await addKycFile(clients, "lost-early"); // at 0 s
+    expect((await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 5 } })).data).toEqual([]);
+    await addKycFile(clients, "lost-late"); // at 5 s
+    const made = (await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 600 } })).data!;
+    const attempts = (start: number) =>
+      [0, 8, 24, 56, 120].map((offset) => ({ at: at(start + offset), error: "ECONNREFUSED" }));
+    const byUser = (list: typeof made) =>
+      [...list].sort((x, y) => String(x.payload.externalUserId).localeCompare(String(y.payload.externalUserId)));
+    expect(byUser(made).map(({ payload, state, attempts }) => ({ payload, state, attempts }))).toEqual([
+      { payload: { externalUserId: "lost-early", status: "ADDED" }, state: "failed", attempts: attempts(0) },
+      { payload: { externalUserId: "lost-late", status: "ADDED" }, state: "failed", attempts: attempts(5) },
+    ]);
+    const listed = (await sandbox.GET("/_sandbox/deliveries")).data!;
+    expect(byUser(listed)).toEqual(byUser(made));
+    for (const delivery of listed) expect(delivery).not.toHaveProperty("nextAttemptAt");
+    expect((await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 600 } })).data).toEqual([]); // given up
+  });
+
+  it("records the receiver's status for a failed attempt, and follows no redirect (a 3xx is a failure)", async () => {
+    const clients = await world("sk_status");
+    const { p100, sandbox } = clients;
+    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("status-user", "PL") });
+    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("redirected-user", "PL") });
+    await setEndpoint(clients, `${recorderUrl}/status/503/{webhook}`);
+    await addKycFile(clients, "status-user");
+    await setEndpoint(clients, `${recorderUrl}/redirect/{webhook}`);
+    await addKycFile(clients, "redirected-user");
+    const listed = (await sandbox.GET("/_sandbox/deliveries")).data!;
+    const of = (id: string) => listed.find((d) => d.payload.externalUserId === id)!;
+    expect(of("status-user")).toMatchObject({ state: "retrying", attempts: [{ at: at(0), status: 503 }] });
+    expect(of("redirected-user")).toMatchObject({ state: "retrying", attempts: [{ at: at(0), status: 302 }] });
+    for (const d of listed) expect(d.attempts[0]).not.toHaveProperty("error");
+    expect(heardFor("redirected-user").map((h) => h.path)).toEqual(["/redirect/kycFileAdded"]); // never followed
+  });
+
+  it("records a timeout when the receiver does not answer in time", async () => {
+    const world = new Sandbox({ attemptTimeoutMs: 200 }).world("k");
+    world.endpoint = { url: `${recorderUrl}/hold/{webhook}`, token };
+    world.deliver("kycFileAdded", { externalUserId: "timeout-user", status: "ADDED" });
+    await world.settled();
+    expect(world.deliveries).toMatchObject([
+      { state: "retrying", attempts: [{ at: at(0), error: "timeout" }], nextAttemptAt: at(8) },
+    ]);
+    expect(world.deliveries[0]!.attempts[0]).not.toHaveProperty("status");
+    await expect.poll(() => heardFor("timeout-user").map((h) => h.abandoned)).toEqual([true]);
+  });
+
+  it("reset cancels the deliveries in flight: the receiver's open request is dropped, and nothing is left", async () => {
+    const clients = await world("sk_cancel");
+    const { p100, sandbox } = clients;
+    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("cancel-user", "PL") });
+    await setEndpoint(clients, `${recorderUrl}/hold/{webhook}`);
+    await addKycFile(clients, "cancel-user");
+    await expect.poll(() => heardFor("cancel-user").length, { timeout: 2000, interval: 20 }).toBe(1);
+    expect((await sandbox.POST("/_sandbox/reset")).response.status).toBe(204);
+    // Without the cancellation the request would stay open until the attempt's 5 s timeout.
+    await expect.poll(() => heardFor("cancel-user")[0]!.abandoned, { timeout: 2000, interval: 20 }).toBe(true);
+    expect((await sandbox.GET("/_sandbox/deliveries")).data).toEqual([]);
+    expect((await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 600 } })).data).toEqual([]);
+    expect(heardFor("cancel-user")).toHaveLength(1);
+  });
+
+  it("close() cancels the deliveries in flight", async () => {
+    const own = await ownMock();
+    const clients = await world("sk_close", own);
+    await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("close-user", "PL") });
+    await setEndpoint(clients, `${recorderUrl}/hold/{webhook}`);
+    await addKycFile(clients, "close-user");
+    await expect.poll(() => heardFor("close-user").length, { timeout: 2000, interval: 20 }).toBe(1);
+    await own.close();
+    await expect.poll(() => heardFor("close-user")[0]!.abandoned, { timeout: 2000, interval: 20 }).toBe(true);
+    expect(heardFor("close-user")).toHaveLength(1);
+  });
+
+  it("delivers webhooks to loopback hosts only, unless remote ones are allowed", async () => {
+    const { sandbox } = await world("sk_door");
+    const put = (url: string) => sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url, token } });
+    for (const url of [
+      "http://127.0.0.1:1/{webhook}",
+      "http://127.9.8.7:1/x",
+      "http://localhost:1/{webhook}",
+      "http://LOCALHOST:1/x",
+      "http://[::1]:1/x",
+      "https://127.0.0.1/x",
+    ])
+      expect((await put(url)).response.status, url).toBe(200);
+    for (const url of [
+      "http://example.com/{webhook}",
+      "http://192.168.1.10:8080/x",
+      "http://10.0.0.1/x",
+      "http://127.0.0.1.example.com/x",
+      "http://localhost.example.com/x",
+      "http://[::ffff:127.0.0.1]/x",
+      "http://169.254.169.254/latest",
+      "http://0.0.0.0:1/x",
+    ]) {
+      const refused = await put(url);
+      expect(refused.response.status, url).toBe(400);
+      expect(refused.error!.message, url).toMatch(/is not a loopback host; .*--allow-remote-webhooks/);
+    }
+    expect((await put("http://[bad/x")).error).toEqual({ message: "url: must be an absolute http(s) URL" });
+
+    const open = await ownMock({ allowRemoteWebhooks: true });
+    const remote = await world("sk_open", open);
+    await remote.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("remote-user", "PL") });
+    await setEndpoint(remote, "http://p100-sandbox-test.invalid/{webhook}");
+    await addKycFile(remote, "remote-user");
+    const [delivery] = (await remote.sandbox.GET("/_sandbox/deliveries")).data!;
+    expect(delivery!.attempts[0]!.error).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/); // the DNS failure's code
+  });
+
+  it("keeps at most the configured worlds, users and deliveries, with a clear 507 where room runs out", async () => {
+    const log: string[] = [];
+    const capped = await ownMock({
+      maxWorlds: 2,
+      maxUsersPerWorld: 2,
+      maxDeliveriesPerWorld: 3,
+      onOutput: (text) => log.push(text),
     });
-    for (const seconds of [8, 16, 32, 64]) await sandbox.POST("/_sandbox/clock/advance", { body: { seconds } });
-    const [delivery] = (await sandbox.GET("/_sandbox/deliveries")).data!;
-    expect(delivery).toMatchObject({ state: "failed" });
-    expect(delivery!.attempts).toHaveLength(5);
-    expect(delivery!.attempts.every((a) => a.error)).toBe(true);
+    const raw = (key: string, method: string, path: string, body?: unknown) =>
+      fetch(`${capped.url}${path}`, {
+        method,
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    const a = await world("cap-a", capped);
+    const b = await world("cap-b", capped);
+
+    // Worlds: a third key has no room, on the P100 API and the control API alike; reset needs none.
+    const third = await raw("cap-c", "POST", "/v1/user/balances/crypto-and-fiat", person("c1", "PL"));
+    expect(third.status).toBe(507);
+    expect((await third.json()).message).toMatch(/holds 2 worlds .*POST \/_sandbox\/reset.*--max-worlds.*maxWorlds/);
+    const c = createSandboxClient({ apiKey: "cap-c", baseUrl: capped.url });
+    const listed = await c.GET("/_sandbox/deliveries");
+    expect(listed.response.status).toBe(507);
+    expect(listed.error!.message).toContain("--max-worlds");
+    expect((await c.POST("/_sandbox/reset")).response.status).toBe(204);
+    expect((await a.sandbox.POST("/_sandbox/reset")).response.status).toBe(204); // frees a's world
+    expect((await c.GET("/_sandbox/deliveries")).response.status).toBe(200);
+    expect((await raw("cap-a", "GET", "/_sandbox/deliveries")).status).toBe(507); // c took its place
+
+    // Users: creating a third is refused, with or without KYC; deleting one makes room.
+    for (const id of ["b1", "b2"])
+      expect((await b.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person(id, "PL") })).status).toBe(200);
+    const full = await raw("cap-b", "POST", "/v1/user/balances/crypto-and-fiat", person("b3", "PL"));
+    expect(full.status).toBe(507);
+    expect((await full.json()).message).toMatch(/holds 2 users, .*--max-users-per-world.*maxUsersPerWorld/);
+    const withoutKyc = validBody("createUserWithoutKyc", { externalUserId: "b3" });
+    expect((await raw("cap-b", "POST", "/v1/user/balances/crypto", withoutKyc)).status).toBe(507);
+    expect(
+      (await b.p100.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: "b1" } } })).status,
+    ).toBe(200);
+    expect((await b.p100.DELETE("/v1/user", { body: { externalUserId: "b1" } })).status).toBe(200);
+    expect((await b.p100.POST("/v1/user/balances/crypto", { body: withoutKyc })).status).toBe(200);
+
+    // Deliveries: beyond the cap the oldest is forgotten.
+    for (let i = 0; i < 4; i++) await addKycFile(b, "b2");
+    const kept = (await b.sandbox.GET("/_sandbox/deliveries")).data!;
+    expect(kept.map((d) => d.id).sort((x, y) => x - y)).toEqual([2, 3, 4]);
+
+    expect(log.join("")).toMatch(
+      /^POST \/v1\/user\/balances\/crypto-and-fiat → 507 p100-mock: this x-api-key's world holds 2 users/m,
+    );
+    expect(log.join("")).toMatch(/^GET \/_sandbox\/deliveries → 507 p100-mock: the sandbox holds/m);
+    expect(capped.invalidAnswers).toEqual([]);
+  });
+
+  it("refuses caps that are not positive integers", async () => {
+    for (const maxWorlds of [0, -1, 1.5, Number.NaN])
+      await expect(startMock({ stateful: true, maxWorlds })).rejects.toThrow(/^maxWorlds must be a positive integer/);
+    await expect(startMock({ stateful: true, maxDeliveriesPerWorld: 0 })).rejects.toThrow(/maxDeliveriesPerWorld/);
   });
 
   it("answers mistakes with a clear 4xx", async () => {
@@ -316,6 +567,107 @@ describe("worlds and the control API", () => {
     // @ts-expect-error -- the types require a token
     expect((await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: "http://x" } })).response.status).toBe(400);
     expect((await fetch(`${mock.url}/_sandbox/deliveries`)).status).toBe(401);
+    const malformed = await fetch(`${mock.url}/_sandbox/users/%E0%A4%A`, { headers: { "x-api-key": "sk_mistakes" } });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({
+      message: "the path /_sandbox/users/%E0%A4%A is not valid percent-encoding",
+    });
+  });
+});
+
+describe("verification", () => {
+  it("a second Add User Verification after approval leaves the user verified, extended or not", async () => {
+    const { p100, sandbox } = await world("sk_reverify");
+    const externalUserId = "reverify-user";
+    const path = { params: { path: { externalUserId } } };
+    const verify = () =>
+      p100.POST("/v1/user/verification", {
+        body: { externalUserId, documentType: "PASSPORT", documentNumber: "ABC123456" },
+      });
+    const state = async () => (await sandbox.GET("/_sandbox/users/{externalUserId}", path)).data;
+    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person(externalUserId, "PL") });
+    expect((await verify()).status).toBe(201);
+    await sandbox.POST("/_sandbox/users/{externalUserId}/verification/{decision}", {
+      params: { path: { externalUserId, decision: "approve" } },
+    });
+    expect((await verify()).status).toBe(201);
+    expect(await state()).toMatchObject({ verification: "approved", balancesGenerated: true });
+    const extend = () => p100.POST("/v1/user/balances/extended", { body: { externalUserId } });
+    expect((await extend()).status).toBe(201);
+    expect((await verify()).status).toBe(201);
+    expect(await state()).toMatchObject({ verification: "approved", extended: true });
+    expect(await extend()).toMatchObject({ status: 400, error: { errorCode: "P458" } }); // not P459
+  });
+});
+
+describe("the p100-mock bin", () => {
+  const children: ChildProcess[] = [];
+  afterEach(() => {
+    for (const child of children.splice(0)) child.kill("SIGKILL");
+  });
+  function bin(args: string[]) {
+    const child = spawn(process.execPath, ["bin/p100-mock.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    children.push(child);
+    let output = "";
+    child.stdout!.on("data", (chunk) => (output += chunk));
+    child.stderr!.on("data", (chunk) => (output += chunk));
+    const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    return { output: () => output, exit };
+  }
+
+  it("describes the stateful mode it runs, and takes the sandbox's flags", { timeout: 30_000 }, async () => {
+    const [port, statelessPort] = [await freePort(), await freePort()];
+    const stateful = bin([
+      "--stateful",
+      "--port",
+      String(port),
+      "--max-worlds",
+      "1",
+      "--max-users-per-world",
+      "1",
+      "--max-deliveries-per-world",
+      "1",
+      "--allow-remote-webhooks",
+    ]);
+    const stateless = bin(["--port", String(statelessPort)]);
+    await expect.poll(stateful.output, { timeout: 20_000 }).toContain("Requests are logged below.");
+    await expect.poll(stateless.output, { timeout: 20_000 }).toContain("Requests are logged below.");
+    expect(stateless.output()).toContain("Without Prefer, each answers its first documented 2xx");
+    const banner = stateful.output();
+    expect(banner).not.toContain("first documented 2xx");
+    expect(banner).toContain("Each answer\ncomes from that world's state (the README's lifecycle table)");
+    expect(banner).toContain("A Prefer header picks a documented\nexample instead and changes no state");
+    expect(banner).toContain("Webhooks may go to any host (--allow-remote-webhooks).");
+
+    const url = `http://127.0.0.1:${port}`;
+    const clients = {
+      p100: createP100Client({ apiKey: "bin-a", baseUrl: url, retry: false }),
+      sandbox: createSandboxClient({ apiKey: "bin-a", baseUrl: url }),
+    };
+    await setEndpoint(clients, "http://example.com/{webhook}"); // --allow-remote-webhooks
+    await setEndpoint(clients, await deadUrl());
+    expect((await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("bin-1", "PL") })).status).toBe(
+      200,
+    );
+    const refused = await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("bin-2", "PL") });
+    expect(refused).toMatchObject({ outcome: "unexpected", response: { status: 507 } });
+    await addKycFile(clients, "bin-1");
+    await addKycFile(clients, "bin-1");
+    expect((await clients.sandbox.GET("/_sandbox/deliveries")).data!.map((d) => d.id)).toEqual([2]);
+    const other = await fetch(`${url}/_sandbox/deliveries`, { headers: { "x-api-key": "bin-b" } });
+    expect(other.status).toBe(507);
+  });
+
+  it("says which sandbox flags it cannot take", { timeout: 30_000 }, async () => {
+    const zero = bin(["--stateful", "--max-worlds", "0"]);
+    const alone = bin(["--max-users-per-world", "5"]);
+    const remote = bin(["--allow-remote-webhooks"]);
+    expect(await zero.exit).toBe(1);
+    expect(zero.output()).toContain('p100-mock: --max-worlds must be a positive integer, not "0"');
+    expect(await alone.exit).toBe(1);
+    expect(alone.output()).toContain("p100-mock: --max-users-per-world needs --stateful");
+    expect(await remote.exit).toBe(1);
+    expect(remote.output()).toContain("p100-mock: --allow-remote-webhooks needs --stateful");
   });
 });
 
