@@ -1,11 +1,13 @@
 // Prism in this process: @stoplight/prism-http routes each request, checks its key and validates
 // it, answers it (negotiating a documented example, or forwarding to an upstream in proxy mode),
 // and validates the answer against the spec. Prism's packages are optional peer dependencies of
-// this package, loaded only when a mock starts.
+// this package, loaded only when a mock starts. In proxy mode, the forwarding itself is ours
+// (proxy-forward.ts), in place of Prism's.
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
 import { withFakerDeferred } from "./lazy-faker.js";
+import type { Exchange, RawRequest } from "./proxy-forward.js";
 import type { answer as SandboxAnswer } from "./sandbox-rules.js";
 import type { Sandbox } from "./sandbox-world.js";
 
@@ -23,26 +25,44 @@ export interface EngineOptions {
   sandbox?: Sandbox;
 }
 
+/** What the log and the drift report may say about a call: never a header, never user data. */
+export interface AnswerFacts {
+  /** The path to report: the operation's template (`/v1/user/balances/{externalUserId}`), or, for a
+   * path no operation matches, the path with each segment that no operation has replaced by `{*}`. */
+  path: string;
+  /** Proxy mode, the upstream was not reached: why (`ECONNREFUSED (...)`, `ENOTFOUND (...)`). */
+  failure?: string;
+  /** Proxy mode: the status the upstream answered (absent when it was not reached or not called). */
+  upstreamStatus?: number;
+}
+
 export interface EngineAnswer {
-  output: IHttpResponse;
-  /** The body as Prism's server serialises it for its content type. */
-  text: string;
+  /** Prism's answer; in proxy mode its headers are the upstream's as sent (a repeated one as a list). */
+  output: Omit<IHttpResponse, "headers"> & { headers?: Record<string, string | string[]> };
+  /** The body as Prism's server serialises it for its content type; in proxy mode, the upstream's bytes. */
+  text: string | Buffer;
   validations: { input: IPrismDiagnostic[]; output: IPrismDiagnostic[] };
+  facts: AnswerFacts;
 }
 
 /** A Prism failure (no route, a bad `Prefer`, an unreachable upstream) as problem+json. */
 export interface EngineProblem {
   status: number;
   problem: { type: string; title: string; status: number; detail: string };
+  headers?: Record<string, string>;
+  facts: AnswerFacts;
 }
 
 export interface Engine {
-  answer(input: IHttpRequest): Promise<EngineAnswer | EngineProblem>;
+  /** `raw`: the request as it arrived (body bytes, target, header pairs), which the proxy forwards unchanged. */
+  answer(input: IHttpRequest, raw?: RawRequest): Promise<EngineAnswer | EngineProblem>;
+  /** Closes the proxy's upstream connections. */
+  close(): Promise<void>;
 }
 
 async function loadPrism() {
   try {
-    const [http, core, prefer, serializer, mocker] = await withFakerDeferred(() =>
+    const [http, core, prefer, serializer, mocker, forwarder] = await withFakerDeferred(() =>
       Promise.all([
         import("@stoplight/prism-http"),
         import("@stoplight/prism-core"),
@@ -51,6 +71,8 @@ async function loadPrism() {
         import("@stoplight/prism-http-server/dist/serialize.js"),
         // Prism's own mocker: the stateful mode hands it every request that Prism found invalid.
         import("@stoplight/prism-http/dist/mocker/index.js"),
+        // Prism's own forwarder: the proxy's `--errors` answer to an invalid request (401/422, not sent).
+        import("@stoplight/prism-http/dist/forwarder/index.js"),
       ]),
     );
     return {
@@ -59,6 +81,7 @@ async function loadPrism() {
       getHttpConfigFromRequest: prefer.getHttpConfigFromRequest,
       serialize: serializer.serialize as (payload: unknown, contentType?: string) => string | undefined,
       prismMock: mocker.default as unknown as Mock,
+      prismForward: cjsDefault(forwarder) as Forward,
     };
   } catch {
     throw new MockStartError(
@@ -88,42 +111,113 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const sandbox = options.sandbox;
   // The sandbox's rules (and their validators) load only for the stateful mode.
   const rules = sandbox ? await import("./sandbox-rules.js") : undefined;
-  const components =
-    sandbox && rules ? { logger, mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : { logger };
+  const exchanges = new WeakMap<IHttpRequest, Exchange>();
+  const proxy = options.proxy ? await loadProxy(prism, exchanges) : undefined;
+  const components = {
+    logger,
+    ...(sandbox && rules ? { mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : {}),
+    ...(proxy ? { forward: proxy.forward } : {}),
+  };
   const instance = prism.createInstance(config, components);
+  const reportPath = pathForReport(operations);
 
   return {
-    async answer(input) {
+    async answer(input, raw) {
+      const exchange: Exchange = { raw };
+      exchanges.set(input, exchange);
+      const facts = (): AnswerFacts => ({
+        path: exchange.route ?? reportPath(input.url.path),
+        ...(exchange.failure === undefined ? {} : { failure: exchange.failure }),
+        ...(exchange.answer ? { upstreamStatus: exchange.answer.status } : {}),
+      });
+      // In proxy mode, an answer the mock made itself (not the upstream's) says so.
+      const own = proxy ? { [proxy.sourceHeader]: "mock" } : undefined;
       const preferences = prism.getHttpConfigFromRequest(input);
-      if (preferences._tag === "Left") return problemOf(preferences.left, prism.ProblemJsonError);
+      if (preferences._tag === "Left") return problemOf(preferences.left, prism.ProblemJsonError, facts(), own);
       // What `Prefer` leaves out (undefined) keeps the mock's own setting, as in Prism's server.
       const chosen = Object.entries(preferences.right).filter(([, value]) => value !== undefined);
       const result = await instance.request(input, operations, {
         ...config,
         mock: { ...config.mock, ...Object.fromEntries(chosen) },
       } as IHttpConfig)();
-      if (result._tag === "Left") return problemOf(result.left, prism.ProblemJsonError);
+      if (result._tag === "Left") return problemOf(result.left, prism.ProblemJsonError, facts(), own);
       const errors = result.right.validations.output.filter((v) => v.severity === 0);
       if (config.errors && errors.length) {
         const detail = "Your request/response is not valid and --errors is set, so the mock answers with this error.";
         const problem = prism.ProblemJsonError.fromTemplate(prism.VIOLATIONS, detail, { validation: errors });
-        return problemOf(problem, prism.ProblemJsonError);
+        return problemOf(problem, prism.ProblemJsonError, facts(), own);
       }
       const { output, validations } = result.right;
+      // The upstream's answer goes on as it came: its bytes, and its headers with a true Content-Length.
+      if (exchange.answer)
+        return {
+          output: { ...output, headers: exchange.answer.headers },
+          validations,
+          text: exchange.answer.bytes,
+          facts: facts(),
+        };
       const contentType = Object.entries(output.headers ?? {}).find(([k]) => k.toLowerCase() === "content-type")?.[1];
-      return { output, validations, text: prism.serialize(output.body, contentType) ?? "" };
+      const headers = own ? { ...output.headers, ...own } : output.headers;
+      return {
+        output: { ...output, headers },
+        validations,
+        text: prism.serialize(output.body, contentType) ?? "",
+        facts: facts(),
+      };
+    },
+    close: async () => {
+      await proxy?.dispatcher.close();
     },
   };
+}
+
+/** The proxy's forward component and its dispatcher (undici, loaded for the proxy mode only). */
+async function loadProxy(prism: Awaited<ReturnType<typeof loadPrism>>, exchanges: WeakMap<IHttpRequest, Exchange>) {
+  const [undici, { createForward, sourceHeader }] = await Promise.all([import("undici"), import("./proxy-forward.js")]);
+  // HTTP_PROXY, HTTPS_PROXY and NO_PROXY (and their lower-case forms), read at start. As curl does,
+  // an http upstream goes to an http proxy as an absolute-form request, an https one through CONNECT.
+  const dispatcher = new undici.EnvHttpProxyAgent({ proxyTunnel: false });
+  const forward = createForward({
+    exchanges,
+    prismForward: prism.prismForward,
+    dispatcher,
+    request: undici.request,
+    ProblemJsonError: prism.ProblemJsonError,
+    redact: (text, input) => {
+      const key = input.headers?.["x-api-key"];
+      return key ? text.replaceAll(key, "[the x-api-key]") : text;
+    },
+  });
+  return { forward, dispatcher, sourceHeader };
+}
+
+/** A path as the report may write it: no segment that is not a literal segment of some operation's path. */
+function pathForReport(operations: IHttpOperation[]): (path: string) => string {
+  const literal = new Set(operations.flatMap((op) => op.path.split("/").filter((s) => !s.includes("{"))));
+  return (path) =>
+    path
+      .split("/")
+      .map((segment) => (literal.has(segment) ? segment : "{*}"))
+      .join("/");
 }
 
 function problemOf(
   error: Error,
   ProblemJsonError: { toProblemJson(e: Error): EngineProblem["problem"] },
+  facts: AnswerFacts,
+  headers?: Record<string, string>,
 ): EngineProblem {
   const problem = ProblemJsonError.toProblemJson(error);
-  return { status: problem.status || 500, problem };
+  return { status: problem.status || 500, problem, facts, ...(headers ? { headers } : {}) };
 }
 
+/** A CommonJS module's `exports.default`: under plain Node, `import()` gives the exports object as `default`. */
+function cjsDefault(module: { default: unknown }): unknown {
+  const outer = module.default as { default?: unknown } | undefined;
+  return typeof outer === "function" ? outer : outer?.default;
+}
+
+type Forward = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["forward"];
 type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
 
 /**

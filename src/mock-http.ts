@@ -8,7 +8,7 @@
 import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
-import type { Engine } from "./mock-engine.js";
+import type { AnswerFacts, Engine } from "./mock-engine.js";
 import type { Sandbox } from "./sandbox-world.js";
 
 const malformed = "(the request body was not valid JSON)";
@@ -19,8 +19,8 @@ export interface HandlerOptions {
   transparent: boolean;
   /** Stateful mode: /_sandbox is the control API of this sandbox. */
   sandbox?: Sandbox;
-  /** One call for each answer: its method, path, status and Prism's findings about it. */
-  onAnswer(method: string, path: string, status: number, violations: IPrismDiagnostic[]): void;
+  /** One call for each answer: its method, path, status and Prism's findings about it (and the engine's facts). */
+  onAnswer(method: string, path: string, status: number, violations: IPrismDiagnostic[], facts?: AnswerFacts): void;
 }
 
 const isJson = (contentType: string | undefined) => /^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "");
@@ -96,19 +96,26 @@ export function createHandler({ engine, transparent, sandbox, onAnswer }: Handle
         headers: req.headers as Record<string, string>,
         body: bodyOf(raw, req.headers["content-type"], transparent),
       };
-      const answer = await prism.answer(input);
+      // The proxy forwards the request as it came: these bytes, this target, these headers.
+      const answer = await prism.answer(input, { body: raw, target: req.url, rawHeaders: req.rawHeaders });
       if ("problem" in answer) {
-        onAnswer(req.method ?? "", url.pathname, answer.status, []);
-        res.writeHead(answer.status, { "content-type": "application/problem+json" });
+        onAnswer(req.method ?? "", url.pathname, answer.status, [], answer.facts);
+        res.writeHead(answer.status, { "content-type": "application/problem+json", ...answer.headers });
         res.end(JSON.stringify(answer.problem));
         return;
       }
       const { output, validations } = answer;
       const headers = Object.fromEntries(Object.entries(output.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-      onAnswer(req.method ?? "", url.pathname, output.statusCode, [
-        ...validations.input.map((v) => ({ ...v, path: ["request", ...(v.path ?? [])] })),
-        ...validations.output.map((v) => ({ ...v, path: ["response", ...(v.path ?? [])] })),
-      ]);
+      onAnswer(
+        req.method ?? "",
+        url.pathname,
+        output.statusCode,
+        [
+          ...validations.input.map((v) => ({ ...v, path: ["request", ...(v.path ?? [])] })),
+          ...validations.output.map((v) => ({ ...v, path: ["response", ...(v.path ?? [])] })),
+        ],
+        answer.facts,
+      );
       res.writeHead(output.statusCode, headers);
       res.end(answer.text);
     } catch (error) {
