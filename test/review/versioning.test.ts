@@ -12,6 +12,6 @@ it("info.version in the spec equals the package version", () => {
 });
 
 it("CHANGELOG.md has an entry for the current version, newest first", () => {
-  const versions = [...changelog.matchAll(/^## (\S+)/gm)].map((m) => m[1]);
+  const versions = [...changelog.matchAll(/^## (\S+)/gm)].map((m) => m[1]).filter((v) => v !== "Unreleased");
   expect(versions[0]).toBe(pkg.version);
 });
