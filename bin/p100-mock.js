@@ -25,6 +25,7 @@ Options:
                 beyond its cap gets 507, a delivery beyond its cap drops the oldest
   --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
                 answer against the spec, log each difference and write a drift report on exit
+                (honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY)
   --report <f>  where --proxy writes its Markdown report (default p100-drift-report.md)
   --cors <o>    let web pages from origin <o> call the mock too (repeatable; * for any); pages
                 on loopback hosts (localhost, 127.0.0.1, [::1]) always may
@@ -90,10 +91,12 @@ async function stop() {
 /** The proxy's findings as Markdown, for the partner to read and send back. */
 function writeReport() {
   const { version } = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")).info;
+  const { length: failed } = mock.drift.failures;
+  const unreached = failed ? `, ${failed} never reached the upstream` : "";
   try {
     writeFileSync(options.report, mock.drift.report(options.proxy, version));
     console.log(
-      `p100-mock: ${mock.drift.calls} call(s) checked, ${mock.drift.entries.length} with differences; report in ${options.report}`,
+      `p100-mock: ${mock.drift.calls} call(s) checked, ${mock.drift.entries.length} with differences${unreached}; report in ${options.report}`,
     );
   } catch (error) {
     console.error(`p100-mock: cannot write the drift report to ${options.report}: ${error.code ?? error.message}`);

@@ -1,6 +1,8 @@
 // The proxy's record of where the real API and the contract part: one entry per call on which
-// Prism found a difference, and the Markdown report a partner can send back. It holds methods,
-// paths, statuses and Prism's findings only: never a header, so never the API key.
+// Prism found a difference, one per call that never reached the upstream, and the Markdown report
+// a partner can send back. It holds methods, path templates (`/v1/user/balances/{externalUserId}`,
+// never the ids in them), statuses, Prism's findings and failure reasons only: never a header, so
+// never the API key, and no user data.
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 
 export interface Violation {
@@ -19,11 +21,23 @@ export interface DriftEntry {
   violations: Violation[];
 }
 
+/** A call that never reached the upstream, so nothing about it was checked. */
+export interface FailedCall {
+  method: string;
+  path: string;
+  /** Why, e.g. `ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:4011)`. */
+  reason: string;
+}
+
 export class DriftLog {
   readonly entries: DriftEntry[] = [];
+  readonly failures: FailedCall[] = [];
   calls = 0;
 
-  /** Records one call with Prism's findings, each `path` starting with `request` or `response`. */
+  /**
+   * Records one call with Prism's findings, each `path` starting with `request` or `response`.
+   * `path` is the one to report (the proxy gives the operation's path template).
+   */
   record(method: string, path: string, status: number, findings: IPrismDiagnostic[]): DriftEntry | undefined {
     this.calls++;
     const violations = findings.map(toViolation);
@@ -31,6 +45,14 @@ export class DriftLog {
     const entry = { method, path: path.split("?")[0] ?? path, status, violations };
     this.entries.push(entry);
     return entry;
+  }
+
+  /** Records one call that never reached the upstream: counted apart, never as a match. */
+  fail(method: string, path: string, reason: string): FailedCall {
+    this.calls++;
+    const failure = { method, path: path.split("?")[0] ?? path, reason };
+    this.failures.push(failure);
+    return failure;
   }
 
   /** Markdown: a header line with the totals, then one table row per difference. */
@@ -42,14 +64,25 @@ export class DriftLog {
           `| ${entry.method} | \`${cell(entry.path)}\` | ${entry.status} | ${v.side} | \`${cell(v.location)}\` | ${cell(v.message)} |`,
       ),
     );
+    const failed = this.failures.map((f) => `| ${f.method} | \`${cell(f.path)}\` | ${cell(f.reason)} |`);
+    const answered = this.calls - this.failures.length;
+    const verdict =
+      answered === 0
+        ? "Nothing was checked: no answer came from the upstream."
+        : failed.length
+          ? `No differences in the ${answered} answer(s) that came, but ${failed.length} call(s) never reached the upstream (below): they were not checked.`
+          : "No differences: every answer matched the contract.";
     return [
       "# P100 contract drift report",
       "",
-      `Upstream ${upstream}, spec ${specVersion}, ${at.toISOString()}: ${this.calls} call(s) checked, ${this.entries.length} with differences.`,
+      `Upstream ${upstream}, spec ${specVersion}, ${at.toISOString()}: ${this.calls} call(s), ${answered} answered and checked, ${this.entries.length} with differences, ${failed.length} never reached the upstream.`,
       "",
       ...(rows.length
         ? ["| method | path | status | side | where | what differed |", "|---|---|---|---|---|---|", ...rows]
-        : ["No differences: every answer matched the contract."]),
+        : [verdict]),
+      ...(failed.length
+        ? ["", "## Calls that never reached the upstream", "", "| method | path | why |", "|---|---|---|", ...failed]
+        : []),
       "",
     ].join("\n");
   }
@@ -59,6 +92,11 @@ export class DriftLog {
 export function describeEntry(entry: DriftEntry): string {
   const found = entry.violations.map((v) => `${v.location} ${v.message}`).join("; ");
   return `drift: ${entry.method} ${entry.path} ${entry.status}: ${found}`;
+}
+
+/** One line for the log, e.g. `upstream not reached: GET /v1/user/balances/{externalUserId}: ECONNREFUSED (...)`. */
+export function describeFailure(failure: FailedCall, upstream: string): string {
+  return `upstream not reached: ${failure.method} ${failure.path}: ${failure.reason} (upstream ${upstream}); answered 502`;
 }
 
 const severities = ["Error", "Warning", "Information", "Hint"];

@@ -1,13 +1,15 @@
 // Prism in this process: @stoplight/prism-http routes each request, checks its key and validates
 // it, answers it (negotiating a documented example, or forwarding to an upstream in proxy mode),
 // and validates the answer against the spec. Prism's packages are optional peer dependencies of
-// this package, loaded only when a mock starts.
+// this package, loaded only when a mock starts. In proxy mode, the forwarding itself is ours
+// (proxy-forward.ts), in place of Prism's.
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
 import { withFakerDeferred } from "./lazy-faker.js";
 import { p403Message } from "./mock-p403.js";
 import { checkUpload, slimForm, uploadLimitsOf } from "./mock-uploads.js";
+import type { Exchange, RawRequest } from "./proxy-forward.js";
 import type { answer as SandboxAnswer } from "./sandbox-rules.js";
 import type { Sandbox } from "./sandbox-world.js";
 
@@ -30,40 +32,52 @@ export interface EngineOptions {
   sandbox?: Sandbox;
 }
 
+/** What the log and the drift report may say about a call: never a header, never user data. */
+export interface AnswerFacts {
+  /** The path to report: the operation's template (`/v1/user/balances/{externalUserId}`), or, for a
+   * path no operation matches, the path with each segment that no operation has replaced by `{*}`. */
+  path: string;
+  /** Proxy mode, the upstream was not reached: why (`ECONNREFUSED (...)`, `ENOTFOUND (...)`). */
+  failure?: string;
+  /** Proxy mode: the status the upstream answered (absent when it was not reached or not called). */
+  upstreamStatus?: number;
+  /** For the log line: a P-code and its message, or why the mock answered as it did. */
+  note?: string;
+}
+
 export interface EngineAnswer {
-  output: IHttpResponse;
-  /** The body as Prism's server serialises it for its content type. */
-  text: string;
+  /** Prism's answer; in proxy mode its headers are the upstream's as sent (a repeated one as a list). */
+  output: Omit<IHttpResponse, "headers"> & { headers?: Record<string, string | string[]> };
+  /** The body as Prism's server serialises it for its content type; in proxy mode, the upstream's bytes. */
+  text: string | Buffer;
   validations: { input: IPrismDiagnostic[]; output: IPrismDiagnostic[] };
+  facts: AnswerFacts;
 }
 
 /** A Prism failure (no route, a bad `Prefer`, an unreachable upstream) as problem+json. */
 export interface EngineProblem {
   status: number;
   problem: { type: string; title: string; status: number; detail: string; [more: string]: unknown };
+  headers?: Record<string, string>;
+  facts: AnswerFacts;
 }
 
-/** What the HTTP layer knows of a request besides Prism's view of it. */
-export interface RequestFacts {
-  /** The body's bytes as they arrived. */
-  raw: Uint8Array<ArrayBuffer>;
+/** The request as it arrived (body bytes, target, header pairs), and what the HTTP layer found in it. */
+export interface ArrivedRequest extends RawRequest {
   /** The body was sent as JSON but does not parse. */
-  malformedJson: boolean;
+  malformedJson?: boolean;
 }
 
 export interface Engine {
-  answer(input: IHttpRequest, facts: RequestFacts): Promise<EngineAnswer | EngineProblem>;
-}
-
-/** A CommonJS module's `exports.default`, however the loader hands it over (Node: the exports object; bundlers and vitest: the function). */
-function cjsDefault<T>(module: { default: unknown }): T {
-  const value = module.default as { default?: unknown };
-  return (typeof value === "function" ? value : value.default) as T;
+  /** `raw`: the request as it arrived, which the proxy forwards unchanged and the mock checks uploads on. */
+  answer(input: IHttpRequest, raw?: ArrivedRequest): Promise<EngineAnswer | EngineProblem>;
+  /** Closes the proxy's upstream connections. */
+  close(): Promise<void>;
 }
 
 async function loadPrism() {
   try {
-    const [http, core, prefer, serializer, mocker, router] = await withFakerDeferred(() =>
+    const [http, core, prefer, serializer, mocker, router, forwarder] = await withFakerDeferred(() =>
       Promise.all([
         import("@stoplight/prism-http"),
         import("@stoplight/prism-core"),
@@ -74,6 +88,8 @@ async function loadPrism() {
         import("@stoplight/prism-http/dist/mocker/index.js"),
         // Prism's own router: which operation a request is for, to check its `Prefer` and files.
         import("@stoplight/prism-http/dist/router/index.js"),
+        // Prism's own forwarder: the proxy's `--errors` answer to an invalid request (401/422, not sent).
+        import("@stoplight/prism-http/dist/forwarder/index.js"),
       ]),
     );
     return {
@@ -81,8 +97,9 @@ async function loadPrism() {
       createLogger: core.createLogger,
       getHttpConfigFromRequest: prefer.getHttpConfigFromRequest,
       serialize: serializer.serialize as (payload: unknown, contentType?: string) => string | undefined,
-      prismMock: cjsDefault<Mock>(mocker),
-      route: cjsDefault<Route>(router),
+      prismMock: cjsDefault(mocker) as Mock,
+      route: cjsDefault(router) as Route,
+      prismForward: cjsDefault(forwarder) as Forward,
     };
   } catch {
     throw new MockStartError(
@@ -112,33 +129,50 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   const sandbox = options.sandbox;
   // The sandbox's rules (and their validators) load only for the stateful mode.
   const rules = sandbox ? await import("./sandbox-rules.js") : undefined;
-  const components =
-    sandbox && rules ? { logger, mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : { logger };
+  const exchanges = new WeakMap<IHttpRequest, Exchange>();
+  const proxy = options.proxy ? await loadProxy(prism, exchanges) : undefined;
+  const components = {
+    logger,
+    ...(sandbox && rules ? { mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : {}),
+    ...(proxy ? { forward: proxy.forward } : {}),
+  };
   const instance = prism.createInstance(config, components);
-
-  const answerOf = (status: number, body: unknown): EngineAnswer => ({
-    output: { statusCode: status, headers: { "Content-type": "application/json" }, body },
-    text: JSON.stringify(body),
-    validations: { input: [], output: [] },
-  });
+  const reportPath = pathForReport(operations);
 
   return {
-    async answer(input, facts) {
-      const preferences = prism.getHttpConfigFromRequest(input);
+    async answer(input, raw) {
+      const exchange: Exchange = { raw };
+      exchanges.set(input, exchange);
       const routed = prism.route({ resources: operations, input });
       const resource = routed._tag === "Right" ? routed.right : undefined;
-      if (preferences._tag === "Left") return wrongPrefer(resource, `cannot read "${headerOf(input, "prefer")}"`);
+      const facts = (note?: string): AnswerFacts => ({
+        path: exchange.route ?? resource?.path ?? reportPath(input.url.path),
+        ...(exchange.failure === undefined ? {} : { failure: exchange.failure }),
+        ...(exchange.answer ? { upstreamStatus: exchange.answer.status } : {}),
+        ...(note === undefined ? {} : { note }),
+      });
+      // In proxy mode, an answer the mock made itself (not the upstream's) says so.
+      const own = proxy ? { [proxy.sourceHeader]: "mock" } : undefined;
+      const answerOf = (status: number, body: unknown): EngineAnswer => ({
+        output: { statusCode: status, headers: { "Content-type": "application/json", ...own }, body },
+        text: JSON.stringify(body),
+        validations: { input: [], output: [] },
+        facts: facts(noteOf(body)),
+      });
+      const preferences = prism.getHttpConfigFromRequest(input);
+      if (preferences._tag === "Left")
+        return wrongPrefer(resource, `cannot read "${headerOf(input, "prefer")}"`, facts(), own);
       // What `Prefer` leaves out (undefined) keeps the mock's own setting, as in Prism's server.
       const chosen = Object.fromEntries(Object.entries(preferences.right).filter(([, value]) => value !== undefined));
       const picked = chosen.code !== undefined || chosen.exampleKey !== undefined;
       if (resource && picked && !config.isProxy) {
         const refused = refusedChoice(resource, chosen.code as number | undefined, chosen.exampleKey as string);
-        if (refused) return wrongPrefer(resource, refused);
+        if (refused) return wrongPrefer(resource, refused, facts(), own);
       }
       // The documented upload limits, checked on the bytes as sent (Prism sees the files as text).
       const limits = resource && uploadLimitsOf(resource.method, resource.path);
-      if (limits && !config.isProxy && !picked && headerOf(input, "x-api-key")) {
-        const checked = await checkUpload(limits, headerOf(input, "content-type"), facts.raw);
+      if (limits && raw && !config.isProxy && !picked && headerOf(input, "x-api-key")) {
+        const checked = await checkUpload(limits, headerOf(input, "content-type"), new Uint8Array(raw.body));
         if (checked && "problem" in checked) {
           const { code, message } = checked.problem;
           if (code === "P403") return answerOf(400, { errorCode: "P403", errorMessage: `${message}.` });
@@ -154,23 +188,83 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         ...config,
         mock: { ...config.mock, ...chosen },
       } as IHttpConfig)();
-      if (result._tag === "Left") return problemOf(result.left, prism.ProblemJsonError);
+      if (result._tag === "Left") return problemOf(result.left, prism.ProblemJsonError, facts(), own);
       const errors = result.right.validations.output.filter((v) => v.severity === 0);
       if (config.errors && errors.length) {
         const detail = "Your request/response is not valid and --errors is set, so the mock answers with this error.";
         const problem = prism.ProblemJsonError.fromTemplate(prism.VIOLATIONS, detail, { validation: errors });
-        return problemOf(problem, prism.ProblemJsonError);
+        return problemOf(problem, prism.ProblemJsonError, facts(), own);
       }
       const { output, validations } = result.right;
+      // The upstream's answer goes on as it came: its bytes, and its headers with a true Content-Length.
+      if (exchange.answer)
+        return {
+          output: { ...output, headers: exchange.answer.headers },
+          validations,
+          text: exchange.answer.bytes,
+          facts: facts(),
+        };
       // An invalid request answered with the P403 example gets the message of its own failures.
       const body = output.body as { errorCode?: unknown } | undefined;
-      if (!config.isProxy && output.statusCode === 400 && body?.errorCode === "P403" && validations.input.length) {
-        output.body = { ...body, errorMessage: p403Message(validations.input, facts.malformedJson) };
+      if (output.statusCode === 400 && body?.errorCode === "P403" && validations.input.length) {
+        output.body = { ...body, errorMessage: p403Message(validations.input, raw?.malformedJson) };
       }
       const contentType = Object.entries(output.headers ?? {}).find(([k]) => k.toLowerCase() === "content-type")?.[1];
-      return { output, validations, text: prism.serialize(output.body, contentType) ?? "" };
+      const headers = own ? { ...output.headers, ...own } : output.headers;
+      return {
+        output: { ...output, headers },
+        validations,
+        text: prism.serialize(output.body, contentType) ?? "",
+        facts: facts(noteOf(output.body)),
+      };
+    },
+    close: async () => {
+      await proxy?.dispatcher.close();
     },
   };
+}
+
+/** The proxy's forward component and its dispatcher (undici, loaded for the proxy mode only). */
+async function loadProxy(prism: Awaited<ReturnType<typeof loadPrism>>, exchanges: WeakMap<IHttpRequest, Exchange>) {
+  const [undici, { createForward, sourceHeader }] = await Promise.all([
+    import("undici").catch(() => {
+      throw new MockStartError(
+        "--proxy needs undici: npm install --save-dev undici@7.30.2 (an optional peer dependency of p100-user-accounts)",
+      );
+    }),
+    import("./proxy-forward.js"),
+  ]);
+  // HTTP_PROXY, HTTPS_PROXY and NO_PROXY (and their lower-case forms), read at start. As curl does,
+  // an http upstream goes to an http proxy as an absolute-form request, an https one through CONNECT.
+  const dispatcher = new undici.EnvHttpProxyAgent({ proxyTunnel: false });
+  const forward = createForward({
+    exchanges,
+    prismForward: prism.prismForward,
+    dispatcher,
+    request: undici.request,
+    ProblemJsonError: prism.ProblemJsonError,
+    redact: (text, input) => {
+      const key = input.headers?.["x-api-key"];
+      return key ? text.replaceAll(key, "[the x-api-key]") : text;
+    },
+  });
+  return { forward, dispatcher, sourceHeader };
+}
+
+/** A path as the report may write it: no segment that is not a literal segment of some operation's path. */
+function pathForReport(operations: IHttpOperation[]): (path: string) => string {
+  const literal = new Set(operations.flatMap((op) => op.path.split("/").filter((s) => !s.includes("{"))));
+  return (path) =>
+    path
+      .split("/")
+      .map((segment) => (literal.has(segment) ? segment : "{*}"))
+      .join("/");
+}
+
+/** A P-code answer's code and message, for the log line. */
+export function noteOf(body: unknown): string | undefined {
+  const { errorCode, errorMessage } = (body ?? {}) as { errorCode?: unknown; errorMessage?: unknown };
+  return typeof errorCode === "string" ? `${errorCode}: ${errorMessage}` : undefined;
 }
 
 const headerOf = (input: IHttpRequest, name: string): string | undefined => {
@@ -204,7 +298,12 @@ function refusedChoice(resource: IHttpOperation, code: number | undefined, examp
 }
 
 /** A `Prefer` the operation cannot honour: one 400 that lists what can be picked. */
-function wrongPrefer(resource: IHttpOperation | undefined, reason: string): EngineProblem {
+function wrongPrefer(
+  resource: IHttpOperation | undefined,
+  reason: string,
+  facts: AnswerFacts,
+  headers?: Record<string, string>,
+): EngineProblem {
   const choices = resource ? choicesOf(resource) : [];
   const listed = choices
     .map((c) => `code=${c.code}${c.examples.length ? ` (example=${c.examples.join(" | ")})` : ""}`)
@@ -221,17 +320,32 @@ function wrongPrefer(resource: IHttpOperation | undefined, reason: string): Engi
       detail,
       choices,
     },
+    facts: { ...facts, note: "Prefer names no documented answer" },
+    ...(headers ? { headers } : {}),
   };
 }
 
 function problemOf(
   error: Error,
   ProblemJsonError: { toProblemJson(e: Error): EngineProblem["problem"] },
+  facts: AnswerFacts,
+  headers?: Record<string, string>,
 ): EngineProblem {
   const problem = ProblemJsonError.toProblemJson(error);
-  return { status: problem.status || 500, problem };
+  const status = problem.status || 500;
+  return { status, problem, facts: { ...facts, note: problem.title }, ...(headers ? { headers } : {}) };
 }
 
+/**
+ * A CommonJS module's `exports.default`, however the loader hands it over: under plain Node,
+ * `import()` gives the exports object as `default`; vitest and bundlers give the function.
+ */
+function cjsDefault(module: { default: unknown }): unknown {
+  const outer = module.default as { default?: unknown } | undefined;
+  return typeof outer === "function" ? outer : outer?.default;
+}
+
+type Forward = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["forward"];
 type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
 type Route = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["route"];
 

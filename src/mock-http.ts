@@ -12,7 +12,7 @@
 import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
-import type { Engine } from "./mock-engine.js";
+import { type AnswerFacts, type Engine, noteOf } from "./mock-engine.js";
 import { maxBodyBytes } from "./mock-uploads.js";
 import type { Sandbox } from "./sandbox-world.js";
 
@@ -26,10 +26,10 @@ export interface HandlerOptions {
   /** Origins besides loopback ones that may call the mock from a browser (`*`: any). */
   corsOrigins?: string[];
   /**
-   * One call for each answer: its method, path, status, Prism's findings about it, and a short
-   * note for the log (a P-code and its message, or why the mock failed).
+   * One call for each answer: its method, path, status, Prism's findings about it, and the
+   * engine's facts (the path to report, the proxy's upstream status or failure, a note for the log).
    */
-  onAnswer(method: string, path: string, status: number, violations: IPrismDiagnostic[], note?: string): void;
+  onAnswer(method: string, path: string, status: number, violations: IPrismDiagnostic[], facts?: AnswerFacts): void;
 }
 
 const isJson = (contentType: string | undefined) => /^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "");
@@ -103,26 +103,22 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-/** A P-code answer's code and message, for the log line. */
-function noteOf(body: unknown): string | undefined {
-  const { errorCode, errorMessage } = (body ?? {}) as { errorCode?: unknown; errorMessage?: unknown };
-  return typeof errorCode === "string" ? `${errorCode}: ${errorMessage}` : undefined;
-}
-
 export function createHandler({ engine, transparent, sandbox, corsOrigins = [], onAnswer }: HandlerOptions) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
+    // The facts of an answer the HTTP layer gives itself (no findings, so nothing for a report).
+    const own = (note: string | undefined): AnswerFacts => ({ path: url.pathname, ...(note ? { note } : {}) });
     const allowed = cors(req, res, corsOrigins);
     if (method === "options" && req.headers.origin && req.headers["access-control-request-method"]) {
       const status = allowed ? 204 : 403;
       if (allowed) res.setHeader("Access-Control-Allow-Methods", "GET,DELETE,HEAD,PATCH,POST,PUT,OPTIONS");
       res.writeHead(status).end();
-      onAnswer(req.method ?? "", url.pathname, status, [], allowed ? undefined : "origin not allowed");
+      onAnswer(req.method ?? "", url.pathname, status, [], own(allowed ? undefined : "origin not allowed"));
       return;
     }
     const answer = (status: number, body: unknown, note?: string) => {
-      onAnswer(req.method ?? "", url.pathname, status, [], note ?? noteOf(body));
+      onAnswer(req.method ?? "", url.pathname, status, [], own(note ?? noteOf(body)));
       json(res, status, body);
     };
     try {
@@ -152,7 +148,7 @@ export function createHandler({ engine, transparent, sandbox, corsOrigins = [], 
         const body = bodyOf(raw, req.headers["content-type"], false);
         const { control } = await import("./sandbox-control.js"); // loaded for the stateful mode only
         const found = await control(sandbox, method, url.pathname, typeof key === "string" ? key : undefined, body);
-        onAnswer(req.method ?? "", url.pathname, found.status, []);
+        onAnswer(req.method ?? "", url.pathname, found.status, [], own(noteOf(found.body)));
         res.writeHead(found.status, found.body === undefined ? {} : { "content-type": "application/json" });
         res.end(found.body === undefined ? "" : JSON.stringify(found.body));
         return;
@@ -165,13 +161,16 @@ export function createHandler({ engine, transparent, sandbox, corsOrigins = [], 
         headers: req.headers as Record<string, string>,
         body,
       };
+      // The proxy forwards the request as it came: these bytes, this target, these headers.
       const found = await prism.answer(input, {
-        raw: raw as Buffer<ArrayBuffer>,
+        body: raw,
+        target: req.url,
+        rawHeaders: req.rawHeaders,
         malformedJson: body === malformed,
       });
       if ("problem" in found) {
-        onAnswer(req.method ?? "", url.pathname, found.status, [], found.problem.title);
-        res.writeHead(found.status, { "content-type": "application/problem+json" });
+        onAnswer(req.method ?? "", url.pathname, found.status, [], found.facts);
+        res.writeHead(found.status, { "content-type": "application/problem+json", ...found.headers });
         res.end(JSON.stringify(found.problem));
         return;
       }
@@ -185,14 +184,14 @@ export function createHandler({ engine, transparent, sandbox, corsOrigins = [], 
           ...validations.input.map((v) => ({ ...v, path: ["request", ...(v.path ?? [])] })),
           ...validations.output.map((v) => ({ ...v, path: ["response", ...(v.path ?? [])] })),
         ],
-        noteOf(output.body),
+        found.facts,
       );
       res.writeHead(output.statusCode, headers);
       res.end(found.text);
     } catch (error) {
       // A bug of the mock's own: the log says what failed; the caller gets a plain 500.
       const reason = error instanceof Error ? error.message : String(error);
-      onAnswer(req.method ?? "", url.pathname, 500, [], `the mock failed: ${reason}`);
+      onAnswer(req.method ?? "", url.pathname, 500, [], own(`the mock failed: ${reason}`));
       if (res.headersSent) res.destroy();
       else json(res, 500, { message: "p100-mock could not answer this request; its log says why" });
     }

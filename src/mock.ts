@@ -6,7 +6,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type DriftEntry, DriftLog, describeEntry } from "./drift-report.js";
+import { type DriftEntry, DriftLog, describeEntry, describeFailure } from "./drift-report.js";
 import { createEngine, MockStartError } from "./mock-engine.js";
 import { createHandler } from "./mock-http.js";
 import { Sandbox } from "./sandbox-world.js";
@@ -58,7 +58,10 @@ export interface MockOptions {
 export interface RunningMock {
   /** Base URL of the mock, e.g. `http://127.0.0.1:43125`. */
   url: string;
-  /** Proxy mode: the calls checked and the differences found so far (`drift.report()` gives Markdown). */
+  /**
+   * Proxy mode: the calls, the differences found so far (`drift.entries`, paths templated), the
+   * calls that never reached the upstream (`drift.failures`); `drift.report()` gives Markdown.
+   */
   drift: DriftLog;
   /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
   invalidAnswers: DriftEntry[];
@@ -106,10 +109,24 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     transparent: options.proxy !== undefined,
     sandbox,
     corsOrigins: options.corsOrigins,
-    onAnswer: (method, path, status, findings, note) => {
+    onAnswer: (method, path, status, findings, facts) => {
+      // An upstream that was not reached gets a line of its own below, with the reason.
+      const note = facts?.failure === undefined ? facts?.note : undefined;
       options.onOutput?.(`${method} ${path} → ${status}${note ? ` ${note}` : ""}\n`);
       if (options.proxy !== undefined) {
-        const entry = drift.record(method, path, status, findings);
+        // The log and the report name the operation's path template, never the ids in a path.
+        const where = facts?.path ?? path;
+        if (facts?.failure !== undefined) {
+          const failure = drift.fail(method, where, facts.failure);
+          options.onOutput?.(`p100-mock: ${describeFailure(failure, options.proxy)}\n`);
+          return;
+        }
+        // Prism would replace an upstream 501 by a mocked example; this mock passes the real one on.
+        if (facts?.upstreamStatus === 501)
+          options.onOutput?.(
+            `p100-mock: the upstream answered ${method} ${where} with 501; passed on as it came (not remocked)\n`,
+          );
+        const entry = drift.record(method, where, status, findings);
         if (entry) options.onOutput?.(`p100-mock: ${describeEntry(entry)}\n`);
         return;
       }
@@ -119,6 +136,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       if (entry) options.onOutput?.(`p100-mock: this answer breaks the spec: ${describeEntry(entry)}\n`);
     },
   });
+  const upstream = options.proxy === undefined ? undefined : new URL(options.proxy);
+  if (upstream?.protocol === "http:" && !isLoopback(upstream.hostname))
+    options.onOutput?.(
+      `p100-mock: warning: ${upstream.origin} is plain http and not this machine: the x-api-key of every call goes to it unencrypted; use https\n`,
+    );
   const server = http.createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
@@ -140,7 +162,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       sandbox?.close(); // cancels the webhook deliveries in flight
       server.closeAllConnections();
       server.close(() => resolve());
-    }));
+    }).then(() =>
+      engine.then(
+        (started) => started.close(),
+        () => undefined,
+      ),
+    ));
 
   let abort: (() => void) | undefined;
   try {
@@ -159,4 +186,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
   return { url, drift, invalidAnswers: ownAnswers.entries, close };
+}
+
+/** localhost, 127.0.0.0/8 and ::1: the hosts a key can reach over plain http without leaving this machine. */
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }

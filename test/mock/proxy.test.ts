@@ -1,97 +1,652 @@
-// p100-mock --proxy: every call goes to a real upstream (here a local one that answers both
-// documented and drifting bodies), each answer is checked against the spec by Prism, every
-// difference is logged, and a Markdown report is written on exit, with no API key in either.
+// The proxy mode (`--proxy`, `startMock({ proxy })`): every call goes to a real upstream (here
+// local node:http servers) as it came, its answer comes back as it was sent, Prism checks both
+// against the spec, every difference is logged and reported (paths templated, no user data), an
+// unreachable upstream is said so, HTTP(S)_PROXY and NO_PROXY are honoured, and the API key
+// appears in no log line, report or error.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
+import https from "node:https";
+import type { AddressInfo } from "node:net";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import zlib from "node:zlib";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/free-port.js";
+import { DriftLog } from "../../src/drift-report.js";
 import { createP100Client } from "../../src/index.js";
+import { startMock } from "../../src/mock.js";
 import { validBody } from "../support/cases.js";
 import { type HostileServer, startHostileServer } from "../support/hostile-server.js";
 
 const apiKey = "sk_stage_proxy-secret-77";
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
+const balances = { userId: id, poaRequired: false, fiatBalances: [], cryptoBalances: [] };
+const pretty = `${JSON.stringify(balances, null, 2)}\n`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-proxy-"));
-const report = path.join(work, "drift.md");
-let upstream: HostileServer;
-beforeAll(async () => {
-  upstream = await startHostileServer();
-  const json = (status: number, body: unknown) => (res: import("node:http").ServerResponse) => {
-    res.writeHead(status, { "content-type": "application/json" });
-    res.end(JSON.stringify(body));
-  };
-  // A documented answer, and three that drift from the contract the way older docs versions do.
-  upstream.script(id, json(200, { userId: id, poaRequired: false, fiatBalances: [], cryptoBalances: [] }));
-  upstream.script("crypto-and-fiat", json(200, { userId: id, poaRequired: false, balances: {} }));
-  upstream.script("extended", json(400, { errorCode: "P412", errorMessage: "User not exist" }));
-  upstream.script("suspend", json(418, { message: "teapot" }));
-});
-afterAll(async () => {
-  await upstream.close();
+const tls = path.join(import.meta.dirname, "../fixtures/tls");
+/** Everything the mocks printed, reported or answered with an error: the key must be in none of it. */
+const seen: string[] = [];
+
+// This machine's own proxy settings must not reach the mocks below (those tests set their own).
+const proxyVariables = ["HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "no_proxy"];
+const savedEnv = Object.fromEntries(proxyVariables.map((name) => [name, process.env[name]]));
+for (const name of proxyVariables) delete process.env[name];
+afterAll(() => {
+  for (const [name, value] of Object.entries(savedEnv)) if (value !== undefined) process.env[name] = value;
   fs.rmSync(work, { recursive: true, force: true });
+  expect(seen.join("\n")).not.toContain(apiKey);
 });
 
-it("forwards every call, logs each difference from the contract, and writes the drift report on exit", {
-  timeout: 30_000,
-}, async () => {
-  const port = await freePort();
-  const bin = spawn(
-    process.execPath,
-    ["bin/p100-mock.js", "--port", String(port), "--proxy", upstream.url, "--report", report],
-    {
-      stdio: ["ignore", "pipe", "pipe"],
+interface Received {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+type Answer = (res: http.ServerResponse, req: Received) => void;
+
+/** A local upstream that records every request it receives (its bytes included) and answers with `answer`. */
+async function startUpstream(answer: Answer) {
+  const received: Received[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => {
+      const one = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) };
+      received.push(one);
+      upstream.answer(res, one);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const upstream = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    answer,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  return upstream;
+}
+
+/** A mock in this process proxying to `upstream`, with its log collected. */
+async function startProxy(upstream: string) {
+  const log: string[] = [];
+  const mock = await startMock({ proxy: upstream, onOutput: (text) => log.push(text) });
+  return { mock, log };
+}
+
+interface Reply {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/** One raw HTTP call (no client library, no decoding); rejects if the answer does not end within 5 s. */
+function call(
+  base: string,
+  target: string,
+  options: { method?: string; headers?: http.OutgoingHttpHeaders; body?: Buffer | string } = {},
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${base}${target}`, {
+      method: options.method ?? "GET",
+      headers: { "x-api-key": apiKey, ...options.headers },
+      agent: false,
+    });
+    req.setTimeout(5000, () => req.destroy(new Error("the answer did not end within 5 s")));
+    req.on("error", reject);
+    req.on("response", (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (chunk: Buffer) => chunks.push(chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("error", reject);
+    });
+    req.end(options.body);
+  });
+}
+
+const json =
+  (status: number, text: string, headers: http.OutgoingHttpHeaders = {}) =>
+  (res: http.ServerResponse) => {
+    res.writeHead(status, {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+      ...headers,
+    });
+    res.end(text);
+  };
+
+describe("a proxy to a reachable upstream", () => {
+  let upstream: Awaited<ReturnType<typeof startUpstream>>;
+  let proxy: Awaited<ReturnType<typeof startProxy>>;
+  beforeAll(async () => {
+    upstream = await startUpstream(json(200, pretty));
+    proxy = await startProxy(upstream.url);
+  });
+  beforeEach(() => {
+    upstream.answer = json(200, pretty);
+    upstream.received.length = 0;
+    proxy.log.length = 0;
+    proxy.mock.drift.entries.length = 0;
+    proxy.mock.drift.failures.length = 0;
+    proxy.mock.drift.calls = 0;
+  });
+  afterAll(async () => {
+    seen.push(...proxy.log, proxy.mock.drift.report(upstream.url, "0.2.0"));
+    await proxy.mock.close();
+    await upstream.close();
+  });
+
+  it("forwards a binary multipart body byte for byte (all 256 byte values), with its boundary", async () => {
+    upstream.answer = (res) => {
+      res.writeHead(201);
+      res.end();
+    };
+    const boundary = "----p100-boundary-\u00e9";
+    const file = Buffer.from(Array.from({ length: 512 }, (_, i) => i % 256));
+    const body = Buffer.concat([
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="documentType"\r\n\r\nID_CARD\r\n`, "latin1"),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="scan.png"\r\n`, "latin1"),
+      Buffer.from("Content-Type: image/png\r\n\r\n"),
+      file,
+      Buffer.from(`\r\n--${boundary}--\r\n`, "latin1"),
+    ]);
+    const contentType = `multipart/form-data; boundary="${boundary}"`;
+    const reply = await call(proxy.mock.url, `/v1/user/kyc-files/${id}`, {
+      method: "POST",
+      headers: { "content-type": Buffer.from(contentType, "utf8").toString("latin1") },
+      body,
+    });
+    expect(reply.status).toBe(201);
+    expect(upstream.received).toHaveLength(1);
+    const [received] = upstream.received;
+    expect(received?.body.equals(body)).toBe(true);
+    expect(received?.headers["content-length"]).toBe(String(body.length));
+    expect(received?.headers["content-type"]).toBe(Buffer.from(contentType, "utf8").toString("latin1"));
+    expect(received?.headers["x-api-key"]).toBe(apiKey); // the real API needs the key: it goes on, unlogged
+  });
+
+  it("forwards a JSON body with odd whitespace and escapes as it came, and the query string as sent", async () => {
+    const body = `{ "externalUserId" :\t"${id}" ,\r\n\n  "note":"caf\\u00e9 \u00e9"}\n\n`;
+    const reply = await call(proxy.mock.url, "/v1/user/balances/extended", {
+      method: "POST",
+      headers: { "content-type": "application/json; charset=utf-8" },
+      body,
+    });
+    expect(reply.status).toBe(200);
+    const target = `/v1/user/transactions/${id}?page=1&page=2&q=a%20b+c&empty=`;
+    await call(proxy.mock.url, target);
+    expect(upstream.received.map((r) => [r.method, r.url])).toEqual([
+      ["POST", "/v1/user/balances/extended"],
+      ["GET", target],
+    ]);
+    expect(upstream.received[0]?.body.equals(Buffer.from(body))).toBe(true);
+  });
+
+  const gzip = zlib.gzipSync(pretty);
+  const br = zlib.brotliCompressSync(pretty);
+  it.each([
+    { kind: "Content-Length, pretty-printed JSON", sent: Buffer.from(pretty), encoding: undefined, chunked: false },
+    { kind: "gzip", sent: gzip, encoding: "gzip", chunked: false },
+    { kind: "br", sent: br, encoding: "br", chunked: false },
+    { kind: "chunked, no Content-Length", sent: Buffer.from(pretty), encoding: undefined, chunked: true },
+    { kind: "chunked gzip", sent: gzip, encoding: "gzip", chunked: true },
+  ])(
+    "passes an answer sent with $kind on with its bytes and a true Content-Length",
+    async ({ sent, encoding, chunked }) => {
+      upstream.answer = (res) => {
+        res.writeHead(200, {
+          "content-type": "application/json",
+          ...(encoding ? { "content-encoding": encoding } : {}),
+          ...(chunked ? {} : { "content-length": sent.length }),
+        });
+        if (!chunked) return res.end(sent);
+        // In three pieces, with a pause: the proxy must wait for the end, not guess it.
+        res.write(sent.subarray(0, 5));
+        setTimeout(() => {
+          res.write(sent.subarray(5, 20));
+          res.end(sent.subarray(20));
+        }, 20);
+      };
+      const reply = await call(proxy.mock.url, `/v1/user/balances/${id}`, {
+        headers: { "accept-encoding": "gzip, br" },
+      });
+      expect(reply.status).toBe(200);
+      expect(reply.body.equals(sent)).toBe(true);
+      expect(reply.headers["content-length"]).toBe(String(sent.length));
+      expect(reply.headers["content-encoding"]).toBe(encoding);
+      expect(reply.headers["transfer-encoding"]).toBeUndefined();
+      expect(reply.headers["x-p100-mock-source"]).toBe("upstream");
+      expect(upstream.received[0]?.headers["accept-encoding"]).toBe("gzip, br");
+      // Prism validated the decoded body: the documented answer has no differences.
+      expect(proxy.mock.drift.entries).toEqual([]);
+      expect(proxy.mock.drift.calls).toBe(1);
     },
   );
-  let output = "";
-  bin.stdout.on("data", (chunk) => (output += chunk));
-  bin.stderr.on("data", (chunk) => (output += chunk));
-  await expect.poll(() => output, { timeout: 20_000 }).toContain("Requests are logged below.");
-  expect(output).toContain(`p100-mock: proxying http://127.0.0.1:${port} to ${upstream.url}`);
 
-  const client = createP100Client({ apiKey, baseUrl: `http://127.0.0.1:${port}`, retry: false });
-  const balances = await client.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: id } } });
-  expect(balances).toMatchObject({ outcome: "success", drift: [] });
-  expect(upstream.attempts.get(id)).toBe(1); // the real answer, not a mocked one
-  const created = await client.POST("/v1/user/balances/crypto-and-fiat", {
-    body: validBody("createUser", { externalUserId: id }),
+  it("validates a compressed answer decoded: a drifting gzip body is reported, with the path templated", async () => {
+    const drifting = JSON.stringify({ userId: id, poaRequired: false, balances: {} });
+    upstream.answer = json(200, "", {});
+    upstream.answer = (res) => {
+      const sent = zlib.gzipSync(drifting);
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": sent.length,
+      });
+      res.end(sent);
+    };
+    const reply = await call(proxy.mock.url, `/v1/user/balances/${id}?from=2024-01-01`);
+    expect(zlib.gunzipSync(reply.body).toString()).toBe(drifting);
+    const entry = {
+      method: "GET",
+      path: "/v1/user/balances/{externalUserId}",
+      status: 200,
+      violations: [
+        {
+          side: "response",
+          location: "response.body",
+          message: "Response body must have required property 'cryptoBalances'",
+          severity: "Error",
+        },
+        {
+          side: "response",
+          location: "response.body",
+          message: "Response body must have required property 'fiatBalances'",
+          severity: "Error",
+        },
+      ],
+    };
+    expect(proxy.mock.drift.entries).toEqual([entry]);
+    expect(proxy.log).toEqual([
+      `GET /v1/user/balances/${id} → 200\n`,
+      "p100-mock: drift: GET /v1/user/balances/{externalUserId} 200: response.body Response body must have required property 'cryptoBalances'; response.body Response body must have required property 'fiatBalances'\n",
+    ]);
+    const report = proxy.mock.drift.report(upstream.url, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
+    expect(report).toBe(
+      [
+        "# P100 contract drift report",
+        "",
+        `Upstream ${upstream.url}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 1 call(s), 1 answered and checked, 1 with differences, 0 never reached the upstream.`,
+        "",
+        "| method | path | status | side | where | what differed |",
+        "|---|---|---|---|---|---|",
+        "| GET | `/v1/user/balances/{externalUserId}` | 200 | response | `response.body` | Response body must have required property 'cryptoBalances' |",
+        "| GET | `/v1/user/balances/{externalUserId}` | 200 | response | `response.body` | Response body must have required property 'fiatBalances' |",
+        "",
+      ].join("\n"),
+    );
+    expect(report).not.toContain(id);
   });
-  expect(created).toMatchObject({ outcome: "success", drift: ["`poaRequiredForExtended` is missing"] });
-  const extended = await client.POST("/v1/user/balances/extended", { body: { externalUserId: id } });
-  expect(extended).toMatchObject({ outcome: "error", status: 400, error: { errorCode: "P412" } });
-  await client.PATCH("/v1/user/suspend", { body: { externalUserId: id } });
 
-  await expect.poll(() => output, { timeout: 5000 }).toContain("drift: PATCH /v1/user/suspend 418");
-  expect(output).toMatch(
-    /p100-mock: drift: POST \/v1\/user\/balances\/crypto-and-fiat 200: response\.body .*poaRequiredForExtended/,
-  );
-  expect(output).toMatch(/p100-mock: drift: POST \/v1\/user\/balances\/extended 400: response\.body\.errorCode /);
-  expect(output).not.toContain(`drift: GET /v1/user/balances/${id}`);
+  it("reports a path no operation matches with its unknown segments masked", async () => {
+    upstream.answer = json(404, '{"message":"no such route"}');
+    const reply = await call(proxy.mock.url, `/v1/user/balances/${id}/jane.doe@example.com`);
+    expect(reply.status).toBe(404);
+    expect(proxy.mock.drift.entries).toEqual([
+      {
+        method: "GET",
+        path: "/v1/user/balances/{*}/{*}",
+        status: 404,
+        violations: [
+          { side: "request", location: "request", message: "Selected route not found", severity: "Warning" },
+        ],
+      },
+    ]);
+  });
 
-  bin.kill("SIGINT");
-  await new Promise((resolve) => bin.once("exit", resolve));
-  expect(output).toContain(`p100-mock: 4 call(s) checked, 3 with differences; report in ${report}`);
-  const markdown = fs.readFileSync(report, "utf8");
-  expect(markdown).toContain("# P100 contract drift report");
-  expect(markdown).toContain(`Upstream ${upstream.url}, spec 0.2.0`);
-  expect(markdown).toContain("| method | path | status | side | where | what differed |");
-  expect(markdown).toMatch(
-    /\| POST \| `\/v1\/user\/balances\/crypto-and-fiat` \| 200 \| response \| `response\.body` \| .*poaRequiredForExtended/,
-  );
-  expect(markdown).toMatch(/\| PATCH \| `\/v1\/user\/suspend` \| 418 \| response \|/);
-  expect(`${output}\n${markdown}`).not.toContain(apiKey);
+  it("passes a real 501 on as it came (Prism would replace it by a mocked example), and says so", async () => {
+    const text = '{"message":"Not implemented on stage"}';
+    upstream.answer = json(501, text);
+    const reply = await call(proxy.mock.url, `/v1/user/balances/${id}`);
+    expect(reply.status).toBe(501);
+    expect(reply.body.toString()).toBe(text);
+    expect(reply.headers["x-p100-mock-source"]).toBe("upstream");
+    expect(upstream.received).toHaveLength(1);
+    expect(proxy.log).toEqual([
+      `GET /v1/user/balances/${id} → 501\n`,
+      "p100-mock: the upstream answered GET /v1/user/balances/{externalUserId} with 501; passed on as it came (not remocked)\n",
+      "p100-mock: drift: GET /v1/user/balances/{externalUserId} 501: response Unable to match the returned status code with those defined in the document: 200,400,401\n",
+    ]);
+    expect(proxy.mock.drift.entries).toEqual([
+      {
+        method: "GET",
+        path: "/v1/user/balances/{externalUserId}",
+        status: 501,
+        violations: [
+          {
+            side: "response",
+            location: "response",
+            message: "Unable to match the returned status code with those defined in the document: 200,400,401",
+            severity: "Warning",
+          },
+        ],
+      },
+    ]);
+  });
 });
 
-it("refuses a proxy target that is not an http(s) URL, in one line", async () => {
-  const bin = spawn(process.execPath, ["bin/p100-mock.js", "--port", "0", "--proxy", "partner-api-stage.p100.io"], {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stderr = "";
-  bin.stderr.on("data", (chunk) => (stderr += chunk));
-  const code = await new Promise((resolve) => bin.once("exit", resolve));
-  expect(code).toBe(1);
-  expect(stderr.trim()).toBe(
-    'p100-mock: --proxy needs an absolute http(s) URL, e.g. https://partner-api-stage.p100.io (got "partner-api-stage.p100.io")',
+it("answers a call to an unreachable upstream with a 502 naming the host and the reason, logs it, and reports it apart", async () => {
+  const port = await freePort(); // nothing listens there
+  const upstream = `http://127.0.0.1:${port}`;
+  const { mock, log } = await startProxy(upstream);
+  try {
+    const reply = await call(mock.url, `/v1/user/balances/${id}`);
+    const reason = `ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:${port})`;
+    expect(reply.status).toBe(502);
+    expect(reply.headers["content-type"]).toBe("application/problem+json");
+    expect(reply.headers["x-p100-mock-source"]).toBe("mock");
+    expect(JSON.parse(reply.body.toString())).toEqual({
+      type: "urn:p100-mock:upstream-unreachable",
+      title: "The upstream could not be reached",
+      status: 502,
+      detail: `p100-mock could not reach the upstream 127.0.0.1:${port}: ${reason}`,
+      upstream: `127.0.0.1:${port}`,
+      reason,
+    });
+    expect(log).toEqual([
+      `GET /v1/user/balances/${id} → 502\n`,
+      `p100-mock: upstream not reached: GET /v1/user/balances/{externalUserId}: ${reason} (upstream ${upstream}); answered 502\n`,
+    ]);
+    expect(mock.drift.entries).toEqual([]);
+    expect(mock.drift.failures).toEqual([{ method: "GET", path: "/v1/user/balances/{externalUserId}", reason }]);
+    const report = mock.drift.report(upstream, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
+    expect(report).toBe(
+      [
+        "# P100 contract drift report",
+        "",
+        `Upstream ${upstream}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 1 call(s), 0 answered and checked, 0 with differences, 1 never reached the upstream.`,
+        "",
+        "Nothing was checked: no answer came from the upstream.",
+        "",
+        "## Calls that never reached the upstream",
+        "",
+        "| method | path | why |",
+        "|---|---|---|",
+        `| GET | \`/v1/user/balances/{externalUserId}\` | ${reason} |`,
+        "",
+      ].join("\n"),
+    );
+    seen.push(...log, report, reply.body.toString());
+  } finally {
+    await mock.close();
+  }
+});
+
+it("with errors on, answers an invalid request itself (Prism's 401), sends nothing upstream, and says so", async () => {
+  const upstream = await startUpstream(json(200, pretty));
+  const mock = await startMock({ proxy: upstream.url, errors: true });
+  try {
+    const reply = await call(mock.url, `/v1/user/balances/${id}`, { headers: { "x-api-key": "" } });
+    expect(reply.status).toBe(401);
+    expect(reply.headers["x-p100-mock-source"]).toBe("mock");
+    expect(upstream.received).toEqual([]);
+  } finally {
+    await mock.close();
+    await upstream.close();
+  }
+});
+
+it("never calls a run with unreached calls a match, even when every answer that came matched", () => {
+  const drift = new DriftLog();
+  drift.record("GET", "/v1/user/balances/{externalUserId}", 200, []);
+  drift.fail("POST", "/v1/user/balances/extended", "ENOTFOUND (getaddrinfo ENOTFOUND p100.test)");
+  const report = drift.report("https://p100.test", "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
+  expect(report).toBe(
+    [
+      "# P100 contract drift report",
+      "",
+      "Upstream https://p100.test, spec 0.2.0, 2026-01-02T03:04:05.000Z: 2 call(s), 1 answered and checked, 0 with differences, 1 never reached the upstream.",
+      "",
+      "No differences in the 1 answer(s) that came, but 1 call(s) never reached the upstream (below): they were not checked.",
+      "",
+      "## Calls that never reached the upstream",
+      "",
+      "| method | path | why |",
+      "|---|---|---|",
+      "| POST | `/v1/user/balances/extended` | ENOTFOUND (getaddrinfo ENOTFOUND p100.test) |",
+      "",
+    ].join("\n"),
   );
 });
+
+/** A forward proxy: absolute-form requests are passed on, CONNECT is tunnelled to `tunnelTo` (else refused). */
+async function startForwardProxy(tunnelTo?: number) {
+  const used: string[] = [];
+  const server = http.createServer((req, res) => {
+    used.push(`${req.method} ${req.url}`);
+    const onward = http.request(req.url ?? "", { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    onward.on("error", () => res.destroy());
+    req.pipe(onward);
+  });
+  server.on("connect", (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    used.push(`CONNECT ${req.url}`);
+    if (tunnelTo === undefined) return socket.end("HTTP/1.1 403 Forbidden\r\n\r\n");
+    const target = net.connect(tunnelTo, "127.0.0.1", () => {
+      socket.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      target.write(head);
+      target.pipe(socket).pipe(target);
+    });
+    target.on("error", () => socket.destroy());
+    socket.on("error", () => target.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    used,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+describe("HTTP_PROXY, HTTPS_PROXY and NO_PROXY", () => {
+  async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
+    Object.assign(process.env, env);
+    try {
+      return await run();
+    } finally {
+      for (const name of Object.keys(env)) delete process.env[name];
+    }
+  }
+
+  it("reaches a plain-http upstream through HTTP_PROXY, and around it for a host NO_PROXY names", async () => {
+    const upstream = await startUpstream(json(200, pretty));
+    const forwardProxy = await startForwardProxy();
+    try {
+      for (const noProxy of ["", "127.0.0.1"]) {
+        upstream.received.length = 0;
+        forwardProxy.used.length = 0;
+        await withEnv({ HTTP_PROXY: forwardProxy.url, NO_PROXY: noProxy }, async () => {
+          const { mock, log } = await startProxy(upstream.url);
+          try {
+            const reply = await call(mock.url, `/v1/user/balances/${id}`);
+            expect(reply.status).toBe(200);
+            expect(reply.body.toString()).toBe(pretty);
+            seen.push(...log);
+          } finally {
+            await mock.close();
+          }
+        });
+        expect(forwardProxy.used).toEqual(noProxy ? [] : [`GET ${upstream.url}/v1/user/balances/${id}`]);
+        expect(upstream.received.map((r) => r.url)).toEqual([`/v1/user/balances/${id}`]);
+      }
+    } finally {
+      await forwardProxy.close();
+      await upstream.close();
+    }
+  });
+
+  it("tunnels to an https upstream through HTTPS_PROXY (CONNECT), from the p100-mock bin", {
+    timeout: 30_000,
+  }, async () => {
+    const received: string[] = [];
+    const tlsUpstream = https.createServer(
+      { key: fs.readFileSync(path.join(tls, "p100.test.key")), cert: fs.readFileSync(path.join(tls, "p100.test.crt")) },
+      (req, res) => {
+        received.push(`${req.method} ${req.headers.host} ${req.url}`);
+        json(200, pretty)(res);
+      },
+    );
+    await new Promise<void>((resolve) => tlsUpstream.listen(0, "127.0.0.1", resolve));
+    const forwardProxy = await startForwardProxy((tlsUpstream.address() as AddressInfo).port);
+    const port = await freePort();
+    const env = { ...process.env, HTTPS_PROXY: forwardProxy.url, NODE_EXTRA_CA_CERTS: path.join(tls, "p100.test.crt") };
+    const bin = spawn(
+      process.execPath,
+      [
+        "bin/p100-mock.js",
+        "--port",
+        String(port),
+        "--proxy",
+        "https://p100.test",
+        "--report",
+        path.join(work, "tls.md"),
+      ],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+        env,
+      },
+    );
+    let output = "";
+    bin.stdout.on("data", (chunk) => (output += chunk));
+    bin.stderr.on("data", (chunk) => (output += chunk));
+    try {
+      await expect.poll(() => output, { timeout: 20_000 }).toContain("Requests are logged below.");
+      const reply = await call(`http://127.0.0.1:${port}`, `/v1/user/balances/${id}`);
+      expect(reply.status).toBe(200);
+      expect(reply.body.toString()).toBe(pretty);
+      expect(forwardProxy.used).toEqual(["CONNECT p100.test:443"]);
+      expect(received).toEqual([`GET p100.test /v1/user/balances/${id}`]);
+      expect(output).not.toContain("warning");
+    } finally {
+      bin.kill("SIGINT");
+      await new Promise((resolve) => bin.once("exit", resolve));
+      seen.push(output);
+      await forwardProxy.close();
+      await new Promise((resolve) => tlsUpstream.close(resolve));
+    }
+  });
+});
+
+it("warns at start when the key would go to a plain-http host that is not this machine", async () => {
+  for (const [upstream, warned] of [
+    ["http://partner-api-stage.p100.test", true],
+    ["http://localhost:9", false],
+    ["http://127.0.0.2:9", false],
+    ["http://[::1]:9", false],
+    ["https://partner-api-stage.p100.test", false],
+  ] as const) {
+    const { mock, log } = await startProxy(upstream);
+    await mock.close();
+    seen.push(...log);
+    expect(log).toEqual(
+      warned
+        ? [
+            "p100-mock: warning: http://partner-api-stage.p100.test is plain http and not this machine: the x-api-key of every call goes to it unencrypted; use https\n",
+          ]
+        : [],
+    );
+  }
+});
+
+describe("p100-mock --proxy, end to end", () => {
+  let upstream: HostileServer;
+  const report = path.join(work, "drift.md");
+  beforeAll(async () => {
+    upstream = await startHostileServer();
+    const answer = (status: number, body: unknown) => (res: http.ServerResponse) => {
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(JSON.stringify(body));
+    };
+    // A documented answer, and three that drift from the contract the way older docs versions do.
+    upstream.script(id, answer(200, balances));
+    upstream.script("crypto-and-fiat", answer(200, { userId: id, poaRequired: false, balances: {} }));
+    upstream.script("extended", answer(400, { errorCode: "P412", errorMessage: "User not exist" }));
+    upstream.script("suspend", answer(418, { message: "teapot" }));
+  });
+  afterAll(() => upstream.close());
+
+  it("forwards every call, logs each difference from the contract, and writes the drift report on exit", {
+    timeout: 30_000,
+  }, async () => {
+    const port = await freePort();
+    const bin = spawn(
+      process.execPath,
+      ["bin/p100-mock.js", "--port", String(port), "--proxy", upstream.url, "--report", report],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let output = "";
+    bin.stdout.on("data", (chunk) => (output += chunk));
+    bin.stderr.on("data", (chunk) => (output += chunk));
+    await expect.poll(() => output, { timeout: 20_000 }).toContain("Requests are logged below.");
+    expect(output).toContain(`p100-mock: proxying http://127.0.0.1:${port} to ${upstream.url}`);
+
+    const client = createP100Client({ apiKey, baseUrl: `http://127.0.0.1:${port}`, retry: false });
+    const got = await client.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: id } } });
+    expect(got).toMatchObject({ outcome: "success", drift: [] });
+    expect(upstream.attempts.get(id)).toBe(1); // the real answer, not a mocked one
+    const created = await client.POST("/v1/user/balances/crypto-and-fiat", {
+      body: validBody("createUser", { externalUserId: id }),
+    });
+    expect(created).toMatchObject({ outcome: "success", drift: ["`poaRequiredForExtended` is missing"] });
+    const extended = await client.POST("/v1/user/balances/extended", { body: { externalUserId: id } });
+    expect(extended).toMatchObject({ outcome: "error", status: 400, error: { errorCode: "P412" } });
+    await client.PATCH("/v1/user/suspend", { body: { externalUserId: id } });
+    await expect.poll(() => output, { timeout: 5000 }).toContain("drift: PATCH /v1/user/suspend 418");
+
+    bin.kill("SIGINT");
+    await new Promise((resolve) => bin.once("exit", resolve));
+    seen.push(output);
+    const drifts = output.split("\n").filter((line) => line.startsWith("p100-mock: drift: "));
+    expect(drifts).toEqual(DRIFT_LINES);
+    expect(output).toContain(`p100-mock: 4 call(s) checked, 3 with differences; report in ${report}`);
+    const markdown = fs.readFileSync(report, "utf8");
+    seen.push(markdown);
+    const lines = markdown.split("\n");
+    expect(lines[0]).toBe("# P100 contract drift report");
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^Upstream ${upstream.url.replaceAll(".", "\\.")}, spec 0\\.2\\.0, \\S+Z: 4 call\\(s\\), 4 answered and checked, 3 with differences, 0 never reached the upstream\\.$`,
+      ),
+    );
+    expect(lines.slice(4)).toEqual(REPORT_ROWS);
+  });
+
+  it("refuses a proxy target that is not an http(s) URL, in one line", async () => {
+    const bin = spawn(process.execPath, ["bin/p100-mock.js", "--port", "0", "--proxy", "partner-api-stage.p100.io"], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stderr = "";
+    bin.stderr.on("data", (chunk) => (stderr += chunk));
+    const code = await new Promise((resolve) => bin.once("exit", resolve));
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe(
+      'p100-mock: --proxy needs an absolute http(s) URL, e.g. https://partner-api-stage.p100.io (got "partner-api-stage.p100.io")',
+    );
+  });
+});
+
+const DRIFT_LINES: string[] = [
+  "p100-mock: drift: POST /v1/user/balances/crypto-and-fiat 200: response.body Response body must have required property 'poaRequiredForExtended'",
+  "p100-mock: drift: POST /v1/user/balances/extended 400: response.body.errorCode Response body property errorCode must be equal to one of the allowed values: P403, P444, P458, P459, P500",
+  "p100-mock: drift: PATCH /v1/user/suspend 418: response Unable to match the returned status code with those defined in the document: 200,400,401",
+];
+const REPORT_ROWS: string[] = [
+  "| method | path | status | side | where | what differed |",
+  "|---|---|---|---|---|---|",
+  "| POST | `/v1/user/balances/crypto-and-fiat` | 200 | response | `response.body` | Response body must have required property 'poaRequiredForExtended' |",
+  "| POST | `/v1/user/balances/extended` | 400 | response | `response.body.errorCode` | Response body property errorCode must be equal to one of the allowed values: P403, P444, P458, P459, P500 |",
+  "| PATCH | `/v1/user/suspend` | 418 | response | `response` | Unable to match the returned status code with those defined in the document: 200,400,401 |",
+  "",
+];

@@ -188,11 +188,12 @@ it("answers a failure inside the mock with a plain 500 and writes the reason to 
     answer: async () => {
       throw new TypeError("prismMock is not a function");
     },
+    close: async () => undefined,
   };
   const handler = createHandler({
     engine: Promise.resolve(engine),
     transparent: false,
-    onAnswer: (method, path, status, _, note) => notes.push(`${method} ${path} → ${status} ${note}`),
+    onAnswer: (method, path, status, _, facts) => notes.push(`${method} ${path} → ${status} ${facts?.note}`),
   });
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,214 @@
+// The proxy's `forward` component for Prism, in place of Prism's own, which re-serialises request
+// bodies (multipart decoded as UTF-8), copies the upstream's Content-Length onto a body it
+// serialised again, ignores HTTPS_PROXY and NO_PROXY, and turns a real 501 into a mocked example.
+// Prism still routes each call, checks its key, validates the request and validates the answer:
+// this module only carries bytes, with undici (its `request` keeps the answer's bytes as sent,
+// compressed or not; `EnvHttpProxyAgent` honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY).
+import zlib from "node:zlib";
+import type { IPrismComponents } from "@stoplight/prism-core";
+import type { IHttpConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
+import type { IHttpOperation } from "@stoplight/types";
+import type { Dispatcher } from "undici";
+
+/** What the HTTP layer received, as it came: body bytes, request target (path and query), header pairs. */
+export interface RawRequest {
+  body: Buffer;
+  target?: string;
+  rawHeaders?: string[];
+}
+
+/** One call through the proxy, filled in as Prism's pipeline passes through `forward`. */
+export interface Exchange {
+  raw?: RawRequest;
+  /** The operation's path template, once Prism has routed the call. */
+  route?: string;
+  /** The upstream's answer as sent: status, the headers for the client, the body bytes. */
+  answer?: { status: number; headers: Record<string, string | string[]>; bytes: Buffer };
+  /** Why the upstream could not be reached: an error code (ECONNREFUSED, ENOTFOUND, ...) or message. */
+  failure?: string;
+}
+
+type Forward = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["forward"];
+type ProblemJsonErrorClass = new (
+  name: string,
+  message: string,
+  status: number,
+  detail: string,
+  additional?: Record<string, unknown>,
+) => Error;
+
+// Hop-by-hop (RFC 9110 §7.6.1) and framing headers: they describe one connection, not the message.
+const hopByHop = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "proxy-authorization",
+  "proxy-authenticate",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "content-length",
+  "host",
+  "expect",
+]);
+
+export const sourceHeader = "x-p100-mock-source";
+
+export function createForward(deps: {
+  exchanges: WeakMap<IHttpRequest, Exchange>;
+  /** Prism's own forwarder: kept for `--errors`, where an invalid request gets its 401/422 and is not sent. */
+  prismForward: Forward;
+  dispatcher: Dispatcher;
+  request: typeof import("undici").request;
+  ProblemJsonError: ProblemJsonErrorClass;
+  /** The API key of each call, removed from any failure reason before it is logged or answered. */
+  redact: (text: string, input: IHttpRequest) => string;
+}): Forward {
+  return (prismInput, baseUrl, upstreamProxy, resource) => (logger) => async () => {
+    const input = prismInput.data;
+    const exchange = deps.exchanges.get(input) ?? {};
+    deps.exchanges.set(input, exchange);
+    if (resource) exchange.route = resource.path;
+    if (prismInput.validations.length) return deps.prismForward(prismInput, baseUrl, upstreamProxy, resource)(logger)();
+    const url = targetOf(baseUrl, input, exchange.raw?.target);
+    try {
+      const response = await deps.request(url, {
+        method: input.method.toUpperCase() as Dispatcher.HttpMethod,
+        headers: headersOf(exchange.raw?.rawHeaders, input.headers),
+        body: bodyOf(exchange.raw, input),
+        dispatcher: deps.dispatcher,
+      });
+      const bytes = Buffer.from(await response.body.arrayBuffer());
+      const headers = clientHeaders(response.headers, bytes.length, input.method, response.statusCode);
+      exchange.answer = { status: response.statusCode, headers, bytes };
+      // What Prism validates: the headers and the body decoded and parsed, as its own forwarder would.
+      const flat = Object.fromEntries(
+        Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : value]),
+      );
+      const output: IHttpResponse = {
+        statusCode: response.statusCode,
+        headers: flat,
+        body: parsedBody(bytes, flat["content-encoding"], flat["content-type"], response.statusCode),
+      };
+      return { _tag: "Right", right: output }; // fp-ts's Either, as Prism's components return it
+    } catch (error) {
+      exchange.failure = deps.redact(reasonOf(error), input);
+      const upstream = new URL(baseUrl).host;
+      const problem = new deps.ProblemJsonError(
+        "urn:p100-mock:upstream-unreachable",
+        "The upstream could not be reached",
+        502,
+        `p100-mock could not reach the upstream ${upstream}: ${exchange.failure}`,
+        { upstream, reason: exchange.failure },
+      );
+      return { _tag: "Left", left: problem };
+    }
+  };
+}
+
+/** The upstream URL: its own path prefix, then the request target exactly as the client sent it. */
+function targetOf(baseUrl: string, input: IHttpRequest, rawTarget: string | undefined): string {
+  const base = new URL(baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, "");
+  if (rawTarget?.startsWith("/")) return `${base.origin}${prefix}${rawTarget}`;
+  const url = new URL(`${base.origin}${prefix}${input.url.path}`);
+  for (const [key, value] of Object.entries(input.url.query ?? {}))
+    for (const one of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(one));
+  return url.href;
+}
+
+function headersOf(rawHeaders: string[] | undefined, parsed: IHttpRequest["headers"]): string[] {
+  const pairs: [string, string][] = [];
+  if (rawHeaders)
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i] ?? "", rawHeaders[i + 1] ?? ""]);
+  else for (const [name, value] of Object.entries(parsed ?? {})) if (value !== undefined) pairs.push([name, value]);
+  // A header named in `Connection` is hop-by-hop too.
+  const named = new Set(
+    pairs
+      .filter(([name]) => name.toLowerCase() === "connection")
+      .flatMap(([, value]) => value.split(",").map((token) => token.trim().toLowerCase())),
+  );
+  return pairs.filter(([name]) => !hopByHop.has(name.toLowerCase()) && !named.has(name.toLowerCase())).flat();
+}
+
+function bodyOf(raw: RawRequest | undefined, input: IHttpRequest): Buffer | string | undefined {
+  if (raw) return raw.body.length ? raw.body : undefined;
+  if (input.body === undefined || input.body === null) return undefined;
+  return typeof input.body === "string" ? input.body : JSON.stringify(input.body);
+}
+
+/** The upstream's headers for the client: no hop-by-hop ones, and a Content-Length that counts these bytes. */
+function clientHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+  length: number,
+  method: string,
+  status: number,
+): Record<string, string | string[]> {
+  const named = new Set(
+    [upstream.connection ?? []].flat().flatMap((value) => value.split(",").map((token) => token.trim().toLowerCase())),
+  );
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(upstream))
+    if (value !== undefined && !hopByHop.has(name) && !named.has(name)) headers[name] = value;
+  // A HEAD answer, a 204 and a 304 carry no body: their Content-Length (if any) is the upstream's own.
+  const bodiless = method.toLowerCase() === "head" || status === 204 || status === 304;
+  if (bodiless && typeof upstream["content-length"] === "string")
+    headers["content-length"] = upstream["content-length"];
+  else if (!bodiless) headers["content-length"] = String(length);
+  headers[sourceHeader] = "upstream";
+  return headers;
+}
+
+const decoders: Record<string, ((bytes: Buffer) => Buffer) | undefined> = {
+  gzip: zlib.gunzipSync,
+  "x-gzip": zlib.gunzipSync,
+  deflate: (bytes) => {
+    try {
+      return zlib.inflateSync(bytes);
+    } catch {
+      return zlib.inflateRawSync(bytes); // some servers send raw deflate
+    }
+  },
+  br: zlib.brotliDecompressSync,
+  zstd: (zlib as { zstdDecompressSync?: (bytes: Buffer) => Buffer }).zstdDecompressSync, // Node 22.15+
+  identity: (bytes) => bytes,
+};
+
+/** The body as Prism's forwarder gives it to Prism's validator: JSON parsed under a JSON type, else text. */
+function parsedBody(bytes: Buffer, encoding: string | undefined, contentType: string | undefined, status: number) {
+  let decoded = bytes;
+  try {
+    for (const coding of (encoding ?? "")
+      .split(",")
+      .map((c) => c.trim().toLowerCase())
+      .filter(Boolean)
+      .reverse()) {
+      const decode = decoders[coding];
+      if (!decode) return bytes.toString("latin1"); // an encoding Node cannot decode: validated as it came
+      decoded = decode(decoded);
+    }
+  } catch {
+    return bytes.toString("latin1"); // corrupt: Prism reports what it finds
+  }
+  const text = decoded.toString("utf8");
+  if (status === 204 || !/^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "")) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** A short reason: the error's code (ECONNREFUSED, ENOTFOUND, UND_ERR_..., a TLS code), else its first line. */
+export function reasonOf(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
+    const { code } = current as NodeJS.ErrnoException;
+    if (typeof code === "string" && code !== "UND_ERR_SOCKET") return `${code} (${current.message.split("\n")[0]})`;
+    if (current.cause === undefined) break;
+    current = current.cause;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0] ?? message;
+}
