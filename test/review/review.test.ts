@@ -5,7 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Change, compareSpecs } from "../../scripts/review-compare.js";
+import { bundleWorkingTree, type Change, compareSpecs } from "../../scripts/review-compare.js";
 import { actualBump, changelogEntry, formatReport, neededBump, verdict } from "../../scripts/review-report.js";
 import { spec } from "../support/spec.js";
 
@@ -49,12 +49,8 @@ describe("breaking changes", () => {
       /Property `poaRequiredForExtended` .* was removed/,
     ],
     [
-      "a removed optional request field (renamed)",
-      (d) => {
-        const s = d.components.schemas.UpdateUserRequest;
-        s.properties.town = s.properties.city;
-        delete s.properties.city;
-      },
+      "a removed optional request field",
+      (d) => delete d.components.schemas.UpdateUserRequest.properties.city,
       "Request fields",
       /Field `city` was removed/,
     ],
@@ -66,7 +62,18 @@ describe("breaking changes", () => {
         delete s.properties.documentNumber;
       },
       "Request fields",
-      /Field `documentNumber` was (renamed to `docNumber`|removed)/,
+      /Field `documentNumber` was renamed to `docNumber`/,
+    ],
+    [
+      "a renamed field of a shared response schema",
+      (d) => {
+        const s = d.components.schemas.Message;
+        s.properties.text = s.properties.message;
+        delete s.properties.message;
+        s.required = ["text"];
+      },
+      "Responses",
+      /Field `message` was renamed to `text`/,
     ],
     [
       "a narrowed request enum",
@@ -110,6 +117,33 @@ describe("breaking changes", () => {
     expect(review.changes).toContainEqual(
       expect.objectContaining({ level: "breaking", section, details: expect.stringMatching(details) }),
     );
+  });
+
+  // The cases of issue 23: redocly diff reports a shared schema's change once, at the first use.
+  const operationsOf = (details: RegExp) =>
+    review.changes.filter((c) => details.test(c.details)).map((c) => c.where.split(" › ")[0]);
+  it("a narrowed shared enum is listed under every operation that uses it, where it is required too", () => {
+    expect(operationsOf(/lost values: 'RESIDENCE_PERMIT'/).sort()).toEqual([
+      "POST /v1/user/balances/crypto",
+      "POST /v1/user/kyc-files/{externalUserId}",
+      "POST /v1/user/verification",
+    ]);
+  });
+  it("a renamed field of a shared schema is one row under each operation that returns it", () => {
+    // (Other cases here move `/v1/user/suspend` and `DELETE /v1/user`, which use it too.)
+    const uses = operationsOf(/`message`|`text`/);
+    expect(uses).toEqual(
+      expect.arrayContaining([
+        "PATCH /v1/user",
+        "PATCH /v1/user/unsuspend",
+        "POST /v1/user/balances/extended",
+        "POST /v1/user/verification",
+      ]),
+    );
+    expect(new Set(uses).size).toBe(uses.length);
+    expect(review.changes.filter((c) => /`documentNumber`|`docNumber`/.test(c.details))).toEqual([
+      expect.objectContaining({ kind: "renamed", where: expect.stringMatching(/^POST \/v1\/user\/verification › /) }),
+    ]);
   });
 });
 
@@ -181,6 +215,76 @@ describe("warnings and the receiver's side", () => {
   });
   it("a new request enum value is info for a client", () => {
     expect(find(/requestBody.*documentType · enum/).every((level) => level === "info")).toBe(true);
+  });
+});
+
+describe("a change to a shared component, under every operation and webhook that uses it", () => {
+  // The fixture (test/fixtures/review): `Kind` is reached from a request directly, from another
+  // request through two schemas, and from a webhook payload; `Note` from two responses and the
+  // payload; `ErrorBody` through a shared response. Both versions are real bundles of real edits.
+  const fixture = path.resolve(import.meta.dirname, "../fixtures/review");
+  let review: ReturnType<typeof compare>;
+  beforeAll(() => {
+    const edited = path.join(work, "fixture-revision");
+    fs.cpSync(fixture, edited, { recursive: true });
+    const file = path.join(edited, "openapi/openapi.yaml");
+    const text = fs.readFileSync(file, "utf8");
+    const revised = text
+      .replace("enum: [BIG, SMALL, ROUND]", "enum: [BIG, SMALL, FLAT]")
+      .replace("required: [message]", "required: [text]")
+      .replace(/( {8})message:\n( {10}type: string)/, "$1text:\n$2")
+      .replace("enum: [P403, P411]", "enum: [P403, P411, P412]");
+    expect(revised.match(/FLAT|text:|P412/g)).toHaveLength(3);
+    fs.writeFileSync(file, revised);
+    const [base, revision] = [path.join(work, "fixture-base.json"), path.join(work, "fixture-revision.json")];
+    bundleWorkingTree(fixture, base);
+    bundleWorkingTree(edited, revision);
+    review = compare(base, revision);
+  });
+  const rows = (shared: string) =>
+    review.changes.filter((c) => c.shared === shared).map(({ level, kind, where }) => ({ level, kind, where }));
+
+  it("a narrowed enum is breaking under each request that reaches it, however deep; its new value a warning for the webhook", () => {
+    expect(rows("components/schemas/Kind · enum")).toEqual([
+      {
+        level: "breaking",
+        kind: "modified",
+        where: "POST /things › requestBody/content/application/json/schema/properties/kind · enum",
+      },
+      {
+        level: "breaking",
+        kind: "modified",
+        where:
+          "PUT /things/{id} › requestBody/content/application/json/schema/properties/details/properties/kind · enum",
+      },
+      {
+        level: "warning",
+        kind: "modified",
+        where: "POST webhook thingAdded › requestBody/content/application/json/schema/properties/kind · enum",
+      },
+    ]);
+    const details = (where: RegExp) => review.changes.find((c) => where.test(c.where))!.details;
+    expect(details(/^PUT .*kind · enum/)).toBe("Enum of `kind` lost values: 'ROUND'."); // the request's side only
+    expect(details(/^POST webhook .*kind · enum/)).toBe("Enum of `kind` gained values: 'FLAT'.");
+  });
+
+  it("a rename is one row per use: no removed, added or `required` rows besides", () => {
+    expect(rows("components/schemas/Note/properties/message")).toEqual(
+      [
+        "POST /things › responses/200/content/application/json/schema/properties/message",
+        "PUT /things/{id} › responses/200/content/application/json/schema/properties/message",
+        "POST webhook thingAdded › requestBody/content/application/json/schema/properties/note/properties/message",
+      ].map((where) => ({ level: "breaking", kind: "renamed", where })),
+    );
+    expect(review.changes.filter((c) => /Note|message|text/.test(`${c.shared} ${c.details}`))).toHaveLength(3);
+  });
+
+  it("a new P-code in a shared response is a warning under each operation", () => {
+    expect(rows("components/schemas/ErrorBody/properties/errorCode · enum").map((r) => [r.level, r.where])).toEqual([
+      ["warning", "POST /things › responses/400/content/application/json/schema/properties/errorCode · enum"],
+      ["warning", "PUT /things/{id} › responses/400/content/application/json/schema/properties/errorCode · enum"],
+    ]);
+    expect(review.changes).toHaveLength(8);
   });
 });
 
