@@ -550,3 +550,17 @@ describe("npm run review, on a git repository", () => {
     expect(later.stderr).toContain("review: missing the removal of 1 exception(s)");
   });
 });
+
+describe("CODEOWNERS", () => {
+  it("gives the spec and the exceptions file owners, the exceptions file after openapi/ (the last match wins)", () => {
+    const lines = fs
+      .readFileSync(path.resolve(import.meta.dirname, "../../.github/CODEOWNERS"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim() && !line.startsWith("#"))
+      .map((line) => line.trim().split(/\s+/));
+    const owners = (pattern: string) => lines.findLastIndex(([p, ...o]) => p === pattern && o.length > 0);
+    expect(owners("/openapi/")).toBeGreaterThanOrEqual(0);
+    expect(owners("/openapi/review-exceptions.yaml")).toBeGreaterThan(owners("/openapi/"));
+    for (const [, ...o] of lines) for (const owner of o) expect(owner).toMatch(/^@[\w.-]+(\/[\w.-]+)?$/);
+  });
+});
