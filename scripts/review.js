@@ -1,9 +1,11 @@
 // npm run review -- --base <git-ref> [--labels a,b] [--exceptions <file>] [--allow-breaking]
 // Bundles the spec at <git-ref> (read with `git archive`, the working tree untouched) and in the
 // working tree, grades every change (review-compare.js), and prints the Markdown review
-// (review-report.js). Exits 1 when a breaking change is neither accepted in the exceptions file
-// nor approved (the `breaking-change-approved` label and the version bump it needs), 2 when the
-// review cannot run. The pull-request workflow runs exactly this.
+// (review-report.js). Exits 1 when the check fails (review-report.js's `missing` says why: a
+// breaking change neither accepted in the exceptions file nor approved with the
+// `breaking-change-approved` label and the version bump it needs, a warning without its bump, an
+// exception that matches no change), 2 when the review cannot run (one line, no stack). The
+// pull-request workflow runs exactly this.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -11,38 +13,118 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { bundleAtRef, bundleWorkingTree, compareSpecs } from "./review-compare.js";
-import { formatReport, verdict } from "./review-report.js";
+import { approvalLabel, formatReport, verdict } from "./review-report.js";
 import { isMain } from "./toolchain.js";
 
+export const usage = `Usage: npm run review -- --base <git-ref> [options]
+
+Compares the spec at <git-ref> with the working tree and prints the Markdown review.
+
+  --base <git-ref>      the base to compare with, e.g. origin/main (required)
+  --labels <a,b>        the pull request's labels; \`${approvalLabel}\` approves breaking changes
+                        that carry the version bump they need
+  --exceptions <file>   the accepted breaking changes (default: openapi/review-exceptions.yaml)
+  --allow-breaking      report, but do not fail for a missing approval or bump (local runs)
+  -h, --help            print this and exit
+
+Exit status: 0 passes, 1 fails (the report says what is missing), 2 the review cannot run.
+`;
+
 function fail(message) {
-  console.error(`review: ${message}`);
+  console.error(`review: ${message} (npm run review -- --help for the usage)`);
   process.exit(2);
 }
 
-/** The accepted breaking changes: a YAML list of `{ where, reason }`, each reason required. */
-function readExceptions(file) {
+const semver = /^\d+\.\d+\.\d+(?:-[\w.-]+)?$/;
+const sha = /^[0-9a-f]{7,40}$/;
+
+/**
+ * The accepted breaking changes: a YAML list of `{ where, reason, version }` (or `commit`
+ * instead of `version`): the change's location as the report prints it (or its shared
+ * component's), why it is accepted, and the version (or a commit of the change) it is accepted
+ * for. Throws one line naming the first bad entry.
+ */
+export function readExceptions(file) {
   if (!fs.existsSync(file)) return [];
-  const list = parseYaml(fs.readFileSync(file, "utf8")) ?? [];
-  if (
-    !Array.isArray(list) ||
-    list.some((e) => typeof e?.where !== "string" || typeof e?.reason !== "string" || !e.reason.trim())
-  ) {
-    throw new Error(`${file} must be a list of { where, reason }, each with a reason`);
+  let list;
+  try {
+    list = parseYaml(fs.readFileSync(file, "utf8")) ?? [];
+  } catch (error) {
+    throw new Error(`${file} is not valid YAML: ${error.message.split("\n")[0]}`);
   }
-  return list;
+  if (!Array.isArray(list)) throw new Error(`${file} must be a list of { where, reason, version } entries`);
+  list.forEach((e, index) => {
+    const entry = `${file}, entry ${index + 1}`;
+    if (typeof e !== "object" || e === null) throw new Error(`${entry} must be a mapping { where, reason, version }`);
+    const unknown = Object.keys(e).filter((key) => !["where", "reason", "version", "commit"].includes(key));
+    if (unknown.length) throw new Error(`${entry} has unknown key(s): ${unknown.join(", ")}`);
+    if (typeof e.where !== "string" || !e.where.trim())
+      throw new Error(`${entry} needs \`where\` (as the report prints it)`);
+    if (typeof e.reason !== "string" || !e.reason.trim()) throw new Error(`${entry} needs a \`reason\``);
+    if ((e.version === undefined) === (e.commit === undefined)) {
+      throw new Error(`${entry} needs exactly one of \`version\` (the version it is accepted for) or \`commit\``);
+    }
+    if (e.version !== undefined && !semver.test(String(e.version))) {
+      throw new Error(`${entry}: version must be semver (e.g. "0.3.0"), not ${JSON.stringify(e.version)}`);
+    }
+    if (e.commit !== undefined && !sha.test(String(e.commit))) {
+      throw new Error(`${entry}: commit must be a commit id (7 to 40 hex digits), not ${JSON.stringify(e.commit)}`);
+    }
+  });
+  return list.map((e) => ({
+    ...e,
+    ...(e.version === undefined ? { commit: String(e.commit) } : { version: String(e.version) }),
+  }));
+}
+
+/** Whether `commit` is part of the change under review: in HEAD's history, not in the base's. */
+function commitInChange(project, base) {
+  const git = (...args) => {
+    try {
+      execFileSync("git", args, { cwd: project, stdio: "pipe" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return (commit) =>
+    git("rev-parse", "--verify", "--quiet", `${commit}^{commit}`) &&
+    git("merge-base", "--is-ancestor", commit, "HEAD") &&
+    !git("merge-base", "--is-ancestor", commit, base);
+}
+
+function options() {
+  try {
+    return parseArgs({
+      options: {
+        base: { type: "string" },
+        labels: { type: "string", default: "" },
+        exceptions: { type: "string", default: "openapi/review-exceptions.yaml" },
+        "allow-breaking": { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }).values;
+  } catch (error) {
+    const option = /'([^']+)'/.exec(error.message)?.[1];
+    if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") fail(`unknown option ${option}`);
+    if (error.code === "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL") fail(`unexpected argument ${option}`);
+    fail(error.message.split("\n")[0].replace(/\.$/, ""));
+  }
 }
 
 if (isMain(import.meta.url)) {
-  const { values } = parseArgs({
-    options: {
-      base: { type: "string" },
-      labels: { type: "string", default: "" },
-      exceptions: { type: "string", default: "openapi/review-exceptions.yaml" },
-      "allow-breaking": { type: "boolean", default: false },
-    },
-  });
+  const values = options();
+  if (values.help) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
   if (!values.base) fail("--base <git-ref> is required, e.g. npm run review -- --base origin/main");
-  const project = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8" }).trim();
+  let project;
+  try {
+    project = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8", stdio: "pipe" }).trim();
+  } catch {
+    fail("run it inside the git repository (git rev-parse --show-toplevel failed)");
+  }
   let exceptions;
   try {
     exceptions = readExceptions(path.resolve(project, values.exceptions));
@@ -57,7 +139,13 @@ if (isMain(import.meta.url)) {
     } catch (error) {
       fail(`cannot read the spec at ${values.base}: ${(error.stderr || error.message).trim().split("\n")[0]}`);
     }
-    bundleWorkingTree(project, revision);
+    try {
+      bundleWorkingTree(project, revision);
+    } catch (error) {
+      fail(
+        `cannot bundle the working tree's spec: ${error.message.split("\n").slice(1).join(" ").trim().slice(0, 300)}`,
+      );
+    }
     const labels = values.labels
       .split(",")
       .map((label) => label.trim())
@@ -66,10 +154,12 @@ if (isMain(import.meta.url)) {
       exceptions,
       labels,
       allowBreaking: values["allow-breaking"],
+      inChange: commitInChange(project, values.base),
     });
     process.stdout.write(formatReport(review, values.base));
     if (!review.passes) {
-      console.error(`review: ${review.open} breaking change(s) neither accepted nor approved (see the report).`);
+      if (review.open) console.error(`review: ${review.open} breaking change(s) neither accepted nor approved.`);
+      for (const missing of review.missing) console.error(`review: missing ${missing}.`);
       process.exitCode = 1;
     }
   } finally {
