@@ -105,9 +105,11 @@ async function problemsOf(
   }
 
   // One log line per request, on stdout: `METHOD /path → status`. The mock writes it before it
-  // answers, so by now it is on its way through the pipe: a short look suffices.
+  // answers, so by now it is on its way through the pipe: a short look suffices (shorter still
+  // for an answer already wrong: the row fails anyway, the line is one more fact about it).
   const line = `${row.method} ${row.path.split("?")[0]} → ${answer.status}`;
-  const logged = await eventually(() => (target.mock.stdout().slice(logFrom).includes(line) ? true : undefined), 250);
+  const look = problems.length ? 20 : 250;
+  const logged = await eventually(() => (target.mock.stdout().slice(logFrom).includes(line) ? true : undefined), look);
   if (!logged) problems.push(`no log line "${line}" on stdout`);
 
   if (want.webhook) {
