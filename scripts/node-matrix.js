@@ -34,18 +34,30 @@ function nodeBinary(version) {
   return bin;
 }
 
+// Every version runs, even after one fails, so that one run says which Node lines fail.
+const failed = [];
 for (const version of matrix) {
   const bin = nodeBinary(version);
   const started = performance.now();
   console.log(`node-matrix: ${outsideTests.join(" ")} on Node ${version}`);
-  execFileSync(
-    path.join(bin, "node"),
-    [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...outsideTests],
-    {
-      cwd: root,
-      stdio: "inherit",
-      env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, P100_EXPECT_NODE: version },
-    },
-  );
-  console.log(`node-matrix: Node ${version} passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  try {
+    execFileSync(
+      path.join(bin, "node"),
+      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...outsideTests],
+      {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, P100_EXPECT_NODE: version },
+      },
+    );
+    console.log(`node-matrix: Node ${version} passed in ${seconds()} s`);
+  } catch {
+    console.log(`node-matrix: Node ${version} FAILED after ${seconds()} s`);
+    failed.push(version);
+  }
+}
+if (failed.length) {
+  console.error(`node-matrix: failed on Node ${failed.join(", ")}`);
+  process.exit(1);
 }
