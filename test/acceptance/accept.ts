@@ -1,0 +1,176 @@
+// The loop over the acceptance table: one `it` per row of a mode, sent raw to a mock process, the
+// answer checked against the row's documented expectation and against what holds for every
+// answer in every mode (never a 503, never "is not a function" or a stack trace, framing that
+// matches the bytes, one log line on the process's stdout). Each `it` reports every problem it
+// found at once.
+import { isDeepStrictEqual } from "node:util";
+import { expect, it } from "vitest";
+import { apiKey, type Body, type Mode, type Row, rows } from "./cases.js";
+import { multipart } from "./multipart.js";
+import type { LocalServer, MockProcess } from "./processes.js";
+import { type RawAnswer, send } from "./raw-http.js";
+
+export interface Target {
+  mock: MockProcess;
+  /** Stateful: the webhook receiver `{RECEIVER}` names. */
+  receiver?: LocalServer;
+  /** Proxy: the upstream. */
+  upstream?: LocalServer;
+}
+
+function encode(body: Body, receiver: LocalServer | undefined): { contentType: string; bytes: Buffer } {
+  if ("json" in body) {
+    const text = JSON.stringify(body.json).replaceAll("{RECEIVER}", receiver?.url ?? "{RECEIVER}");
+    return { contentType: "application/json", bytes: Buffer.from(text) };
+  }
+  if ("raw" in body) return { contentType: body.contentType, bytes: Buffer.from(body.raw) };
+  const built = multipart(body.multipart, body.padTo);
+  return { contentType: built.contentType, bytes: built.body };
+}
+
+/** Polls `found` until it returns something other than undefined, or gives up (→ undefined). */
+async function eventually<T>(found: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = found();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) {
+      // One more look once the event loop has read whatever I/O is pending (a stalled loop must
+      // not turn a line already in the pipe into a miss).
+      await new Promise((resolve) => setImmediate(resolve));
+      return found();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const stackTrace = /^\s+at .+:\d+:\d+\)?$/m;
+const short = (text: string) => (text.length > 400 ? `${text.slice(0, 400)}…` : text);
+
+/** The problems with one answer; empty when it is the documented one. */
+async function problemsOf(
+  row: Row,
+  target: Target,
+  answer: RawAnswer,
+  sent: { contentType: string; bytes: Buffer } | undefined,
+  logFrom: number,
+) {
+  const problems: string[] = [];
+  const { expect: want } = row;
+  if (answer.error) problems.push(answer.error);
+  if (answer.status === 0) return problems;
+  const statuses = Array.isArray(want.status) ? want.status : [want.status];
+  if (!statuses.includes(answer.status)) problems.push(`status ${answer.status}, expected ${statuses.join(" or ")}`);
+  if (answer.status === 503) problems.push("a 503");
+  if (answer.text.includes("is not a function")) problems.push('the body says "is not a function"');
+  if (stackTrace.test(answer.text)) problems.push("the body holds a stack trace");
+  const length = answer.headers["content-length"];
+  if (length !== undefined && Number(length) !== answer.bytes.length)
+    problems.push(`Content-Length ${length} for a body of ${answer.bytes.length} bytes`);
+  const contentType = answer.headers["content-type"] ?? "";
+  if (want.contentType && !want.contentType.test(contentType))
+    problems.push(`content-type "${contentType}", expected ${want.contentType}`);
+
+  const needsJson = ["errorCode", "errorMessage", "message", "absentKeys", "keys", "json"].some((k) => k in want);
+  let body: any;
+  try {
+    body = answer.text ? JSON.parse(answer.text) : undefined;
+  } catch {
+    if (needsJson) problems.push("the body is not JSON");
+  }
+  if (needsJson && body !== undefined) {
+    if (want.errorCode && body?.errorCode !== want.errorCode)
+      problems.push(`errorCode ${JSON.stringify(body?.errorCode)}, expected ${want.errorCode}`);
+    const message = typeof body?.errorMessage === "string" ? body.errorMessage : undefined;
+    for (const part of want.errorMessage?.includes ?? [])
+      if (!message?.includes(part)) problems.push(`errorMessage does not name "${part}"`);
+    for (const part of want.errorMessage?.excludes ?? [])
+      if (message?.includes(part)) problems.push(`errorMessage says "${part}"`);
+    for (const pattern of want.errorMessage?.matches ?? [])
+      if (!message || !pattern.test(message)) problems.push(`errorMessage does not match ${pattern}`);
+    if (want.message !== undefined && body?.message !== want.message)
+      problems.push(`message ${JSON.stringify(body?.message)}, expected ${JSON.stringify(want.message)}`);
+    for (const key of want.absentKeys ?? []) if (body && key in body) problems.push(`the body has "${key}"`);
+    for (const key of want.keys ?? []) if (!body || !(key in body)) problems.push(`the body has no "${key}"`);
+    if (want.json !== undefined && !isDeepStrictEqual(body, want.json))
+      problems.push(`the body is not ${short(JSON.stringify(want.json))}`);
+  }
+  for (const part of want.bodyIncludes ?? [])
+    if (!answer.text.includes(part)) problems.push(`the body lacks "${part}"`);
+  if (want.explained && !/[a-z]{3}/i.test(answer.text)) problems.push("the body explains nothing");
+  for (const [name, value] of Object.entries(want.headers ?? {})) {
+    const got = answer.headers[name];
+    if (value === null && got !== undefined) problems.push(`${name}: ${String(got)} (expected none)`);
+    if (value !== null && got !== value) problems.push(`${name}: ${String(got)}, expected ${value}`);
+  }
+
+  // One log line per request, on stdout: `METHOD /path → status`. The mock writes it before it
+  // answers, so by now it is on its way through the pipe: a short look suffices (shorter still
+  // for an answer already wrong: the row fails anyway, the line is one more fact about it).
+  const line = `${row.method} ${row.path.split("?")[0]} → ${answer.status}`;
+  const look = problems.length ? 20 : 250;
+  const logged = await eventually(() => (target.mock.stdout().slice(logFrom).includes(line) ? true : undefined), look);
+  if (!logged) problems.push(`no log line "${line}" on stdout`);
+
+  if (want.webhook) {
+    const { name, authorization, payload } = want.webhook;
+    const delivery = await eventually(
+      () =>
+        target.receiver?.heard.find((h) => {
+          if (h.path !== `/${name}`) return false;
+          try {
+            return isDeepStrictEqual(JSON.parse(h.body.toString("utf8")), payload);
+          } catch {
+            return false;
+          }
+        }),
+      10_000,
+    );
+    if (!delivery) problems.push(`no ${name} webhook ${JSON.stringify(payload)} reached the receiver`);
+    else {
+      if (delivery.method !== "POST") problems.push(`the webhook came as ${delivery.method}`);
+      if (delivery.headers.authorization !== authorization)
+        problems.push("the webhook's Authorization is not the token set with PUT /_sandbox/webhook-endpoint");
+      if (!/^application\/json/.test(delivery.headers["content-type"] ?? ""))
+        problems.push(`the webhook's content-type is "${delivery.headers["content-type"]}"`);
+    }
+  }
+  if (want.upstreamGotTheBytes) {
+    const got = target.upstream?.heard.findLast((h) => h.method === row.method && h.path === row.path);
+    if (!got) problems.push("the request never reached the upstream");
+    else {
+      if (!sent || !got.body.equals(sent.bytes))
+        problems.push(`the upstream got ${got.body.length} bytes that differ from the ${sent?.bytes.length} sent`);
+      if (got.headers["content-type"] !== sent?.contentType)
+        problems.push(`the upstream got content-type "${got.headers["content-type"]}"`);
+    }
+  }
+  return problems;
+}
+
+/** One `it` per row of the table for this mode, in table order, against `target()`. */
+export function acceptRows(mode: Mode, target: () => Target) {
+  for (const row of rows.filter((r) => r.modes.includes(mode))) {
+    it(row.name, { timeout: 60_000 }, async () => {
+      const { mock, receiver } = target();
+      const headers: Record<string, string> = { "x-api-key": apiKey };
+      for (const [name, value] of Object.entries(row.headers ?? {})) {
+        if (value === null) delete headers[name];
+        else headers[name] = value;
+      }
+      const body = row.body && encode(row.body, receiver);
+      if (body) headers["content-type"] = body.contentType;
+      const logFrom = mock.stdout().length;
+      const answer = await send(mock.url, {
+        method: row.method,
+        path: row.path,
+        headers,
+        ...(body ? { body: body.bytes } : {}),
+        ...(row.framing ? { framing: row.framing } : {}),
+      });
+      const problems = await problemsOf(row, target(), answer, body, logFrom);
+      const said = `${row.method} ${row.path} answered ${answer.status}: ${short(answer.text)}`;
+      expect(problems, said).toEqual([]);
+    });
+  }
+}

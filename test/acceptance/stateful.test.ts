@@ -1,0 +1,14 @@
+// Acceptance, stateful: `p100-mock --stateful`, spawned from the packed package installed in an
+// application (node_modules/.bin), with a webhook receiver on 127.0.0.1.
+import { afterAll, beforeAll, inject } from "vitest";
+import { acceptRows } from "./accept.js";
+import { type LocalServer, type MockProcess, spawnBin, startReceiver } from "./processes.js";
+
+let mock: MockProcess;
+let receiver: LocalServer;
+beforeAll(async () => {
+  [mock, receiver] = await Promise.all([spawnBin(inject("packedApp"), ["--stateful"]), startReceiver()]);
+}, 60_000);
+afterAll(() => Promise.all([mock?.stop(), receiver?.close()]));
+
+acceptRows("stateful", () => ({ mock, receiver }));
