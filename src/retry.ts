@@ -4,11 +4,11 @@
 import { checkedNumber, type SettingFailure } from "./settings.js";
 
 export interface RetryOptions {
-  /** Tries in all, the first included (default 3). */
+  /** Tries in all, the first included: a whole number from 1 to 10 (default 3). */
   attempts: number;
-  /** First backoff delay; each later one doubles, with jitter (default 200 ms). */
+  /** First backoff delay, 0 to 60 000 ms; each later one doubles, with jitter (default 200 ms). */
   baseDelayMs: number;
-  /** Upper bound on the sum of all waits; a longer Retry-After ends the retries (default 10 s). */
+  /** Upper bound on the sum of all waits, 0 to 2³¹−1 ms; a longer Retry-After ends the retries (default 10 s). */
   maxTotalDelayMs: number;
   /** Also retry POST and PATCH, which may not be idempotent (default false). */
   unsafeMethods: boolean;
