@@ -12,8 +12,10 @@ export type HttpMethod = (typeof httpMethods)[number];
 
 /** Per-call options on top of openapi-fetch's. */
 export interface CallOptions {
-  /** Overrides the client's timeout for this call. */
+  /** Overrides the client's per-attempt timeout for this call. */
   timeoutMs?: number;
+  /** Overrides the client's `totalTimeoutMs` (the whole call, retries and waits included) for this call. */
+  totalTimeoutMs?: number;
   /** `false` turns retries off; `true` turns them on even for POST/PATCH; an object tunes them. */
   retry?: CallRetry;
 }

@@ -5,7 +5,9 @@ import { environments, isP100Environment, type P100Environment } from "./environ
 import { P100ConfigError, P100RequestError, P100UnexpectedError } from "./errors.js";
 import { operationByRoute } from "./operation-table.js";
 import { classify, unexpected } from "./outcome.js";
-import { type RetryOptions, retrySettings } from "./retry.js";
+import { createRedactor } from "./redact.js";
+import { clientRetry, type RetryOptions, retrySettings } from "./retry.js";
+import { checkedNumber, defaultSettings, type SettingFailure } from "./settings.js";
 import { httpMethods } from "./spec-walk.js";
 import { bodyText, createTransport, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
@@ -15,15 +17,20 @@ export interface P100ClientOptions {
   apiKey: string;
   /** Which documented host to call. Defaults to `"stage"`. Not allowed together with `baseUrl`. */
   environment?: P100Environment;
-  /** Any other base URL (a Prism mock, a proxy). Not allowed together with `environment`. */
+  /**
+   * Any other base URL (a Prism mock, a proxy). Not allowed together with `environment`; given
+   * but undefined or empty, it is an error (never the stage host).
+   */
   baseUrl?: string;
   /** A `fetch` implementation to use instead of the global one. */
   fetch?: (input: Request) => Promise<Response>;
-  /** Time allowed for each attempt, answer body included (default 30 000 ms). */
+  /** Time allowed for each attempt, answer body included: 1 to 2³¹−1 ms (default 30 000). */
   timeoutMs?: number;
-  /** Retries on 429, 503 and network failures; `false` turns them off. GET/DELETE only unless `unsafeMethods`. */
+  /** Time allowed for the whole call, every retry and wait included: 1 to 2³¹−1 ms (default 60 000). */
+  totalTimeoutMs?: number;
+  /** Retries on 429, 503 and network failures; `false` turns them off. GET/PUT/DELETE only unless `unsafeMethods`. */
   retry?: Partial<RetryOptions> | false;
-  /** Answers larger than this become `unexpected` with reason `too-large` (default 10 MiB). */
+  /** Answers larger than this (decoded) become `unexpected` with reason `too-large`: 1 byte to 256 MiB (default 10 MiB). */
   maxResponseBytes?: number;
 }
 
@@ -51,31 +58,54 @@ type LooseCall = (
 /**
  * Creates a typed client: every path, method, body and response comes from the spec.
  * Throws `P100ConfigError` when the options cannot work (missing key, unknown environment,
- * both `environment` and `baseUrl`, a base URL that is not http(s)).
+ * both `environment` and `baseUrl`, a base URL that is not http(s), a setting out of its range).
  */
 export function createP100Client(options: P100ClientOptions): P100Client {
   const apiKey = requireApiKey(options);
+  const configError: SettingFailure = (message) => new P100ConfigError(`createP100Client: ${message}`);
   const client = createClient<paths>({ baseUrl: resolveBaseUrl(options) });
-  const redact = (text: string) => text.replaceAll(apiKey, "[redacted]");
+  const redactor = createRedactor(apiKey);
+  if (options.fetch !== undefined && typeof options.fetch !== "function") {
+    throw configError("`fetch` must be a function (request) => Promise<Response>.");
+  }
+  const settings = {
+    timeoutMs: checkedNumber("timeoutMs", options.timeoutMs, defaultSettings.timeoutMs, configError),
+    totalTimeoutMs: checkedNumber(
+      "totalTimeoutMs",
+      options.totalTimeoutMs,
+      defaultSettings.totalTimeoutMs,
+      configError,
+    ),
+    maxResponseBytes: checkedNumber(
+      "maxResponseBytes",
+      options.maxResponseBytes,
+      defaultSettings.maxResponseBytes,
+      configError,
+    ),
+  };
+  const retry = clientRetry(options.retry, configError);
   // Middleware that may read an answer's body needs a copy of it; without any, none is made.
   const middleware = new Set<Middleware>();
-  const transportDefaults = {
-    apiKey,
-    fetch: options.fetch,
-    timeoutMs: options.timeoutMs ?? 30_000,
-    maxResponseBytes: options.maxResponseBytes ?? 10 * 1024 * 1024,
-  };
 
-  // A call with no options of its own (the usual case) reuses one transport.
+  // A call with no options of its own (the usual case) reuses one transport, checked once.
   let usual: { transport: ReturnType<typeof createTransport>; keepBody: boolean } | undefined;
-  const transportFor = (timeoutMs: number | undefined, retry: CallOptions["retry"], signal: unknown) => {
+  const transportFor = (operationId: string, own: CallOptions, signal: unknown) => {
     const keepBody = middleware.size > 0;
-    const plain = timeoutMs === undefined && retry === undefined && signal === undefined;
+    const plain =
+      own.timeoutMs === undefined &&
+      own.totalTimeoutMs === undefined &&
+      own.retry === undefined &&
+      signal === undefined;
     if (plain && usual?.keepBody === keepBody) return usual.transport;
+    const callError: SettingFailure = (message) => new P100RequestError(`${operationId}: ${message}`);
     const transport = createTransport({
-      ...transportDefaults,
-      timeoutMs: timeoutMs ?? transportDefaults.timeoutMs,
-      retry: retrySettings(options.retry, retry),
+      apiKey,
+      redactor,
+      fetch: options.fetch,
+      maxResponseBytes: settings.maxResponseBytes,
+      timeoutMs: checkedNumber("timeoutMs", own.timeoutMs, settings.timeoutMs, callError),
+      totalTimeoutMs: checkedNumber("totalTimeoutMs", own.totalTimeoutMs, settings.totalTimeoutMs, callError),
+      retry: retrySettings(retry, own.retry, callError),
       keepBody,
       signal: signal as AbortSignal | undefined,
     });
@@ -88,9 +118,9 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
       const info = operationByRoute(method, path);
       if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
-      const { timeoutMs, retry, ...fetchInit } = init;
+      const { timeoutMs, totalTimeoutMs, retry, ...fetchInit } = init;
       rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
-      const transport = transportFor(timeoutMs, retry, fetchInit.signal);
+      const transport = transportFor(info.operationId, { timeoutMs, totalTimeoutMs, retry }, fetchInit.signal);
       const upload = info.upload;
       const bodySerializer = upload
         ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body)
@@ -103,12 +133,12 @@ export function createP100Client(options: P100ClientOptions): P100Client {
           fetch: transport,
         });
         const text = bodyText.get(response) ?? (await replacedText(data, error));
-        return classify(info, response, text, redact);
+        return classify(info, response, text, redactor);
       } catch (failure) {
         if (!(failure instanceof TransportFailure)) throw failure;
-        return unexpected(
-          new P100UnexpectedError(failure.reason, info.operationId, { status: failure.status, cause: failure.cause }),
-        );
+        const { reason, status, cause } = failure;
+        const detail = failure.detail && redactor.text(failure.detail);
+        return unexpected(new P100UnexpectedError(reason, info.operationId, { status, detail, cause }));
       }
     };
   const methods = Object.fromEntries(httpMethods.map((m) => [m.toUpperCase(), call(m.toUpperCase())]));
@@ -145,11 +175,21 @@ function requireApiKey(options: P100ClientOptions | undefined): string {
   return apiKey;
 }
 
-function resolveBaseUrl({ environment, baseUrl }: P100ClientOptions): string {
+function resolveBaseUrl(options: P100ClientOptions): string {
+  const { environment, baseUrl } = options;
+  // `baseUrl: process.env.X` with X unset must not quietly mean the stage host.
+  if ("baseUrl" in options && (baseUrl === undefined || baseUrl === "")) {
+    throw new P100ConfigError(
+      `createP100Client: \`baseUrl\` is given but ${baseUrl === undefined ? "undefined" : "empty"}; pass an absolute http(s) URL, or leave \`baseUrl\` out to use \`environment\`.`,
+    );
+  }
   if (environment !== undefined && baseUrl !== undefined) {
     throw new P100ConfigError("createP100Client: pass either `environment` or `baseUrl`, not both.");
   }
   if (baseUrl !== undefined) {
+    if (typeof baseUrl !== "string") {
+      throw new P100ConfigError("createP100Client: `baseUrl` must be a string, an absolute http(s) URL.");
+    }
     if (!URL.canParse(baseUrl) || !["http:", "https:"].includes(new URL(baseUrl).protocol)) {
       throw new P100ConfigError(
         "createP100Client: `baseUrl` must be an absolute http(s) URL, e.g. http://127.0.0.1:4010.",

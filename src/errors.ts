@@ -24,11 +24,14 @@ export type UnexpectedReason =
   | "too-large" // the body exceeded `maxResponseBytes`
   | "network" // the connection failed (after the retries allowed)
   | "timeout" // no complete answer within `timeoutMs`
+  | "total-timeout" // the call, retries and waits included, ran out of `totalTimeoutMs`
   | "aborted"; // the caller's AbortSignal fired
 
 /**
  * The `error` of an `unexpected` result: an answer (or a missing one) that the spec does not
- * describe. Returned, never thrown, so a caller handles it like any other outcome.
+ * describe. Returned, never thrown, so a caller handles it like any other outcome. For `network`,
+ * the message names the host, the port and the error code; `cause` is the original failure
+ * (fetch's `TypeError`, whose own `cause` is the socket's error).
  */
 export class P100UnexpectedError extends Error {
   override name = "P100UnexpectedError";
@@ -42,9 +45,10 @@ export class P100UnexpectedError extends Error {
   constructor(
     readonly reason: UnexpectedReason,
     readonly operation: string,
-    details: { status?: number; text?: string; retryAfterMs?: number; cause?: unknown } = {},
+    details: { status?: number; text?: string; retryAfterMs?: number; detail?: string; cause?: unknown } = {},
   ) {
-    super(`${operation}: ${describe[reason]}${details.status ? ` (HTTP ${details.status})` : ""}`, {
+    const detail = details.detail ? `: ${details.detail}` : "";
+    super(`${operation}: ${describe[reason]}${detail}${details.status ? ` (HTTP ${details.status})` : ""}`, {
       cause: details.cause,
     });
     this.status = details.status ?? 0;
@@ -60,5 +64,6 @@ const describe: Record<UnexpectedReason, string> = {
   "too-large": "the answer was larger than maxResponseBytes",
   network: "the request failed on the network",
   timeout: "no answer within the timeout",
+  "total-timeout": "the call ran out of its total time, retries included",
   aborted: "the request was aborted by the caller",
 };

@@ -22,5 +22,5 @@ export type {
 } from "./result.js";
 export type { RetryOptions } from "./retry.js";
 export type * from "./types.js";
-export type { UploadFile } from "./uploads.js";
+export type { UploadData, UploadFile } from "./uploads.js";
 export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks.js";

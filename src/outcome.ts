@@ -6,6 +6,7 @@
 // answer: an undocumented status, a body that is not JSON where JSON is documented, no answer.
 import type { OperationInfo, ResponseShape } from "../generated/operations.js";
 import { P100UnexpectedError } from "./errors.js";
+import type { Redactor } from "./redact.js";
 import type { Outcome } from "./result.js";
 import { retryAfterMs } from "./retry.js";
 
@@ -49,27 +50,30 @@ function driftFrom(body: unknown, shape: ResponseShape, status: number): string[
   return drift;
 }
 
-export function classify(
-  info: OperationInfo,
-  response: Response,
-  text: string,
-  redact: (text: string) => string,
-): ClassifiedResult {
+/**
+ * The outcome of one answer. The API key is redacted from everything kept (the text, every
+ * string of the parsed body, and so `data`, `error` and `drift`), checked once on the raw text.
+ */
+export function classify(info: OperationInfo, response: Response, raw: string, redactor: Redactor): ClassifiedResult {
   const status = response.status;
   const shape = info.responses[String(status)];
+  const leaked = redactor.found(raw);
+  const text = leaked ? redactor.text(raw) : raw;
   const fail = (reason: "undocumented-status" | "not-json" | "rate-limited") =>
     unexpected(
       new P100UnexpectedError(reason, info.operationId, {
         status,
-        text: redact(text),
+        text,
         retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
       }),
       response,
     );
-  const parsed = parseJson(text);
+  // Parsed from the raw text (a redacted text might no longer be JSON), then redacted.
+  const parsed = parseJson(raw);
+  if (parsed && leaked) parsed.json = redactor.value(parsed.json);
   const withDrift = (result: ClassifiedResult, drift: string[]): ClassifiedResult => {
     result.drift = drift;
-    if (drift.length) result.text = redact(text);
+    if (drift.length) result.text = text;
     return result;
   };
 
@@ -88,7 +92,7 @@ export function classify(
   if (!parsed) {
     // Only the 401's message texts are documented, not a JSON wrapper: keep the text as its message.
     if (status === 401) {
-      const error = { message: redact(text.trim()) };
+      const error = { message: text.trim() };
       return withDrift({ outcome: "error", status, error, response }, ["the body is not JSON"]);
     }
     return fail("not-json");

@@ -1,19 +1,20 @@
 // The retry policy: what is retried (429, 503 and network failures; GET, PUT and DELETE unless
 // the caller opts in for POST and PATCH, which may not be idempotent), how long to wait, and how
-// the client's and a call's settings combine.
+// the client's and a call's settings combine (each checked against its range in settings.ts).
+import { checkedNumber, type SettingFailure } from "./settings.js";
 
 export interface RetryOptions {
-  /** Tries in all, the first included (default 3). */
+  /** Tries in all, the first included: a whole number from 1 to 10 (default 3). */
   attempts: number;
-  /** First backoff delay; each later one doubles, with jitter (default 200 ms). */
+  /** First backoff delay, 0 to 60 000 ms; each later one doubles, with jitter (default 200 ms). */
   baseDelayMs: number;
-  /** Upper bound on the sum of all waits; a longer Retry-After ends the retries (default 10 s). */
+  /** Upper bound on the sum of all waits, 0 to 2³¹−1 ms; a longer Retry-After ends the retries (default 10 s). */
   maxTotalDelayMs: number;
   /** Also retry POST and PATCH, which may not be idempotent (default false). */
   unsafeMethods: boolean;
 }
 
-const defaultRetry: RetryOptions = {
+export const defaultRetry: RetryOptions = {
   attempts: 3,
   baseDelayMs: 200,
   maxTotalDelayMs: 10_000,
@@ -23,10 +24,42 @@ const defaultRetry: RetryOptions = {
 /** A call's `retry` option: `false` turns retries off, `true` also allows POST/PATCH, an object tunes them. */
 export type CallRetry = boolean | Partial<RetryOptions>;
 
-/** The settings one call runs with: its own `retry` over the client's, over the defaults. */
-export function retrySettings(client: Partial<RetryOptions> | false | undefined, call: CallRetry | undefined) {
-  if (call === false || (client === false && !call)) return false;
-  return { ...defaultRetry, ...client, ...(call === true ? { unsafeMethods: true } : call) };
+/** `given` over `base`, each setting checked; a setting given as undefined keeps `base`'s. */
+export function checkedRetry(base: RetryOptions, given: unknown, fail: SettingFailure): RetryOptions {
+  if (typeof given !== "object" || given === null || Array.isArray(given)) {
+    throw fail("`retry` must be false, or an object with attempts, baseDelayMs, maxTotalDelayMs, unsafeMethods.");
+  }
+  const { attempts, baseDelayMs, maxTotalDelayMs, unsafeMethods } = given as Partial<
+    Record<keyof RetryOptions, unknown>
+  >;
+  if (unsafeMethods !== undefined && typeof unsafeMethods !== "boolean") {
+    throw fail("`retry.unsafeMethods` must be true or false.");
+  }
+  return {
+    attempts: checkedNumber("retry.attempts", attempts, base.attempts, fail),
+    baseDelayMs: checkedNumber("retry.baseDelayMs", baseDelayMs, base.baseDelayMs, fail),
+    maxTotalDelayMs: checkedNumber("retry.maxTotalDelayMs", maxTotalDelayMs, base.maxTotalDelayMs, fail),
+    unsafeMethods: unsafeMethods ?? base.unsafeMethods,
+  };
+}
+
+/** The client's `retry` option, checked: `false` (off), or the settings over the defaults. */
+export interface ClientRetry {
+  off: boolean;
+  settings: RetryOptions;
+}
+
+export function clientRetry(given: unknown, fail: SettingFailure): ClientRetry {
+  if (given === false) return { off: true, settings: defaultRetry };
+  return { off: false, settings: given === undefined ? defaultRetry : checkedRetry(defaultRetry, given, fail) };
+}
+
+/** The settings one call runs with: its own `retry` over the client's (a client's `false` included), over the defaults. */
+export function retrySettings(client: ClientRetry, call: unknown, fail: SettingFailure): RetryOptions | false {
+  if (call === false || (client.off && !call)) return false;
+  if (call === undefined) return client.settings;
+  if (call === true) return { ...client.settings, unsafeMethods: true };
+  return checkedRetry(client.settings, call, fail);
 }
 
 const idempotent = new Set(["GET", "HEAD", "OPTIONS", "DELETE", "PUT"]);

@@ -3,17 +3,28 @@
 import type { UploadLimits } from "../generated/operations.js";
 import { P100UploadError } from "./errors.js";
 
-/** A file to upload: a `File`, a `Blob` (named "file"), or raw bytes with a name and a type. */
-export type UploadFile = Blob | { data: Blob | Uint8Array<ArrayBuffer>; filename: string; contentType: string };
+/** The bytes of a file: any `Uint8Array` (a Node `Buffer` included), an `ArrayBuffer`, a `Blob` or a `File`. */
+export type UploadData = Uint8Array | ArrayBuffer | Blob;
+
+/** A file to upload: a `File`, a `Blob` (named "file"), or bytes with a name and a type. */
+export type UploadFile = Blob | { data: UploadData; filename: string; contentType: string };
 
 /** Turns one input into a File with a name and a content type. */
 function toFile(input: UploadFile): File {
   if (input instanceof File) return input;
   if (input instanceof Blob) return new File([input], "file", { type: input.type });
   if (input && typeof input === "object" && "data" in input) {
-    return new File([input.data], input.filename, { type: input.contentType });
+    return new File([blobPart(input.data)], input.filename, { type: input.contentType });
   }
   throw new P100UploadError("expected a File, a Blob, or { data, filename, contentType }");
+}
+
+/** A view over a SharedArrayBuffer (allowed by `Uint8Array`'s type) is copied: a Blob takes only ArrayBuffers. */
+function blobPart(data: UploadData): BlobPart {
+  if (data instanceof Uint8Array)
+    return data.buffer instanceof ArrayBuffer ? (data as Uint8Array<ArrayBuffer>) : data.slice();
+  if (data instanceof ArrayBuffer || data instanceof Blob) return data;
+  throw new P100UploadError("`data` must be a Uint8Array (a Buffer included), an ArrayBuffer, a Blob or a File.");
 }
 
 /** Checks the files against the documented limits and builds the multipart body. */

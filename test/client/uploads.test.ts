@@ -21,6 +21,13 @@ function recordingClient() {
   return { client, sent };
 }
 
+/** The same bytes in a view over a SharedArrayBuffer (which a Blob cannot take as it is). */
+function sharedCopy(bytes: Uint8Array): Uint8Array<SharedArrayBuffer> {
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  shared.set(bytes);
+  return shared;
+}
+
 const png = () => new File([tinyPng()], "front.png", { type: "image/png" });
 
 describe("uploads", () => {
@@ -28,6 +35,13 @@ describe("uploads", () => {
     ["a File", new File([tinyPdf()], "bill.pdf", { type: "application/pdf" })],
     ["a Blob", new Blob([tinyPng()], { type: "image/png" })],
     ["bytes with a name and a type", { data: tinyPdf(), filename: "bill.pdf", contentType: "application/pdf" }],
+    ["a Buffer", { data: Buffer.from(tinyPdf()), filename: "bill.pdf", contentType: "application/pdf" }],
+    ["an ArrayBuffer", { data: tinyPdf().buffer, filename: "bill.pdf", contentType: "application/pdf" }],
+    [
+      "bytes over a SharedArrayBuffer",
+      { data: sharedCopy(tinyPdf()), filename: "bill.pdf", contentType: "application/pdf" },
+    ],
+    ["a File as data", { data: new File([tinyPng()], "x"), filename: "front.png", contentType: "image/png" }],
   ])("addPoaFile sends %s as a multipart `files` part and the mock accepts it", async (_, file) => {
     const { client, sent } = recordingClient();
     const result = await client.POST("/v1/user/poa-files/{externalUserId}", { params, body: { files: [file] } });

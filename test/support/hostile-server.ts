@@ -3,6 +3,7 @@
 // counting the attempts it sees. Named scripts below; a test may add its own with `script()`.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
 
 export const balances = { userId: "f63064b1-c26b-4c9e-af22-0b483262751f", fiatBalances: [], cryptoBalances: [] };
 const json = (res: http.ServerResponse, status: number, body: unknown, headers: http.OutgoingHttpHeaders = {}) => {
@@ -11,6 +12,51 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
 };
 
 export type Script = (res: http.ServerResponse, attempt: number, req: http.IncomingMessage) => void;
+
+/** 2 MiB of JSON that compresses to a few KB: a decompression bomb for any cap below 2 MiB. */
+export const bombBytes = 2 * 1024 * 1024;
+const bomb = Buffer.from(`{"pad":"${"x".repeat(bombBytes)}"}`);
+const encoders = { gzip: gzipSync, br: brotliCompressSync, deflate: deflateSync };
+export type Encoding = keyof typeof encoders;
+
+/** A compressed JSON answer, with its Content-Length announced or sent chunked. */
+export const compressed =
+  (encoding: Encoding, length: "content-length" | "chunked", body: Buffer = bomb): Script =>
+  (res) => {
+    const bytes = encoders[encoding](body);
+    const headers: http.OutgoingHttpHeaders = { "content-type": "application/json", "content-encoding": encoding };
+    if (length === "content-length") headers["content-length"] = bytes.byteLength;
+    res.writeHead(200, headers);
+    if (length === "content-length") res.end(bytes);
+    else {
+      // Two writes: node:http sends them as chunks.
+      res.write(bytes.subarray(0, 100));
+      res.end(bytes.subarray(100));
+    }
+  };
+
+/**
+ * The API key as a server may echo it back: as sent, JSON-escaped (\u for every character),
+ * percent-encoded (upper- and lower-case hex) and form-encoded, all in one sentence of JSON text.
+ */
+export function echoedKey(key: string): string {
+  const escaped = Array.from(key, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
+  const percent = encodeURIComponent(key);
+  const lower = percent.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase());
+  const form = new URLSearchParams({ k: key }).toString().slice(2);
+  return `key ${JSON.stringify(key).slice(1, -1)}, escaped ${escaped}, in a URL ?k=${percent}&l=${lower}&f=${form}`;
+}
+
+/** A JSON answer whose text is written as given (so JSON escapes in it stay as they are). */
+export const rawJson = (
+  res: http.ServerResponse,
+  status: number,
+  text: string,
+  headers: http.OutgoingHttpHeaders = {},
+) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(text);
+};
 
 const scripts: Record<string, Script> = {
   ok: (res) => json(res, 200, balances),
@@ -36,6 +82,20 @@ const scripts: Record<string, Script> = {
     res.end(`{"pad":"${"x".repeat(2 * 1024 * 1024)}"}`);
   },
   "echo-key": (res, _, req) => json(res, 500, { seen: req.headers["x-api-key"] }),
+  // A documented 400 whose message echoes the key it was sent, in every form.
+  "echo-key-P412": (res, _, req) =>
+    rawJson(
+      res,
+      400,
+      `{"errorCode":"P412","errorMessage":"User not exist; ${echoedKey(String(req.headers["x-api-key"]))}"}`,
+    ),
+  // 503 twice (Retry-After: 0), then an attempt that never gets an answer: a storm only a total timeout ends.
+  "storm-then-hang": (res, n) => {
+    if (n <= 2) json(res, 503, { message: "maintenance" }, { "retry-after": "0" });
+  },
+  "rate-limited-5s": (res) => json(res, 429, { message: "slow down" }, { "retry-after": "5" }),
+  "gzip-ok": compressed("gzip", "content-length", Buffer.from(JSON.stringify(balances))),
+  "br-ok": compressed("br", "chunked", Buffer.from(JSON.stringify(balances))),
   extended: (res) => json(res, 503, { message: "maintenance" }), // POST /v1/user/balances/extended
   P412: (res) => json(res, 400, { errorCode: "P412", errorMessage: "User not exist" }),
 };
