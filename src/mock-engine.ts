@@ -6,7 +6,6 @@
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
-import { withFakerDeferred } from "./lazy-faker.js";
 import { p403Message } from "./mock-p403.js";
 import { checkUpload, slimForm, uploadLimitsOf } from "./mock-uploads.js";
 import type { Exchange, RawRequest } from "./proxy-forward.js";
@@ -77,21 +76,19 @@ export interface Engine {
 
 async function loadPrism() {
   try {
-    const [http, core, prefer, serializer, mocker, router, forwarder] = await withFakerDeferred(() =>
-      Promise.all([
-        import("@stoplight/prism-http"),
-        import("@stoplight/prism-core"),
-        // Prism's own server helpers: its reading of `Prefer` (code, example, dynamic) and its serialiser.
-        import("@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js"),
-        import("@stoplight/prism-http-server/dist/serialize.js"),
-        // Prism's own mocker: the stateful mode hands it every request that Prism found invalid.
-        import("@stoplight/prism-http/dist/mocker/index.js"),
-        // Prism's own router: which operation a request is for, to check its `Prefer` and files.
-        import("@stoplight/prism-http/dist/router/index.js"),
-        // Prism's own forwarder: the proxy's `--errors` answer to an invalid request (401/422, not sent).
-        import("@stoplight/prism-http/dist/forwarder/index.js"),
-      ]),
-    );
+    const [http, core, prefer, serializer, mocker, router, forwarder] = await Promise.all([
+      import("@stoplight/prism-http"),
+      import("@stoplight/prism-core"),
+      // Prism's own server helpers: its reading of `Prefer` (code, example, dynamic) and its serialiser.
+      import("@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js"),
+      import("@stoplight/prism-http-server/dist/serialize.js"),
+      // Prism's own mocker: the stateful mode hands it every request that Prism found invalid.
+      import("@stoplight/prism-http/dist/mocker/index.js"),
+      // Prism's own router: which operation a request is for, to check its `Prefer` and files.
+      import("@stoplight/prism-http/dist/router/index.js"),
+      // Prism's own forwarder: the proxy's `--errors` answer to an invalid request (401/422, not sent).
+      import("@stoplight/prism-http/dist/forwarder/index.js"),
+    ]);
     return {
       ...http,
       createLogger: core.createLogger,
