@@ -114,5 +114,8 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
     }
     return { status: 200, body: publicUser(stored) };
   }
-  return problem(404, `no sandbox endpoint ${route} (the control API is described in openapi/sandbox.yaml)`);
+  return problem(
+    404,
+    `no sandbox endpoint ${route} (the control API is described in the package's generated/sandbox.json)`,
+  );
 }

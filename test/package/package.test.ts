@@ -1,10 +1,11 @@
 // The package as an application team gets it: `npm pack`, installed into an empty project with
 // only its declared dependencies, type-checked as a consumer would, and called against the mock.
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { describe, expect, inject, it } from "vitest";
 import { freePort } from "../../scripts/free-port.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
@@ -46,8 +47,38 @@ it("brings only its declared runtime dependencies into an application", () => {
     expect(installedAlone).not.toContain(tool);
 });
 
-/** Type-checks `files` in `dir` as a strict NodeNext consumer project would, with these options on top. */
-function typeCheck(dir: string, files: string[], options: Record<string, unknown>) {
+// The TypeScript versions a consumer's project is checked with: the lowest the README states (the
+// types use `Uint8Array<ArrayBuffer>`: 5.6 fails), the newest major, and this repository's own.
+const tsc = {
+  lowest: path.join(repo, "node_modules/typescript-5.7/bin/tsc"),
+  newest: path.join(repo, "node_modules/typescript-7/bin/tsc"),
+  repository: path.join(repo, "node_modules/typescript/bin/tsc"),
+};
+const tscVersion = (which: keyof typeof tsc) =>
+  JSON.parse(fs.readFileSync(path.join(path.dirname(tsc[which]), "../package.json"), "utf8")).version as string;
+
+it("checks consumers with the lowest TypeScript the README states and with TypeScript 7", () => {
+  const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
+  const [, stated] = /\*\*TypeScript (\d+\.\d+) or later\*\* \(tested with \1 and (\d+)\)/.exec(readme) ?? [];
+  expect(stated).toBeDefined();
+  expect(tscVersion("lowest")).toMatch(new RegExp(`^${stated!.replace(".", "\\.")}\\.\\d+$`));
+  expect(tscVersion("newest")).toMatch(/^7\./);
+  // The aliases install a `tsc` bin too; the repository's own must keep it (npm ci links by path order).
+  expect(fs.realpathSync(path.join(repo, "node_modules/.bin/tsc"))).toBe(fs.realpathSync(tsc.repository));
+});
+
+const execAsync = promisify(execFile);
+
+/**
+ * Type-checks `files` in `dir` with `compiler` as a strict NodeNext consumer project would, with
+ * these options on top; `config` names the tsconfig file, so that checks can run side by side.
+ */
+async function typeCheck(
+  dir: string,
+  files: string[],
+  options: Record<string, unknown>,
+  { compiler = tsc.repository, config = "tsconfig.json" } = {},
+) {
   const compilerOptions = {
     target: "ES2022",
     module: "NodeNext",
@@ -58,17 +89,29 @@ function typeCheck(dir: string, files: string[], options: Record<string, unknown
     typeRoots: [path.join(repo, "node_modules/@types")],
     ...options,
   };
-  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions, files }));
-  run(process.execPath, [path.join(repo, "node_modules/typescript/bin/tsc"), "-p", "."], dir);
+  fs.writeFileSync(path.join(dir, config), JSON.stringify({ compilerOptions, files }));
+  try {
+    await execAsync(process.execPath, [compiler, "-p", config], { cwd: dir, encoding: "utf8" });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout: string; stderr: string };
+    throw new Error(`${path.relative(repo, compiler)} -p ${config} failed:\n${stdout}${stderr}`);
+  }
 }
 
-it("type-checks a consumer and calls the mock through it", { timeout: 60_000 }, () => {
+it("type-checks a consumer under TypeScript 5.7 and 7, and calls the mock through it", {
+  timeout: 60_000,
+}, async () => {
   fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.ts"), path.join(project, "consumer.ts"));
-  typeCheck(project, ["consumer.ts"], {
-    skipLibCheck: false,
-    skipDefaultLibCheck: true, // TypeScript's own lib files are not what this checks
-    outDir: ".",
-  });
+  const strict = { skipLibCheck: false, skipDefaultLibCheck: true }; // TypeScript's own lib files are not what this checks
+  await Promise.all([
+    typeCheck(project, ["consumer.ts"], { ...strict, outDir: "." }, { compiler: tsc.lowest }),
+    typeCheck(
+      project,
+      ["consumer.ts"],
+      { ...strict, noEmit: true },
+      { compiler: tsc.newest, config: "tsconfig.7.json" },
+    ),
+  ]);
 
   const output = JSON.parse(run(process.execPath, ["consumer.js"], project, { P100_BASE_URL: prismUrl() }));
   expect(output).toEqual({
@@ -83,7 +126,28 @@ it("type-checks a consumer and calls the mock through it", { timeout: 60_000 }, 
   });
 });
 
-it("runs the README's complete vitest example as it stands: it type-checks and passes", { timeout: 120_000 }, () => {
+it("runs a CommonJS consumer: require() of the package and its subpaths, with no warning", () => {
+  fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.cjs"), path.join(project, "consumer.cjs"));
+  const child = spawnSync(process.execPath, ["consumer.cjs"], {
+    cwd: project,
+    encoding: "utf8",
+    env: { ...process.env, P100_BASE_URL: prismUrl() },
+  });
+  expect(child.stderr).toBe("");
+  expect(child.status).toBe(0);
+  expect(JSON.parse(child.stdout)).toEqual({
+    outcome: "pending",
+    pending: true,
+    webhookStatus: "ADDED",
+    startMock: "function",
+    version: JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).version,
+    node: process.version,
+  });
+});
+
+it("runs the README's complete vitest example as it stands: it type-checks and passes", {
+  timeout: 120_000,
+}, async () => {
   const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
   const section = readme.slice(readme.indexOf("**A complete vitest example**"));
   const blocks = [...section.matchAll(/```ts\n\/\/ ([\w.]+)[^\n]*\n[\s\S]*?```/g)].slice(0, 3);
@@ -94,7 +158,7 @@ it("runs the README's complete vitest example as it stands: it type-checks and p
   for (const [block, name] of blocks) fs.writeFileSync(path.join(example, name!), block.replace(/^```ts\n|```$/g, ""));
   // The example's project has vitest installed: this repository's own, linked.
   fs.symlinkSync(path.join(repo, "node_modules/vitest"), path.join(project, "node_modules/vitest"), "dir");
-  typeCheck(example, names, { noEmit: true, skipLibCheck: true });
+  await typeCheck(example, names, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest }); // the fast one
 
   // A vitest of its own, as the example's user runs it: none of this run's settings leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST")));

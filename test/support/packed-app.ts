@@ -17,14 +17,39 @@ declare module "vitest" {
     packedFiles: string[];
     /** The top-level folders of node_modules after installing the tarball alone (before Prism). */
     installedAlone: string[];
+    /** The tarball `npm pack` wrote (removed in teardown). */
+    packedTarball: string;
+    /** The client-only install (the tarball alone): its packages, their bytes on disk, npm's stderr. */
+    installedAloneSize: { packages: number; bytes: number; npmStderr: string };
   }
 }
 
 const repo = path.resolve(import.meta.dirname, "../..");
 const exec = promisify(execFile);
-const run = async (command: string, args: string[], cwd: string) =>
-  (await exec(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })).stdout;
+const runWithStderr = (command: string, args: string[], cwd: string) =>
+  exec(command, args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+const run = async (command: string, args: string[], cwd: string) => (await runWithStderr(command, args, cwd)).stdout;
 const npmInstall = ["install", "--no-audit", "--no-fund", "--prefer-offline"];
+
+/** The packages installed under `modules` (nested ones too), and the bytes of every file there. */
+function measure(modules: string) {
+  let packages = 0;
+  let bytes = 0;
+  const walk = (dir: string, holdsPackages: boolean) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isFile()) bytes += fs.statSync(full).size;
+      if (!entry.isDirectory()) continue;
+      if (holdsPackages && entry.name.startsWith("@")) walk(full, true);
+      else {
+        if (holdsPackages && !entry.name.startsWith(".")) packages++;
+        walk(full, entry.name === "node_modules");
+      }
+    }
+  };
+  walk(modules, true);
+  return { packages, bytes };
+}
 
 /** npm test builds dist/ just before the tests; the tarball is packed from it as it is. */
 function requireFreshDist() {
@@ -48,8 +73,9 @@ export default async function setup(project: TestProject) {
     const packedFiles = (await run("tar", ["-tzf", tarball], work)).split("\n");
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
-    await run("npm", [...npmInstall, tarball], app);
+    const { stderr: npmStderr } = await runWithStderr("npm", [...npmInstall, tarball], app);
     const installedAlone = fs.readdirSync(path.join(app, "node_modules")).filter((name) => !name.startsWith("."));
+    const installedAloneSize = { ...measure(path.join(app, "node_modules")), npmStderr };
     // Then Prism, the optional peers. npm links this repository's locked copies rather than fetching
     // them again: npm's registry install is not what this tests (and costs ~13 s of CPU).
     const peers = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).peerDependencies;
@@ -64,6 +90,8 @@ export default async function setup(project: TestProject) {
     project.provide("packedApp", app);
     project.provide("packedFiles", packedFiles);
     project.provide("installedAlone", installedAlone);
+    project.provide("packedTarball", tarball);
+    project.provide("installedAloneSize", installedAloneSize);
   } catch (error) {
     fs.rmSync(work, { recursive: true, force: true });
     throw error;

@@ -1,0 +1,187 @@
+// The tarball as the registry and a consumer get it (packed once per run by the global setup,
+// test/support/packed-app.ts): npm accepts it for publishing, publint and attw find nothing, it
+// stays within its size budget, no install-time script reaches a consumer, and what it says (the
+// README, every runtime message) points only at files it holds or at absolute URLs.
+import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import ts from "typescript";
+import { describe, expect, inject, it } from "vitest";
+
+const repo = path.resolve(import.meta.dirname, "../..");
+const tarball = inject("packedTarball");
+const packed = inject("packedFiles")
+  .filter(Boolean)
+  .map((file) => file.replace(/^package\//, ""));
+const installed = path.join(inject("packedApp"), "node_modules", "p100-user-accounts");
+const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+
+// The three tools start at once, side by side with the tests below, each in a process of its own.
+const exec = promisify(execFile);
+const tool = (command: string, args: string[]) =>
+  exec(command, args, { cwd: repo, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "0" } }).then(
+    ({ stdout, stderr }) => ({ ok: true, output: stdout + stderr }),
+    (error: { stdout?: string; stderr?: string; message: string }) => ({
+      ok: false,
+      output: `${error.stdout ?? ""}${error.stderr ?? ""}` || error.message,
+    }),
+  );
+const bin = (name: string) => path.join(repo, "node_modules", ".bin", name);
+const publishDryRun = tool("npm", ["publish", tarball, "--dry-run"]);
+const publint = tool(bin("publint"), ["run", tarball, "--strict"]);
+// ESM-only: the node10 and node16-from-CJS resolutions are not checked (CJS apps use require(esm),
+// tested in package.test.ts). ./openapi.yaml is a file to read, not a module: no resolver takes it.
+const attw = tool(bin("attw"), [tarball, "--profile", "esm-only", "--exclude-entrypoints", "./openapi.yaml"]);
+
+describe("publishing", () => {
+  it("npm publish --dry-run accepts the tarball", { timeout: 60_000 }, async () => {
+    const { ok, output } = await publishDryRun;
+    expect(output).toContain(`+ p100-user-accounts@${manifest.version}`);
+    expect(ok, output).toBe(true);
+  });
+
+  it("publint finds nothing, warnings included", { timeout: 60_000 }, async () => {
+    const { ok, output } = await publint;
+    expect(ok, output).toBe(true);
+    expect(output).toContain("All good!");
+  });
+
+  it("attw (ESM-only profile) finds no problem in any entry point", { timeout: 60_000 }, async () => {
+    const { ok, output } = await attw;
+    expect(ok, output).toBe(true); // attw exits 1 on any problem the profile does not ignore
+    expect(output).toContain('"p100-user-accounts/webhooks"');
+  });
+
+  it("is public, MIT, with provenance, and its links come from package.json's one repository URL", () => {
+    expect(manifest.private).toBeUndefined();
+    expect(manifest.license).toBe("MIT");
+    expect(packed).toContain("LICENSE");
+    expect(fs.readFileSync(path.join(installed, "LICENSE"), "utf8")).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} /);
+    expect(manifest.publishConfig).toEqual({ access: "public", provenance: true });
+    expect(manifest.sideEffects).toBe(false);
+    const base = /^git\+(https:\/\/github\.com\/[^/]+\/[^/]+)\.git$/.exec(manifest.repository.url)?.[1];
+    expect(base, manifest.repository.url).toBeDefined();
+    expect(manifest.homepage).toBe(`${base}#readme`);
+    expect(manifest.bugs).toEqual({ url: `${base}/issues` });
+    const readme = fs.readFileSync(path.join(installed, "README.md"), "utf8");
+    const links = [...readme.matchAll(/https:\/\/github\.com\/[^/\s)]+\/p100-user-accounts[^\s)`"]*/g)].map(
+      ([url]) => url,
+    );
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((url) => !url.startsWith(`${base}/`))).toEqual([]);
+  });
+});
+
+describe("what a consumer installs", () => {
+  // About 25% over what was measured when they were set (0.2.0: a 115 kB tarball, 555 kB and 71
+  // files unpacked; the client alone 9 packages, 2186 kB): crossing one is a decision, not an accident.
+  const budget = { tarballKb: 145, unpackedKb: 700, files: 90, clientPackages: 12, clientKb: 2750 };
+
+  it("the tarball and the client-only install stay within their size budgets", () => {
+    const unpacked = packed.reduce((sum, file) => sum + fs.statSync(path.join(installed, file)).size, 0);
+    const { packages, bytes } = inject("installedAloneSize");
+    const measured = {
+      tarballKb: Math.round(fs.statSync(tarball).size / 1000),
+      unpackedKb: Math.round(unpacked / 1000),
+      files: packed.length,
+      clientPackages: packages,
+      clientKb: Math.round(bytes / 1000),
+    };
+    console.log(`package size: ${JSON.stringify(measured)} (budget ${JSON.stringify(budget)})`);
+    for (const key of Object.keys(budget) as (keyof typeof budget)[])
+      expect(measured[key], `${key}: ${measured[key]} > ${budget[key]}`).toBeLessThanOrEqual(budget[key]);
+  });
+
+  it("runs no script of its own at install (the build is in prepack), and npm warns of none", () => {
+    const scripts = Object.keys(manifest.scripts ?? {});
+    for (const hook of ["preinstall", "install", "postinstall", "prepare"]) expect(scripts).not.toContain(hook);
+    expect(scripts).toContain("prepack");
+    expect(inject("installedAloneSize").npmStderr).not.toMatch(/install-scripts|p100-user-accounts@/);
+  });
+});
+
+// Paths of this repository: a top-level folder (`openapi/…`, `src/…`, and `dist/`, which only the
+// tarball has) or a top-level file. A consumer's own files share a few of the names (their
+// package.json, tsconfig.json, vitest.config.ts): those are not taken for ours.
+const tracked = execFileSync("git", ["ls-files"], { cwd: repo, encoding: "utf8" }).split("\n").filter(Boolean);
+const topFolders = new Set([...tracked.filter((f) => f.includes("/")).map((f) => f.split("/")[0]!), "dist"]);
+const consumersHaveTheirOwn = new Set(["package.json", "package-lock.json", "tsconfig.json", "vitest.config.ts"]);
+const topFiles = tracked.filter((f) => !f.includes("/") && !f.startsWith(".") && !consumersHaveTheirOwn.has(f));
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const repoPath = new RegExp(
+  `(?<![\\w@./-])(?:(?:${[...topFolders].map(escapeRegExp).join("|")})/[\\w.{},*/-]*|(?:${topFiles.map(escapeRegExp).join("|")})(?![\\w.-]))`,
+  "g",
+);
+
+/** Whether `reference` (a path, perhaps with `{a,b}` or `*`) names files the tarball holds. */
+function inTarball(reference: string) {
+  const clean = reference
+    .replace(/^\.\//, "")
+    .replace(/[#?].*$/, "")
+    .replace(/[.,;:]$/, "");
+  const variants = (p: string): string[] => {
+    const m = /\{([^{}]*)\}/.exec(p);
+    return m ? m[1]!.split(",").flatMap((v) => variants(p.replace(m[0], v))) : [p];
+  };
+  return variants(clean).every((p) => {
+    const dir = p.replace(/\/$/, "");
+    const glob = new RegExp(`^${dir.split("*").map(escapeRegExp).join("[^/]*")}$`);
+    return packed.some((file) => file === dir || file.startsWith(`${dir}/`) || glob.test(file));
+  });
+}
+
+/** The repository paths `text` mentions that the tarball lacks. */
+const missingPaths = (text: string) =>
+  [...new Set([...text.matchAll(repoPath)].map(([p]) => p))].filter((p) => !inTarball(p));
+
+describe("what the tarball says points at what it holds", () => {
+  const readme = fs.readFileSync(path.join(installed, "README.md"), "utf8");
+
+  it("every link in the shipped README is an absolute URL, an anchor or a file in the tarball", () => {
+    const targets = [
+      ...[...readme.matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map(([, target]) => target!),
+      ...[...readme.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map(([, target]) => target!),
+      ...[...readme.matchAll(/(?:href|src)="([^"]+)"/g)].map(([, target]) => target!),
+    ];
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.filter((t) => !/^[a-z][\w+.-]*:/i.test(t) && !t.startsWith("#") && !inTarball(t))).toEqual([]);
+  });
+
+  it("every path of this repository the shipped README names is in the tarball (or is an absolute link's label)", () => {
+    const withoutAbsoluteLinks = readme.replace(/\[([^\]]*)\]\([a-z][\w+.-]*:[^)]*\)/gi, "");
+    expect(missingPaths(withoutAbsoluteLinks)).toEqual([]);
+    expect(missingPaths("see `openapi/sandbox.yaml` and CONTRIBUTING.md")).toEqual([
+      "openapi/sandbox.yaml",
+      "CONTRIBUTING.md",
+    ]);
+  });
+
+  it("every path in a runtime message (a string in the shipped code) is in the tarball", () => {
+    const code = packed.filter((file) => file.endsWith(".js"));
+    expect(code.length).toBeGreaterThan(10);
+    const problems: string[] = [];
+    for (const file of code) {
+      const source = ts.createSourceFile(
+        file,
+        fs.readFileSync(path.join(installed, file), "utf8"),
+        ts.ScriptTarget.Latest,
+      );
+      const strings: string[] = [];
+      const visit = (node: ts.Node) => {
+        if (ts.isStringLiteralLike(node) || ts.isTemplateLiteralToken(node)) strings.push(node.text);
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      for (const text of strings) {
+        for (const p of missingPaths(text)) problems.push(`${file}: ${p} in ${JSON.stringify(text)}`);
+        // A relative file (`../generated/openapi.json`, `./mock.js`) resolves from the file's folder.
+        if (/^\.\.?\/[\w./-]+\.\w+$/.test(text)) {
+          const resolved = path.posix.join(path.posix.dirname(file), text);
+          if (!inTarball(resolved)) problems.push(`${file}: ${text} (${resolved}) is not in the tarball`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
