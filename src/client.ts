@@ -172,6 +172,12 @@ function requireApiKey(options: P100ClientOptions | undefined): string {
       "createP100Client: `apiKey` is required and must be a non-empty string (the P100 x-api-key; read it from an environment variable or a secrets manager).",
     );
   }
+  // A header value is Latin-1 without CR, LF or NUL; fetch would throw with the key in its message.
+  if (!/^[\t\x20-\x7e\x80-\xff]*$/.test(apiKey)) {
+    throw new P100ConfigError(
+      "createP100Client: `apiKey` has a character an HTTP header cannot carry (a line break, a control character or one beyond Latin-1): check how it was read.",
+    );
+  }
   return apiKey;
 }
 

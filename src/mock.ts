@@ -74,6 +74,8 @@ const bundledSpec = fileURLToPath(new URL("../generated/openapi.json", import.me
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535))
+    throw new MockStartError(`port must be a whole number from 0 to 65535 (got ${String(options.port)})`);
   if (options.proxy !== undefined && !/^https?:\/\/[^/]/.test(options.proxy)) {
     throw new MockStartError(
       `--proxy needs an absolute http(s) URL, e.g. https://partner-api-stage.p100.io (got "${options.proxy}")`,

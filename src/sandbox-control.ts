@@ -63,6 +63,15 @@ function refusedEndpoint(sandbox: Sandbox, url: string): Answer | undefined {
   );
 }
 
+/** A token the deliveries' Authorization header could never carry (CR, LF, NUL, beyond Latin-1). */
+function refusedToken(token: string): Answer | undefined {
+  if (/^[\t\x20-\x7e\x80-\xff]*$/.test(token)) return undefined;
+  return problem(
+    400,
+    "token: has a character an HTTP header cannot carry (a line break, a control character or one beyond Latin-1)",
+  );
+}
+
 export async function control(sandbox: Sandbox, method: string, path: string, key: string | undefined, body: unknown) {
   if (!key) return problem(401, "x-api-key is required: it names the world to act on");
   const route = `${method.toUpperCase()} ${path}`;
@@ -74,7 +83,8 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
   if (route === "PUT /_sandbox/webhook-endpoint") {
     const bad =
       invalid(body, ...requestSchema("/_sandbox/webhook-endpoint", "put")) ??
-      refusedEndpoint(sandbox, (body as { url: string }).url);
+      refusedEndpoint(sandbox, (body as { url: string }).url) ??
+      refusedToken((body as { token: string }).token);
     if (bad) return bad;
     world.endpoint = body as { url: string; token: string };
     return { status: 200, body: { url: world.endpoint.url } };

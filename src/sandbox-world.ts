@@ -177,6 +177,7 @@ const creatingRoutes = new Set(
     .map(([route]) => route),
 );
 
+const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 const full = (message: string): Refusal => ({ status: 507, body: { message: `p100-mock: ${message}` } });
 
 /** Every key's world. */
@@ -218,14 +219,14 @@ export class Sandbox {
     if (!world) {
       if (this.worlds.size >= this.limits.worlds)
         return full(
-          `the sandbox holds ${this.limits.worlds} worlds (one per x-api-key), its most: reuse a key, POST /_sandbox/reset with keys no longer used, or raise the cap (p100-mock --max-worlds, startMock's maxWorlds)`,
+          `the sandbox holds ${plural(this.limits.worlds, "world")} (one per x-api-key), its most: reuse a key, POST /_sandbox/reset with keys no longer used, or raise the cap (p100-mock --max-worlds, startMock's maxWorlds)`,
         );
       this.world(key);
       return undefined;
     }
     if (creatingRoutes.has(route) && world.users.size >= this.limits.usersPerWorld)
       return full(
-        `this x-api-key's world holds ${this.limits.usersPerWorld} users, its most: delete users, POST /_sandbox/reset, or raise the cap (p100-mock --max-users-per-world, startMock's maxUsersPerWorld)`,
+        `this x-api-key's world holds ${plural(this.limits.usersPerWorld, "user")}, its most: delete users, POST /_sandbox/reset, or raise the cap (p100-mock --max-users-per-world, startMock's maxUsersPerWorld)`,
       );
     return undefined;
   }

@@ -49,6 +49,7 @@ export function uploadForm(operationId: string, limits: UploadLimits, body: Reco
         `${label} has type "${file.type || "unknown"}"; allowed: ${limits.contentTypes.join(", ")}.`,
       );
     }
+    if (file.size === 0) throw new P100UploadError(`${label} is empty.`);
     if (file.size > limits.maxFileBytes) {
       throw new P100UploadError(
         `${label} has ${file.size} bytes; at most ${limits.maxFileBytes} (${limits.maxFileBytes / 1048576} MB) allowed.`,

@@ -56,6 +56,9 @@ describe("createP100Client", () => {
     ["an empty apiKey", { apiKey: "" }, /apiKey.*required/],
     ["a blank apiKey", { apiKey: "   " }, /apiKey.*required/],
     ["a non-string apiKey", { apiKey: 42 }, /apiKey.*required/],
+    ["an apiKey with a line break", { apiKey: `${secret}\r\nx-evil: 1` }, /character an HTTP header cannot carry/],
+    ["an apiKey with a NUL", { apiKey: `${secret}\u0000` }, /character an HTTP header cannot carry/],
+    ["an apiKey beyond Latin-1", { apiKey: `${secret}\u2026` }, /character an HTTP header cannot carry/],
     [
       "both environment and baseUrl",
       { apiKey: secret, environment: "stage", baseUrl: "http://127.0.0.1:1" },

@@ -69,6 +69,11 @@ describe("uploads", () => {
   it.each<[string, UploadFile[], RegExp]>([
     ["no file", [], /addPoaFile: 0 file\(s\) given; 1 to 3 allowed/],
     ["four files", [png(), png(), png(), png()], /addPoaFile: 4 file\(s\) given; 1 to 3 allowed/],
+    [
+      "an empty file",
+      [new File([], "empty.png", { type: "image/png" })],
+      /addPoaFile: file 1 \(empty\.png\) is empty\./,
+    ],
     ["a file over 5 MB", [big], /addPoaFile: file 1 \(scan\.pdf\) has 5242881 bytes; at most 5242880 \(5 MB\) allowed/],
     [
       "a GIF",

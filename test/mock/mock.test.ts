@@ -22,6 +22,12 @@ describe("startMock", () => {
     await mock.close(); // a second close is harmless
   });
 
+  it.each([99999, -1, 1.5, Number.NaN])("rejects port %s with a one-line reason", async (port) => {
+    await expect(startMock({ port })).rejects.toThrow(
+      new MockStartError(`port must be a whole number from 0 to 65535 (got ${port})`),
+    );
+  });
+
   it("rejects, with the reason, when the port is taken", async () => {
     const port = Number(new URL(prismUrl()).port);
     await expect(startMock({ port })).rejects.toThrow(

@@ -566,6 +566,16 @@ describe("worlds and the control API", () => {
     expect((await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: -1 } })).response.status).toBe(400);
     // @ts-expect-error -- the types require a token
     expect((await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: "http://x" } })).response.status).toBe(400);
+    for (const badToken of ["whsec\r\nx-evil: 1", "whsec\u0000", "whsec\u2026"]) {
+      const put = await sandbox.PUT("/_sandbox/webhook-endpoint", {
+        body: { url: "http://127.0.0.1:9/hook", token: badToken },
+      });
+      expect(put.response.status).toBe(400);
+      expect(put.error).toEqual({
+        message:
+          "token: has a character an HTTP header cannot carry (a line break, a control character or one beyond Latin-1)",
+      });
+    }
     expect((await fetch(`${mock.url}/_sandbox/deliveries`)).status).toBe(401);
     const malformed = await fetch(`${mock.url}/_sandbox/users/%E0%A4%A`, { headers: { "x-api-key": "sk_mistakes" } });
     expect(malformed.status).toBe(400);
