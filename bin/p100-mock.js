@@ -3,7 +3,7 @@
 // --proxy, checks a real P100 host against it and writes a drift report on exit.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startMock } from "../dist/mock.js";
+import { startMock } from "../dist/mock/index.js";
 import operations from "../generated/operations.js";
 
 const usage = `Usage: p100-mock [options]

@@ -2,7 +2,7 @@
 // p100-webhook — delivers a webhook example from the spec to a local handler, the way P100 would.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { refResolver } from "../dist/spec-walk.js";
+import { refResolver } from "../dist/spec/spec-walk.js";
 
 const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
 const deref = refResolver(spec);

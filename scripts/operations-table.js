@@ -6,7 +6,7 @@
 // unexpected ones without shipping the spec.
 import fs from "node:fs";
 import path from "node:path";
-import { operationsOf, refResolver } from "../src/spec-walk.js";
+import { operationsOf, refResolver } from "../src/spec/spec-walk.js";
 
 function operationsTable(spec) {
   const deref = refResolver(spec);

@@ -1,5 +1,6 @@
 // createP100Client's options: what it sends, where, and the clear errors for options that cannot work.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { clock } from "../../src/client/transport.js";
 import {
   createP100Client,
   environments,
@@ -7,7 +8,6 @@ import {
   P100ConfigError,
   P100RequestError,
 } from "../../src/index.js";
-import { clock } from "../../src/transport.js";
 
 const secret = "sk_live_do-not-leak-1234";
 const body = { externalUserId: "user-1" };

@@ -3,7 +3,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import { createP100Client, prefer } from "../../src/index.js";
-import { MockStartError, startMock } from "../../src/mock.js";
+import { MockStartError, startMock } from "../../src/mock/index.js";
 import { documentedRequest, operations, parametersOf, requestBodyOf } from "../support/cases.js";
 import { invalidRequests, sendRaw } from "../support/invalid-requests.js";
 import { prismUrl } from "../support/prism.js";

@@ -8,9 +8,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import type { webhooks } from "../generated/schema.js";
-import { schemaValidator } from "./json-schema.js";
-import { pointer, refResolver } from "./spec-walk.js";
+import type { webhooks } from "../../generated/schema.js";
+import { schemaValidator } from "../spec/json-schema.js";
+import { pointer, refResolver } from "../spec/spec-walk.js";
 
 export type WebhookName = keyof webhooks;
 /** The payload of a webhook, as the spec describes it. */
@@ -47,7 +47,7 @@ export type WebhookResult<Name extends WebhookName> =
   | { ok: true; name: Name; recognised: false; payload: Record<string, unknown>; unrecognised: WebhookIssue[] }
   | WebhookFailure;
 
-const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
+const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
 export const webhookNames = Object.keys(spec.webhooks) as WebhookName[];
 
 const validatorAt = schemaValidator(spec);

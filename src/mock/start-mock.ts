@@ -6,13 +6,13 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type DriftEntry, DriftLog, describeEntry, describeFailure } from "./drift-report.js";
-import { createEngine, MockStartError } from "./mock-engine.js";
-import { createHandler } from "./mock-http.js";
-import { Sandbox } from "./sandbox-world.js";
+import { createEngine, MockStartError } from "./engine.js";
+import { createHandler } from "./http.js";
+import { type DriftEntry, DriftLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
+import { Sandbox } from "./sandbox/world.js";
 
-export { createSandboxClient, type SandboxPaths } from "./sandbox-client.js";
-export type { Delivery, SandboxUser } from "./sandbox-world.js";
+export { createSandboxClient, type SandboxPaths } from "./sandbox/client.js";
+export type { Delivery, SandboxUser } from "./sandbox/world.js";
 export { MockStartError };
 
 export interface MockOptions {
@@ -70,7 +70,7 @@ export interface RunningMock {
 }
 
 // The JSON bundle: Prism reads it several times faster than the YAML one.
-const bundledSpec = fileURLToPath(new URL("../generated/openapi.json", import.meta.url));
+const bundledSpec = fileURLToPath(new URL("../../generated/openapi.json", import.meta.url));
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";

@@ -12,9 +12,9 @@
 import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
-import { type AnswerFacts, type Engine, noteOf } from "./mock-engine.js";
-import { maxBodyBytes } from "./mock-uploads.js";
-import type { Sandbox } from "./sandbox-world.js";
+import { type AnswerFacts, type Engine, noteOf } from "./engine.js";
+import type { Sandbox } from "./sandbox/world.js";
+import { maxBodyBytes } from "./uploads.js";
 
 const malformed = "(the request body was not valid JSON)";
 
@@ -153,7 +153,7 @@ export function createHandler({ engine, transparent, sandbox, corsOrigins = [], 
       }
       if (sandbox && url.pathname.startsWith("/_sandbox/")) {
         const body = bodyOf(raw, req.headers["content-type"], false);
-        const { control } = await import("./sandbox-control.js"); // loaded for the stateful mode only
+        const { control } = await import("./sandbox/control.js"); // loaded for the stateful mode only
         const found = await control(sandbox, method, url.pathname, typeof key === "string" ? key : undefined, body);
         onAnswer(req.method ?? "", url.pathname, found.status, [], own(noteOf(found.body)));
         res.writeHead(found.status, found.body === undefined ? {} : { "content-type": "application/json" });

@@ -4,9 +4,9 @@
 // error-shaped 2xx (`pending`, e.g. 202 P211), an error, and anything that cannot be a P100
 // answer (`unexpected`). Where the spec guesses a shape, a real answer that differs still gets its
 // outcome, with the differences in `drift` (see outcome.ts).
-import type { ErrorBody } from "../generated/schema.js";
-import type { P100UnexpectedError } from "./errors.js";
-import type { JsonBody } from "./types.js";
+import type { ErrorBody } from "../../generated/schema.js";
+import type { P100UnexpectedError } from "../errors.js";
+import type { JsonBody } from "./operation-types.js";
 
 /** How a call ended. The result types below take their literals from here. */
 export type Outcome = "success" | "pending" | "error" | "unexpected";

@@ -1,14 +1,14 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import type { paths } from "../generated/schema.js";
-import type { CallOptions, P100Method } from "./call-types.js";
-import { environments, isP100Environment, type P100Environment } from "./environments.js";
-import { P100ConfigError, P100RequestError, P100UnexpectedError } from "./errors.js";
-import { operationByRoute } from "./operation-table.js";
+import type { paths } from "../../generated/schema.js";
+import { environments, isP100Environment, type P100Environment } from "../environments.js";
+import { P100ConfigError, P100RequestError, P100UnexpectedError } from "../errors.js";
+import { operationByRoute } from "../spec/operations.js";
+import { httpMethods } from "../spec/spec-walk.js";
+import type { CallOptions, P100Method } from "./call-signature.js";
 import { classify, unexpected } from "./outcome.js";
 import { createRedactor } from "./redact.js";
 import { clientRetry, type RetryOptions, retrySettings } from "./retry.js";
 import { checkedNumber, defaultSettings, type SettingFailure } from "./settings.js";
-import { httpMethods } from "./spec-walk.js";
 import { bodyText, createTransport, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
 

@@ -6,11 +6,11 @@
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
-import { p403Message } from "./mock-p403.js";
-import { checkUpload, slimForm, uploadLimitsOf } from "./mock-uploads.js";
-import type { Exchange, RawRequest } from "./proxy-forward.js";
-import type { answer as SandboxAnswer } from "./sandbox-rules.js";
-import type { Sandbox } from "./sandbox-world.js";
+import { p403Message } from "../mock-p403.js";
+import type { Exchange, RawRequest } from "./proxy/forward.js";
+import type { answer as SandboxAnswer } from "./sandbox/rules.js";
+import type { Sandbox } from "./sandbox/world.js";
+import { checkUpload, slimForm, uploadLimitsOf } from "./uploads.js";
 
 /** Thrown when the mock cannot start; the message is one line and says why. */
 export class MockStartError extends Error {
@@ -125,7 +125,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     : { ...base, isProxy: false };
   const sandbox = options.sandbox;
   // The sandbox's rules (and their validators) load only for the stateful mode.
-  const rules = sandbox ? await import("./sandbox-rules.js") : undefined;
+  const rules = sandbox ? await import("./sandbox/rules.js") : undefined;
   const exchanges = new WeakMap<IHttpRequest, Exchange>();
   const proxy = options.proxy ? await loadProxy(prism, exchanges) : undefined;
   const components = {
@@ -229,7 +229,7 @@ async function loadProxy(prism: Awaited<ReturnType<typeof loadPrism>>, exchanges
         "--proxy needs undici: npm install --save-dev undici@7.30.2 (an optional peer dependency of p100-user-accounts)",
       );
     }),
-    import("./proxy-forward.js"),
+    import("./proxy/forward.js"),
   ]);
   // HTTP_PROXY, HTTPS_PROXY and NO_PROXY (and their lower-case forms), read at start. As curl does,
   // an http upstream goes to an http proxy as an absolute-form request, an https one through CONNECT.

@@ -4,11 +4,11 @@
 // them in step). Error bodies are the spec's own catalogue entries.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { schemaValidator } from "./json-schema.js";
-import type { StoredUser, World } from "./sandbox-world.js";
-import { pointer } from "./spec-walk.js";
+import { schemaValidator } from "../../spec/json-schema.js";
+import { pointer } from "../../spec/spec-walk.js";
+import type { StoredUser, World } from "./world.js";
 
-const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
+const spec = JSON.parse(readFileSync(new URL("../../../generated/openapi.json", import.meta.url), "utf8"));
 const validatorAt = schemaValidator(spec);
 
 /** Countries whose users need a proof of address (V1). */

@@ -13,19 +13,19 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/free-port.js";
-import { DriftLog } from "../../src/drift-report.js";
-import { createP100Client } from "../../src/index.js";
-import { startMock } from "../../src/mock.js";
-import { validBody } from "../support/cases.js";
-import { type HostileServer, startHostileServer } from "../support/hostile-server.js";
+import { freePort } from "../../../scripts/free-port.js";
+import { createP100Client } from "../../../src/index.js";
+import { startMock } from "../../../src/mock/index.js";
+import { DriftLog } from "../../../src/mock/proxy/diff-log.js";
+import { validBody } from "../../support/cases.js";
+import { type HostileServer, startHostileServer } from "../../support/hostile-server.js";
 
 const apiKey = "sk_stage_proxy-secret-77";
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 const balances = { userId: id, poaRequired: false, fiatBalances: [], cryptoBalances: [] };
 const pretty = `${JSON.stringify(balances, null, 2)}\n`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-proxy-"));
-const tls = path.join(import.meta.dirname, "../fixtures/tls");
+const tls = path.join(import.meta.dirname, "../../fixtures/tls");
 /** Everything the mocks printed, reported or answered with an error: the key must be in none of it. */
 const seen: string[] = [];
 

@@ -5,12 +5,12 @@
 // that spec with the package's JSON Schema validator; every call acts on its x-api-key's world.
 import { readFileSync } from "node:fs";
 import { isIPv4 } from "node:net";
-import { schemaValidator } from "./json-schema.js";
-import { type Answer, decisions } from "./sandbox-rules.js";
-import { publicUser, type Sandbox } from "./sandbox-world.js";
-import { pointer } from "./spec-walk.js";
+import { schemaValidator } from "../../spec/json-schema.js";
+import { pointer } from "../../spec/spec-walk.js";
+import { type Answer, decisions } from "./rules.js";
+import { publicUser, type Sandbox } from "./world.js";
 
-const spec = JSON.parse(readFileSync(new URL("../generated/sandbox.json", import.meta.url), "utf8"));
+const spec = JSON.parse(readFileSync(new URL("../../../generated/sandbox.json", import.meta.url), "utf8"));
 const validatorAt = schemaValidator(spec);
 
 const problem = (status: number, message: string): Answer => ({ status, body: { message } });

@@ -2,10 +2,10 @@
 // takes, what the second argument holds (openapi-fetch's options, upload files, per-call
 // options) and when it is required.
 import type { FetchOptions, MaybeOptionalInit } from "openapi-fetch";
-import type { paths } from "../generated/schema.js";
+import type { paths } from "../../generated/schema.js";
+import type { httpMethods } from "../spec/spec-walk.js";
 import type { P100Result } from "./result.js";
 import type { CallRetry } from "./retry.js";
-import type { httpMethods } from "./spec-walk.js";
 import type { UploadFile } from "./uploads.js";
 
 export type HttpMethod = (typeof httpMethods)[number];
