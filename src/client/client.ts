@@ -3,8 +3,7 @@ import type { paths } from "../../generated/schema.js";
 import { environments, isP100Environment, type P100Environment } from "../environments.js";
 import { P100ConfigError, P100RequestError, P100UnexpectedError } from "../errors.js";
 import { operationByRoute } from "../spec/operations.js";
-import { httpMethods } from "../spec/spec-walk.js";
-import type { CallOptions, P100Method } from "./call-signature.js";
+import type { CallOptions, HttpMethod, P100Method } from "./call-signature.js";
 import { classify, unexpected } from "./outcome.js";
 import { createRedactor } from "./redact.js";
 import { clientRetry, type RetryOptions, retrySettings } from "./retry.js";
@@ -49,6 +48,8 @@ export interface P100Client {
   use(...middleware: Middleware[]): void;
   eject(...middleware: Middleware[]): void;
 }
+
+const httpMethods: HttpMethod[] = ["get", "put", "post", "delete", "patch"];
 
 type LooseCall = (
   path: string,
