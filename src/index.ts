@@ -1,20 +1,27 @@
+// p100-user-accounts: the typed client, its errors and the spec's types. Re-exports only.
 export type { CallOptions } from "./client/call-signature.js";
-export { createP100Client, type P100Client, type P100ClientOptions } from "./client/client.js";
+export {
+  createP100Client,
+  environments,
+  type P100Client,
+  type P100ClientOptions,
+  type P100Environment,
+} from "./client/client.js";
 export type * from "./client/operation-types.js";
-export type {
-  Outcome,
-  P100Result,
-  ResponseWithStatus,
-  StatusResult,
-  Tolerant,
-  UnexpectedResult,
-  UnlistedCode,
-  UnlistedErrorResult,
+export {
+  hasErrorCode,
+  isP100Error,
+  type Outcome,
+  type P100Result,
+  type ResponseWithStatus,
+  type StatusResult,
+  type Tolerant,
+  type UnexpectedResult,
+  type UnlistedCode,
+  type UnlistedErrorResult,
 } from "./client/result.js";
 export type { RetryOptions } from "./client/retry.js";
 export type { UploadData, UploadFile } from "./client/uploads.js";
-export { environments, type P100Environment } from "./environments.js";
-export { hasErrorCode, isP100Error } from "./error-code.js";
 export {
   P100ConfigError,
   P100RequestError,
@@ -23,4 +30,4 @@ export {
   type UnexpectedReason,
 } from "./errors.js";
 export { prefer, type ResponseExamples } from "./mock/prefer.js";
-export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks/verify.js";
+export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks/index.js";

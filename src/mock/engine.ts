@@ -6,21 +6,11 @@
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
-import { p403Message } from "../mock-p403.js";
+import { MockStartError, SandboxError } from "../errors.js";
 import type { Exchange, RawRequest } from "./proxy/forward.js";
 import type { answer as SandboxAnswer } from "./sandbox/rules.js";
 import type { Sandbox } from "./sandbox/world.js";
 import { checkUpload, slimForm, uploadLimitsOf } from "./uploads.js";
-
-/** Thrown when the mock cannot start; the message is one line and says why. */
-export class MockStartError extends Error {
-  override name = "MockStartError";
-}
-
-/** A failure inside the stateful sandbox; answered as a 500 that names it. */
-export class SandboxError extends Error {
-  override name = "SandboxError";
-}
 
 export interface EngineOptions {
   spec: string;
@@ -380,4 +370,26 @@ function statefulMock(sandbox: Sandbox, sandboxAnswer: typeof SandboxAnswer, pri
     };
     return { _tag: "Right", right: response }; // fp-ts's Either, as Prism's components return it
   };
+}
+
+// The P403 tells the truth: P100 answers a validation failure with one `errorMessage` that joins
+// each failure in class-validator's style ("country must be ...", errors.md), so the mock writes
+// that message from Prism's own findings about the request instead of serving the spec's canned
+// example text, which would point a developer at the wrong field.
+/** One finding as class-validator would word it: the field first, then what it must be. */
+function sentence(finding: IPrismDiagnostic, bodyWasMalformed: boolean): string {
+  const { message } = finding;
+  const required = /must have required property '([^']+)'/.exec(message);
+  if (required) return `${[...(finding.path ?? []).slice(1), required[1]].join(".")} should not be empty`;
+  if (bodyWasMalformed) return "the request body must be valid JSON";
+  const named = /^Request (?:body property|(?:path|query|header) parameter) (\S+) (.*)$/.exec(message);
+  if (named) return `${named[1]} ${named[2]}`;
+  return message.replace(/^Request body /, "the request body ").replace(/^Request /, "the request ");
+}
+
+/** The errorMessage of a P403 for these findings: each failure once, joined as P100 joins them. */
+export function p403Message(findings: IPrismDiagnostic[], bodyWasMalformed = false): string {
+  const errors = findings.filter((f) => f.severity === 0);
+  const sentences = [...new Set(errors.map((f) => sentence(f, bodyWasMalformed)))];
+  return sentences.length ? `${sentences.join(". ")}.` : "the request is not valid.";
 }

@@ -6,14 +6,11 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { createEngine, MockStartError } from "./engine.js";
+import { MockStartError } from "../errors.js";
+import { createEngine } from "./engine.js";
 import { createHandler } from "./http.js";
 import { type DriftEntry, DriftLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
 import { Sandbox } from "./sandbox/world.js";
-
-export { createSandboxClient, type SandboxPaths } from "./sandbox/client.js";
-export type { Delivery, SandboxUser } from "./sandbox/world.js";
-export { MockStartError };
 
 export interface MockOptions {
   /** Port to listen on; a free one by default. */
