@@ -29,5 +29,9 @@ export {
   P100UploadError,
   type UnexpectedReason,
 } from "./errors.js";
-export { prefer, type ResponseExamples } from "./mock/prefer.js";
+export type { ResponseExamples } from "./mock/prefer.js";
 export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks/index.js";
+
+import { prefer as preferHeader } from "./mock/prefer.js";
+/** @deprecated `prefer` builds a header for the mock: import it from `p100-user-accounts/mock`. */
+export const prefer = preferHeader;

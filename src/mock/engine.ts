@@ -6,9 +6,8 @@
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
-import { MockStartError, SandboxError } from "../errors.js";
+import { MockStartError } from "../errors.js";
 import type { Exchange, RawRequest } from "./proxy/forward.js";
-import type { answer as SandboxAnswer } from "./sandbox/rules.js";
 import type { Sandbox } from "./sandbox/world.js";
 import { checkUpload, slimForm, uploadLimitsOf } from "./uploads.js";
 
@@ -114,13 +113,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ? { ...base, isProxy: true, upstream: new URL(options.proxy) }
     : { ...base, isProxy: false };
   const sandbox = options.sandbox;
-  // The sandbox's rules (and their validators) load only for the stateful mode.
-  const rules = sandbox ? await import("./sandbox/rules.js") : undefined;
+  // The sandbox's adapter and rules (and their validators) load only for the stateful mode.
+  const adapter = sandbox ? await import("./sandbox/prism-adapter.js") : undefined;
   const exchanges = new WeakMap<IHttpRequest, Exchange>();
   const proxy = options.proxy ? await loadProxy(prism, exchanges) : undefined;
   const components = {
     logger,
-    ...(sandbox && rules ? { mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : {}),
+    ...(sandbox && adapter ? { mock: adapter.statefulMock(sandbox, prism.prismMock) } : {}),
     ...(proxy ? { forward: proxy.forward } : {}),
   };
   const instance = prism.createInstance(config, components);
@@ -333,44 +332,8 @@ function cjsDefault(module: { default: unknown }): unknown {
 }
 
 type Forward = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["forward"];
-type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
+export type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
 type Route = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["route"];
-
-/**
- * Prism's mock component for the stateful mode: Prism has routed the request, checked its key
- * and validated it; an invalid one gets Prism's own documented answer (401, 400 P403), and so
- * does one that picks its answer with `Prefer` (code or example: the answers no state leads to,
- * such as Extend user's P500), leaving the world as it was. Any other gets the answer of the
- * sandbox's rules, which Prism then validates against the spec.
- */
-function statefulMock(sandbox: Sandbox, sandboxAnswer: typeof SandboxAnswer, prismMock: Mock): Mock {
-  return (opts) => (logger) => {
-    const { data, validations } = opts.input;
-    const headers = data.headers ?? {};
-    const key = headers["x-api-key"];
-    const picked = opts.config.code !== undefined || opts.config.exampleKey !== undefined;
-    if (validations.length || !key || picked) return prismMock(opts)(logger);
-    const world = sandbox.world(key);
-    const body = typeof data.body === "object" && data.body !== null ? (data.body as Record<string, unknown>) : {};
-    const externalUserId = String(body.externalUserId ?? decodeURIComponent(data.url.path.split("/").pop() ?? ""));
-    const user = world.users.get(externalUserId);
-    let found: ReturnType<typeof SandboxAnswer>;
-    try {
-      found = sandboxAnswer(opts.resource.iid ?? "", { world, externalUserId, body, user });
-    } catch (error) {
-      // A bug of the sandbox's own: a 500 that says so (the HTTP layer logs it), never a stack.
-      const reason = error instanceof Error ? error.message : String(error);
-      return { _tag: "Left", left: new SandboxError(`the sandbox could not answer: ${reason}`) };
-    }
-    if (!found) return prismMock(opts)(logger);
-    const response: IHttpResponse = {
-      statusCode: found.status,
-      headers: found.body === undefined ? {} : { "Content-type": "application/json" },
-      body: found.body,
-    };
-    return { _tag: "Right", right: response }; // fp-ts's Either, as Prism's components return it
-  };
-}
 
 // The P403 tells the truth: P100 answers a validation failure with one `errorMessage` that joins
 // each failure in class-validator's style ("country must be ...", errors.md), so the mock writes

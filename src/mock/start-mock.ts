@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { MockStartError } from "../errors.js";
 import { createEngine } from "./engine.js";
-import { createHandler } from "./http.js";
+import { createHandler, type OwnAnswer, type RouteRequest } from "./http.js";
 import { type DriftEntry, DriftLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
 import { Sandbox } from "./sandbox/world.js";
 
@@ -104,7 +104,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const handler = createHandler({
     engine,
     transparent: options.proxy !== undefined,
-    sandbox,
+    ...(sandbox && {
+      admit: (key, method, path) => sandbox.admit(key, method, path),
+      routes: [{ prefix: "/_sandbox/", handle: (request) => controlSandbox(sandbox, request) }],
+    }),
     corsOrigins: options.corsOrigins,
     onAnswer: (method, path, status, findings, facts) => {
       // An upstream that was not reached gets a line of its own below, with the reason.
@@ -189,4 +192,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The stateful mode's control API under /_sandbox, loaded at its first call. */
+async function controlSandbox(sandbox: Sandbox, { method, path, key, body }: RouteRequest): Promise<OwnAnswer> {
+  const { control } = await import("./sandbox/control.js");
+  return control(sandbox, method, path, key, body);
 }
