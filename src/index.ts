@@ -1,4 +1,6 @@
 // p100-user-accounts: the typed client, its errors and the spec's types. Re-exports only.
+
+export type * from "../generated/schema.js";
 export type { CallOptions } from "./client/call-signature.js";
 export {
   createP100Client,

@@ -20,7 +20,7 @@ export interface EngineOptions {
   sandbox?: Sandbox;
 }
 
-/** What the log and the drift report may say about a call: never a header, never user data. */
+/** What the log and the proxy's report may say about a call: never a header, never user data. */
 export interface AnswerFacts {
   /** The path to report: the operation's template (`/v1/user/balances/{externalUserId}`), or, for a
    * path no operation matches, the path with each segment that no operation has replaced by `{*}`. */
