@@ -10,7 +10,7 @@ import addFormats from "ajv-formats";
 import { build } from "esbuild";
 import createClient from "openapi-fetch";
 import { createP100Client } from "../dist/index.js";
-import { verifyAndParseWebhook } from "../dist/webhooks.js";
+import { verifyAndParseWebhook } from "../dist/webhooks/index.js";
 
 const calls = Number(process.env.BENCH_CALLS ?? 3000);
 const heapCalls = Number(process.env.BENCH_HEAP_CALLS ?? 100_000);

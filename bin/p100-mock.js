@@ -3,7 +3,7 @@
 // --proxy, checks a real P100 host against it and writes a drift report on exit.
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startMock } from "../dist/mock.js";
+import { startMock } from "../dist/mock/index.js";
 import operations from "../generated/operations.js";
 
 const usage = `Usage: p100-mock [options]
@@ -91,16 +91,16 @@ async function stop() {
 /** The proxy's findings as Markdown, for the partner to read and send back. */
 function writeReport() {
   const { version } = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")).info;
-  const { length: failed } = mock.drift.failures;
+  const { length: failed } = mock.diffs.failures;
   const unreached = failed ? `, ${failed} never reached the upstream` : "";
   try {
-    writeFileSync(options.report, mock.drift.report(options.proxy, version));
+    writeFileSync(options.report, mock.diffs.report(options.proxy, version));
     console.log(
-      `p100-mock: ${mock.drift.calls} call(s) checked, ${mock.drift.entries.length} with differences${unreached}; report in ${options.report}`,
+      `p100-mock: ${mock.diffs.calls} call(s) checked, ${mock.diffs.entries.length} with differences${unreached}; report in ${options.report}`,
     );
   } catch (error) {
     console.error(`p100-mock: cannot write the drift report to ${options.report}: ${error.code ?? error.message}`);
-    console.error(mock.drift.report(options.proxy, version)); // nothing is lost: the report goes to stderr
+    console.error(mock.diffs.report(options.proxy, version)); // nothing is lost: the report goes to stderr
   }
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, stop);

@@ -1,13 +1,10 @@
 #!/usr/bin/env node
 // p100-webhook — delivers a webhook example from the spec to a local handler, the way P100 would.
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { refResolver } from "../dist/spec-walk.js";
+import webhooks from "../generated/webhooks.js";
 
-const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
-const deref = refResolver(spec);
-const examplesOf = (name) => deref(spec.webhooks[name].post.requestBody).content["application/json"].examples;
-const names = Object.keys(spec.webhooks);
+const examplesOf = (name) => webhooks[name].examples;
+const names = Object.keys(webhooks);
 
 const usage = `Usage: p100-webhook send <name> --to <url> [--example <example>] [--token <token>]
 
@@ -58,7 +55,7 @@ try {
   response = await fetch(values.to, {
     method: "POST",
     headers: { "content-type": "application/json", authorization: token },
-    body: JSON.stringify(deref(examples[exampleName]).value),
+    body: JSON.stringify(examples[exampleName]),
     signal: AbortSignal.timeout(10_000),
   });
 } catch (error) {

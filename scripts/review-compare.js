@@ -17,7 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { escapeKey, refResolver, unescapeKey } from "../src/spec-walk.js";
+import { escapeKey, refResolver, unescapeKey } from "./spec-walk.js";
 import { redocly, root } from "./toolchain.js";
 
 const quiet = { stdio: "pipe", encoding: "utf8" };

@@ -1,4 +1,6 @@
-// Every error this package produces. None of them ever carries the API key: messages are built
+// Every error class this package has, for each room: the client's (thrown for options and
+// requests that cannot work, or returned for answers the spec does not describe) and the mock's.
+// Each entry point re-exports its own. None of them ever carries the API key: messages are built
 // from operation names and limits only, and response text is redacted before it is kept.
 
 /** `createP100Client` was given options that cannot work. Thrown at construction. */
@@ -67,3 +69,13 @@ const describe: Record<UnexpectedReason, string> = {
   "total-timeout": "the call ran out of its total time, retries included",
   aborted: "the request was aborted by the caller",
 };
+
+/** Thrown when the mock cannot start; the message is one line and says why. */
+export class MockStartError extends Error {
+  override name = "MockStartError";
+}
+
+/** A failure inside the stateful sandbox; answered as a 500 that names it. */
+export class SandboxError extends Error {
+  override name = "SandboxError";
+}

@@ -1,7 +1,29 @@
-export type { CallOptions } from "./call-types.js";
-export { createP100Client, type P100Client, type P100ClientOptions } from "./client.js";
-export { environments, type P100Environment } from "./environments.js";
-export { hasErrorCode, isP100Error } from "./error-code.js";
+// p100-user-accounts: the typed client, its errors and the spec's types. Re-exports only.
+
+export type * from "../generated/schema.js";
+export type { CallOptions } from "./client/call-signature.js";
+export {
+  createP100Client,
+  environments,
+  type P100Client,
+  type P100ClientOptions,
+  type P100Environment,
+} from "./client/client.js";
+export type * from "./client/operation-types.js";
+export {
+  hasErrorCode,
+  isP100Error,
+  type Outcome,
+  type P100Result,
+  type ResponseWithStatus,
+  type StatusResult,
+  type Tolerant,
+  type UnexpectedResult,
+  type UnlistedCode,
+  type UnlistedErrorResult,
+} from "./client/result.js";
+export type { RetryOptions } from "./client/retry.js";
+export type { UploadData, UploadFile } from "./client/uploads.js";
 export {
   P100ConfigError,
   P100RequestError,
@@ -9,18 +31,9 @@ export {
   P100UploadError,
   type UnexpectedReason,
 } from "./errors.js";
-export { prefer, type ResponseExamples } from "./prefer.js";
-export type {
-  Outcome,
-  P100Result,
-  ResponseWithStatus,
-  StatusResult,
-  Tolerant,
-  UnexpectedResult,
-  UnlistedCode,
-  UnlistedErrorResult,
-} from "./result.js";
-export type { RetryOptions } from "./retry.js";
-export type * from "./types.js";
-export type { UploadData, UploadFile } from "./uploads.js";
-export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks.js";
+export type { ResponseExamples } from "./mock/prefer.js";
+export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks/index.js";
+
+import { prefer as preferHeader } from "./mock/prefer.js";
+/** @deprecated `prefer` builds a header for the mock: import it from `p100-user-accounts/mock`. */
+export const prefer = preferHeader;

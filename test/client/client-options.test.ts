@@ -1,5 +1,7 @@
 // createP100Client's options: what it sends, where, and the clear errors for options that cannot work.
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { httpMethods } from "../../scripts/spec-walk.js";
+import { clock } from "../../src/client/transport.js";
 import {
   createP100Client,
   environments,
@@ -7,7 +9,6 @@ import {
   P100ConfigError,
   P100RequestError,
 } from "../../src/index.js";
-import { clock } from "../../src/transport.js";
 
 const secret = "sk_live_do-not-leak-1234";
 const body = { externalUserId: "user-1" };
@@ -23,6 +24,12 @@ function recordingFetch() {
 }
 
 describe("createP100Client", () => {
+  it("has one method per HTTP method the spec's operations use (the build's list)", () => {
+    const client = createP100Client({ apiKey: secret });
+    const methods = Object.keys(client).filter((key) => /^[A-Z]+$/.test(key));
+    expect(methods.sort()).toEqual(httpMethods.map((m) => m.toUpperCase()).sort());
+  });
+
   it("sends the API key as x-api-key on every request", async () => {
     const { seen, fetch } = recordingFetch();
     const client = createP100Client({ apiKey: secret, fetch });

@@ -7,12 +7,12 @@ import {
   hasErrorCode,
   type Message,
   type P100UnexpectedError,
-  prefer,
   type RequestBody,
   type ResponseBody,
   type UnexpectedReason,
   type UnlistedCode,
 } from "../../src/index.js";
+import { prefer } from "../../src/mock/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";

@@ -3,8 +3,8 @@
 // watched through the transport's `clock.sleep`, and a bound is proved by what the server saw.
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../scripts/free-port.js";
+import { clock } from "../../src/client/transport.js";
 import { createP100Client, type P100ClientOptions, P100UnexpectedError } from "../../src/index.js";
-import { clock } from "../../src/transport.js";
 import {
   balances,
   bombBytes,

@@ -5,8 +5,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Middleware } from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedactor, minKeyLengthForSubstrings } from "../../src/client/redact.js";
 import { createP100Client, type P100ClientOptions } from "../../src/index.js";
-import { createRedactor, minKeyLengthForSubstrings } from "../../src/redact.js";
 import { balances, echoedKey, type HostileServer, rawJson, startHostileServer } from "../support/hostile-server.js";
 import { leaksOf } from "../support/leaks.js";
 

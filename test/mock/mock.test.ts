@@ -2,8 +2,8 @@
 // contract derived from the spec — whatever breaks the spec gets a documented answer.
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { createP100Client, prefer } from "../../src/index.js";
-import { MockStartError, startMock } from "../../src/mock.js";
+import { createP100Client, prefer as deprecatedPrefer } from "../../src/index.js";
+import { MockStartError, prefer, startMock } from "../../src/mock/index.js";
 import { documentedRequest, operations, parametersOf, requestBodyOf } from "../support/cases.js";
 import { invalidRequests, sendRaw } from "../support/invalid-requests.js";
 import { prismUrl } from "../support/prism.js";
@@ -92,6 +92,10 @@ describe("prefer", () => {
       headers: prefer("extendUser", 400, "P458"),
     });
     expect(result).toMatchObject({ status: 400, error: { errorCode: "P458" } });
+  });
+
+  it("is still exported from the client's entry, deprecated: the same function", () => {
+    expect(deprecatedPrefer).toBe(prefer);
   });
 
   it("refuses an undocumented choice from plain JavaScript too", () => {

@@ -7,9 +7,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
-import { type RunningMock, startMock } from "../../src/mock.js";
-import { createHandler } from "../../src/mock-http.js";
-import { maxBodyBytes } from "../../src/mock-uploads.js";
+import { createHandler } from "../../src/mock/http.js";
+import { type RunningMock, startMock } from "../../src/mock/index.js";
+import { maxBodyBytes } from "../../src/mock/uploads.js";
 import { validBody } from "../support/cases.js";
 
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";

@@ -1,7 +1,7 @@
 // The README's operations table is for humans; this keeps it from drifting away from the spec.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { rules } from "../../src/sandbox-rules.js";
+import { rules } from "../../src/mock/sandbox/rules.js";
 import { operations } from "../support/cases.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");

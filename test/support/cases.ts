@@ -1,9 +1,10 @@
 // The contract, as data: every operation, every documented response and example, and a
 // documented request for each operation, all read from the bundled spec. Adding a response or
 // an example to the spec adds a test case here with no test code touched.
-import type { HttpMethod } from "../../src/call-types.js";
-import { operationsOf } from "../../src/spec-walk.js";
-import type { OperationId, RequestBody } from "../../src/types.js";
+
+import { operationsOf } from "../../scripts/spec-walk.js";
+import type { HttpMethod } from "../../src/client/call-signature.js";
+import type { OperationId, RequestBody } from "../../src/client/operation-types.js";
 import { tinyFile } from "./files.js";
 import { deref, spec } from "./spec.js";
 

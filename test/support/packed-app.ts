@@ -53,7 +53,9 @@ function measure(modules: string) {
 
 /** npm test builds dist/ just before the tests; the tarball is packed from it as it is. */
 function requireFreshDist() {
-  const stale = fs.readdirSync(path.join(repo, "src")).filter((file) => {
+  const sources = fs.readdirSync(path.join(repo, "src"), { recursive: true, encoding: "utf8" });
+  const stale = sources.filter((file) => {
+    if (fs.statSync(path.join(repo, "src", file)).isDirectory()) return false;
     const built = path.join(repo, "dist", file.replace(/\.ts$/, ".js"));
     return !fs.existsSync(built) || fs.statSync(built).mtimeMs < fs.statSync(path.join(repo, "src", file)).mtimeMs;
   });

@@ -1,7 +1,7 @@
 // Vitest global setup: one Prism mock of the bundled spec for the whole run, on a free loopback
 // port, stopped in teardown whether the tests pass or fail.
 import type { TestProject } from "vitest/node";
-import { startMock } from "../../src/mock.js";
+import { startMock } from "../../src/mock/index.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

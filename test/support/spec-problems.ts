@@ -2,8 +2,9 @@
 // every response body has an example, every example is valid against its own schema, the
 // P-code catalogue (components.examples with x-p100-error) agrees with where codes are used, and
 // every deviation from the docs cites one of the operation's or webhook's own doc pages.
-import { schemaValidator } from "../../src/json-schema.js";
-import { escapeKey, operationsOf, refResolver } from "../../src/spec-walk.js";
+
+import { escapeKey, operationsOf, refResolver } from "../../scripts/spec-walk.js";
+import { schemaValidator } from "../../src/spec/json-schema.js";
 
 export function specProblems(doc: any): string[] {
   const validatorAt = schemaValidator(doc);

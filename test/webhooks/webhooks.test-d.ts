@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { verifyAndParseWebhook, type WebhookIssue, type WebhookPayload } from "../../src/webhooks.js";
+import { verifyAndParseWebhook, type WebhookIssue, type WebhookPayload } from "../../src/webhooks/index.js";
 
 describe("webhook types", () => {
   it("a recognised payload has the webhook's type; an unrecognised one is a loose object with its issues", () => {

@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAndParseWebhook, type WebhookName, webhookNames } from "../../src/webhooks.js";
+import { verifyAndParseWebhook, type WebhookName, webhookNames } from "../../src/webhooks/index.js";
 import { deref, spec } from "../support/spec.js";
 
 const token = "whsec_test-token-123";

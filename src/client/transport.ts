@@ -2,7 +2,7 @@
 // call, retries with backoff for 429, 503 and network failures, and the whole body read (decoded
 // bytes counted against the cap) inside the timeouts. A failure is thrown as a TransportFailure,
 // which the client turns into an `unexpected` result.
-import type { UnexpectedReason } from "./errors.js";
+import type { UnexpectedReason } from "../errors.js";
 import { describeNetworkFailure } from "./network-failure.js";
 import type { Redactor } from "./redact.js";
 import { backoff, isRetryableStatus, mayRetry, type RetryOptions, retryAfterMs } from "./retry.js";

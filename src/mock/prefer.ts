@@ -1,7 +1,7 @@
 // Prism's `Prefer` header for one call, typed from the spec: only an operation's documented
 // status codes, and only that response's named examples, compile.
-import type { ResponseExamples } from "../generated/operations.js";
-import { operationById } from "./operation-table.js";
+import type { ResponseExamples } from "../../generated/operations.js";
+import { operationById } from "../spec/operations.js";
 
 export type { ResponseExamples };
 

@@ -3,10 +3,10 @@
 // checking it narrows `data` (2xx) or `error`; `outcome` tells a completed success from an
 // error-shaped 2xx (`pending`, e.g. 202 P211), an error, and anything that cannot be a P100
 // answer (`unexpected`). Where the spec guesses a shape, a real answer that differs still gets its
-// outcome, with the differences in `drift` (see outcome.ts).
-import type { ErrorBody } from "../generated/schema.js";
-import type { P100UnexpectedError } from "./errors.js";
-import type { JsonBody } from "./types.js";
+// outcome, with the differences in `drift` (see outcome.ts). `hasErrorCode` reads a result's P-code.
+import type { ErrorBody } from "../../generated/schema.js";
+import type { P100UnexpectedError } from "../errors.js";
+import type { JsonBody } from "./operation-types.js";
 
 /** How a call ended. The result types below take their literals from here. */
 export type Outcome = "success" | "pending" | "error" | "unexpected";
@@ -87,3 +87,23 @@ export type P100Result<Op> =
   | { [Status in keyof Responses<Op> & number]: StatusResult<Op, Status> }[keyof Responses<Op> & number]
   | UnlistedErrorResult
   | UnexpectedResult;
+
+// Reading a result's P-code: a documented error's `error`, or the error-shaped `data` of a 202
+// (P210/P211). Typed so that only the codes the operation documents compile.
+type CodeOf<Body> = Body extends { errorCode: infer Code extends string } ? Code : never;
+/** The literal codes only: an operation's documented P-codes, without the open `string` part. */
+type Documented<Code> = Code extends string ? (string extends Code ? never : Code) : never;
+
+/**
+ * Whether `body` carries the P-code `code`, narrowing it to that code:
+ * `hasErrorCode(result.error, "P458")`, `hasErrorCode(result.data, "P211")`.
+ */
+export function hasErrorCode<Body, Code extends Documented<CodeOf<Body>>>(
+  body: Body,
+  code: Code,
+): body is Extract<Body, { errorCode: string }> & { errorCode: Code } {
+  return typeof body === "object" && body !== null && (body as { errorCode?: unknown }).errorCode === code;
+}
+
+/** @deprecated Renamed `hasErrorCode`: it checks a body's `errorCode`, not an `Error`. */
+export const isP100Error = hasErrorCode;

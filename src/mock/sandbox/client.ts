@@ -1,9 +1,9 @@
 // A typed client for the stateful mock's control API (openapi/sandbox.yaml), built on
 // openapi-fetch like the P100 client: `sandbox.POST("/_sandbox/users/{externalUserId}/poa/{decision}", ...)`.
 import createClient from "openapi-fetch";
-import type { paths } from "../generated/sandbox.js";
+import type { paths } from "../../../generated/sandbox.js";
 
-export type { paths as SandboxPaths } from "../generated/sandbox.js";
+export type { paths as SandboxPaths } from "../../../generated/sandbox.js";
 
 /** The control API of the world of `apiKey` on the mock at `baseUrl`. */
 export function createSandboxClient({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }) {

@@ -6,21 +6,10 @@
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
-import { p403Message } from "./mock-p403.js";
-import { checkUpload, slimForm, uploadLimitsOf } from "./mock-uploads.js";
-import type { Exchange, RawRequest } from "./proxy-forward.js";
-import type { answer as SandboxAnswer } from "./sandbox-rules.js";
-import type { Sandbox } from "./sandbox-world.js";
-
-/** Thrown when the mock cannot start; the message is one line and says why. */
-export class MockStartError extends Error {
-  override name = "MockStartError";
-}
-
-/** A failure inside the stateful sandbox; answered as a 500 that names it. */
-export class SandboxError extends Error {
-  override name = "SandboxError";
-}
+import { MockStartError } from "../errors.js";
+import type { Exchange, RawRequest } from "./proxy/forward.js";
+import type { Sandbox } from "./sandbox/world.js";
+import { checkUpload, slimForm, uploadLimitsOf } from "./uploads.js";
 
 export interface EngineOptions {
   spec: string;
@@ -31,7 +20,7 @@ export interface EngineOptions {
   sandbox?: Sandbox;
 }
 
-/** What the log and the drift report may say about a call: never a header, never user data. */
+/** What the log and the proxy's report may say about a call: never a header, never user data. */
 export interface AnswerFacts {
   /** The path to report: the operation's template (`/v1/user/balances/{externalUserId}`), or, for a
    * path no operation matches, the path with each segment that no operation has replaced by `{*}`. */
@@ -124,13 +113,13 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     ? { ...base, isProxy: true, upstream: new URL(options.proxy) }
     : { ...base, isProxy: false };
   const sandbox = options.sandbox;
-  // The sandbox's rules (and their validators) load only for the stateful mode.
-  const rules = sandbox ? await import("./sandbox-rules.js") : undefined;
+  // The sandbox's adapter and rules (and their validators) load only for the stateful mode.
+  const adapter = sandbox ? await import("./sandbox/prism-adapter.js") : undefined;
   const exchanges = new WeakMap<IHttpRequest, Exchange>();
   const proxy = options.proxy ? await loadProxy(prism, exchanges) : undefined;
   const components = {
     logger,
-    ...(sandbox && rules ? { mock: statefulMock(sandbox, rules.answer, prism.prismMock) } : {}),
+    ...(sandbox && adapter ? { mock: adapter.statefulMock(sandbox, prism.prismMock) } : {}),
     ...(proxy ? { forward: proxy.forward } : {}),
   };
   const instance = prism.createInstance(config, components);
@@ -229,7 +218,7 @@ async function loadProxy(prism: Awaited<ReturnType<typeof loadPrism>>, exchanges
         "--proxy needs undici: npm install --save-dev undici@7.30.2 (an optional peer dependency of p100-user-accounts)",
       );
     }),
-    import("./proxy-forward.js"),
+    import("./proxy/forward.js"),
   ]);
   // HTTP_PROXY, HTTPS_PROXY and NO_PROXY (and their lower-case forms), read at start. As curl does,
   // an http upstream goes to an http proxy as an absolute-form request, an https one through CONNECT.
@@ -343,41 +332,27 @@ function cjsDefault(module: { default: unknown }): unknown {
 }
 
 type Forward = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["forward"];
-type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
+export type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
 type Route = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["route"];
 
-/**
- * Prism's mock component for the stateful mode: Prism has routed the request, checked its key
- * and validated it; an invalid one gets Prism's own documented answer (401, 400 P403), and so
- * does one that picks its answer with `Prefer` (code or example: the answers no state leads to,
- * such as Extend user's P500), leaving the world as it was. Any other gets the answer of the
- * sandbox's rules, which Prism then validates against the spec.
- */
-function statefulMock(sandbox: Sandbox, sandboxAnswer: typeof SandboxAnswer, prismMock: Mock): Mock {
-  return (opts) => (logger) => {
-    const { data, validations } = opts.input;
-    const headers = data.headers ?? {};
-    const key = headers["x-api-key"];
-    const picked = opts.config.code !== undefined || opts.config.exampleKey !== undefined;
-    if (validations.length || !key || picked) return prismMock(opts)(logger);
-    const world = sandbox.world(key);
-    const body = typeof data.body === "object" && data.body !== null ? (data.body as Record<string, unknown>) : {};
-    const externalUserId = String(body.externalUserId ?? decodeURIComponent(data.url.path.split("/").pop() ?? ""));
-    const user = world.users.get(externalUserId);
-    let found: ReturnType<typeof SandboxAnswer>;
-    try {
-      found = sandboxAnswer(opts.resource.iid ?? "", { world, externalUserId, body, user });
-    } catch (error) {
-      // A bug of the sandbox's own: a 500 that says so (the HTTP layer logs it), never a stack.
-      const reason = error instanceof Error ? error.message : String(error);
-      return { _tag: "Left", left: new SandboxError(`the sandbox could not answer: ${reason}`) };
-    }
-    if (!found) return prismMock(opts)(logger);
-    const response: IHttpResponse = {
-      statusCode: found.status,
-      headers: found.body === undefined ? {} : { "Content-type": "application/json" },
-      body: found.body,
-    };
-    return { _tag: "Right", right: response }; // fp-ts's Either, as Prism's components return it
-  };
+// The P403 tells the truth: P100 answers a validation failure with one `errorMessage` that joins
+// each failure in class-validator's style ("country must be ...", errors.md), so the mock writes
+// that message from Prism's own findings about the request instead of serving the spec's canned
+// example text, which would point a developer at the wrong field.
+/** One finding as class-validator would word it: the field first, then what it must be. */
+function sentence(finding: IPrismDiagnostic, bodyWasMalformed: boolean): string {
+  const { message } = finding;
+  const required = /must have required property '([^']+)'/.exec(message);
+  if (required) return `${[...(finding.path ?? []).slice(1), required[1]].join(".")} should not be empty`;
+  if (bodyWasMalformed) return "the request body must be valid JSON";
+  const named = /^Request (?:body property|(?:path|query|header) parameter) (\S+) (.*)$/.exec(message);
+  if (named) return `${named[1]} ${named[2]}`;
+  return message.replace(/^Request body /, "the request body ").replace(/^Request /, "the request ");
+}
+
+/** The errorMessage of a P403 for these findings: each failure once, joined as P100 joins them. */
+export function p403Message(findings: IPrismDiagnostic[], bodyWasMalformed = false): string {
+  const errors = findings.filter((f) => f.severity === 0);
+  const sentences = [...new Set(errors.map((f) => sentence(f, bodyWasMalformed)))];
+  return sentences.length ? `${sentences.join(". ")}.` : "the request is not valid.";
 }

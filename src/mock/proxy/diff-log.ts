@@ -1,4 +1,5 @@
-// The proxy's record of where the real API and the contract part: one entry per call on which
+// The proxy's record of where the real API and the contract differ (its "contract differences";
+// the client's own shape check is `drift`, a different thing): one entry per call on which
 // Prism found a difference, one per call that never reached the upstream, and the Markdown report
 // a partner can send back. It holds methods, path templates (`/v1/user/balances/{externalUserId}`,
 // never the ids in them), statuses, Prism's findings and failure reasons only: never a header, so
@@ -14,7 +15,7 @@ export interface Violation {
   severity: string;
 }
 
-export interface DriftEntry {
+export interface DiffEntry {
   method: string;
   path: string;
   status: number;
@@ -29,8 +30,8 @@ export interface FailedCall {
   reason: string;
 }
 
-export class DriftLog {
-  readonly entries: DriftEntry[] = [];
+export class DiffLog {
+  readonly entries: DiffEntry[] = [];
   readonly failures: FailedCall[] = [];
   calls = 0;
 
@@ -38,7 +39,7 @@ export class DriftLog {
    * Records one call with Prism's findings, each `path` starting with `request` or `response`.
    * `path` is the one to report (the proxy gives the operation's path template).
    */
-  record(method: string, path: string, status: number, findings: IPrismDiagnostic[]): DriftEntry | undefined {
+  record(method: string, path: string, status: number, findings: IPrismDiagnostic[]): DiffEntry | undefined {
     this.calls++;
     const violations = findings.map(toViolation);
     if (violations.length === 0) return undefined;
@@ -89,7 +90,7 @@ export class DriftLog {
 }
 
 /** One line for the log, e.g. `drift: POST /v1/user 400 response.body.errorCode must be ...`. */
-export function describeEntry(entry: DriftEntry): string {
+export function describeEntry(entry: DiffEntry): string {
   const found = entry.violations.map((v) => `${v.location} ${v.message}`).join("; ");
   return `drift: ${entry.method} ${entry.path} ${entry.status}: ${found}`;
 }

@@ -12,17 +12,42 @@
 import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
-import { type AnswerFacts, type Engine, noteOf } from "./mock-engine.js";
-import { maxBodyBytes } from "./mock-uploads.js";
-import type { Sandbox } from "./sandbox-world.js";
+import { type AnswerFacts, type Engine, noteOf } from "./engine.js";
+import { maxBodyBytes } from "./uploads.js";
 
 const malformed = "(the request body was not valid JSON)";
+
+/** A request under `prefix`, as a route gets it: the body parsed as JSON (else text), the key if sent once. */
+export interface RouteRequest {
+  method: string;
+  path: string;
+  key: string | undefined;
+  body: unknown;
+}
+
+/** An answer of the mock's own: a status and a JSON body (none for `undefined`). */
+export interface OwnAnswer {
+  status: number;
+  body?: unknown;
+}
+
+/** Paths under `prefix` are answered by `handle`, not by Prism (the stateful mode's control API). */
+export interface Route {
+  prefix: string;
+  handle(request: RouteRequest): Promise<OwnAnswer>;
+}
 
 export interface HandlerOptions {
   engine: Promise<Engine>;
   transparent: boolean;
-  /** Stateful mode: /_sandbox is the control API of this sandbox. */
-  sandbox?: Sandbox;
+  /** Answered before Prism, the first whose prefix the path starts with. */
+  routes?: Route[];
+  /** Asked before any answer, routes' and Prism's: a refusal to send instead (the stateful mode's caps). */
+  admit?(
+    key: string | undefined,
+    method: string,
+    path: string,
+  ): { status: number; body: { message: string } } | undefined;
   /** Origins besides loopback ones that may call the mock from a browser (`*`: any). */
   corsOrigins?: string[];
   /**
@@ -109,7 +134,7 @@ const json = (res: http.ServerResponse, status: number, body: unknown) => {
   res.end(JSON.stringify(body));
 };
 
-export function createHandler({ engine, transparent, sandbox, corsOrigins = [], onAnswer }: HandlerOptions) {
+export function createHandler({ engine, transparent, routes = [], admit, corsOrigins = [], onAnswer }: HandlerOptions) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
@@ -139,22 +164,23 @@ export function createHandler({ engine, transparent, sandbox, corsOrigins = [], 
         decodeURIComponent(url.pathname);
       } catch {
         const message = `the path ${url.pathname} is not valid percent-encoding`;
-        if (url.pathname.startsWith("/_sandbox/")) answer(400, { message });
+        if (routes.some((r) => url.pathname.startsWith(r.prefix))) answer(400, { message });
         else answer(400, { errorCode: "P403", errorMessage: `${message}.` });
         return;
       }
       const prism = await engine;
-      const key = req.headers["x-api-key"];
-      // The sandbox's caps (worlds, users per world) come before any answer that needs room.
-      const refused = sandbox?.admit(typeof key === "string" ? key : undefined, method, url.pathname);
+      const header = req.headers["x-api-key"];
+      const key = typeof header === "string" ? header : undefined;
+      // The stateful mode's caps (worlds, users per world) come before any answer that needs room.
+      const refused = admit?.(key, method, url.pathname);
       if (refused) {
         answer(refused.status, refused.body, refused.body.message);
         return;
       }
-      if (sandbox && url.pathname.startsWith("/_sandbox/")) {
+      const route = routes.find((r) => url.pathname.startsWith(r.prefix));
+      if (route) {
         const body = bodyOf(raw, req.headers["content-type"], false);
-        const { control } = await import("./sandbox-control.js"); // loaded for the stateful mode only
-        const found = await control(sandbox, method, url.pathname, typeof key === "string" ? key : undefined, body);
+        const found = await route.handle({ method, path: url.pathname, key, body });
         onAnswer(req.method ?? "", url.pathname, found.status, [], own(noteOf(found.body)));
         res.writeHead(found.status, found.body === undefined ? {} : { "content-type": "application/json" });
         res.end(found.body === undefined ? "" : JSON.stringify(found.body));

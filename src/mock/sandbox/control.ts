@@ -5,42 +5,30 @@
 // that spec with the package's JSON Schema validator; every call acts on its x-api-key's world.
 import { readFileSync } from "node:fs";
 import { isIPv4 } from "node:net";
-import { schemaValidator } from "./json-schema.js";
-import { type Answer, decisions } from "./sandbox-rules.js";
-import { publicUser, type Sandbox } from "./sandbox-world.js";
-import { pointer } from "./spec-walk.js";
+import { schemaValidator } from "../../spec/json-schema.js";
+import { type Answer, decisions } from "./rules.js";
+import { publicUser, type Sandbox } from "./world.js";
 
-const spec = JSON.parse(readFileSync(new URL("../generated/sandbox.json", import.meta.url), "utf8"));
+const spec = JSON.parse(readFileSync(new URL("../../../generated/sandbox.json", import.meta.url), "utf8"));
 const validatorAt = schemaValidator(spec);
 
 const problem = (status: number, message: string): Answer => ({ status, body: { message } });
 
+/** The schemas requests are checked against: JSON pointers into generated/sandbox.json (`/` in a key is `~1`). */
+const schemas = {
+  endpoint: "/paths/~1_sandbox~1webhook-endpoint/put/requestBody/content/application~1json/schema",
+  advance: "/paths/~1_sandbox~1clock~1advance/post/requestBody/content/application~1json/schema",
+  verification: "/paths/~1_sandbox~1users~1{externalUserId}~1verification~1{decision}/post/parameters/1/schema",
+  poa: "/paths/~1_sandbox~1users~1{externalUserId}~1poa~1{decision}/post/parameters/1/schema",
+};
+
 /** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
-function invalid(value: unknown, ...at: string[]): Answer | undefined {
-  const validate = validatorAt(pointer(...at));
+function invalid(value: unknown, schema: string): Answer | undefined {
+  const validate = validatorAt(schema);
   if (validate(value)) return undefined;
   const [first] = validate.errors ?? [];
   return problem(400, `${first?.instancePath.slice(1) || "body"}: ${first?.message ?? "is not valid"}`);
 }
-
-const requestSchema = (path: string, method: string) => [
-  "paths",
-  path,
-  method,
-  "requestBody",
-  "content",
-  "application/json",
-  "schema",
-];
-
-const decisionSchema = (kind: string) => [
-  "paths",
-  `/_sandbox/users/{externalUserId}/${kind}/{decision}`,
-  "post",
-  "parameters",
-  "1",
-  "schema",
-];
 
 /** Hosts webhooks may go to unless remote ones are allowed: 127.0.0.0/8, localhost, [::1]. */
 function isLoopback(hostname: string): boolean {
@@ -82,7 +70,7 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
   const world = sandbox.world(key);
   if (route === "PUT /_sandbox/webhook-endpoint") {
     const bad =
-      invalid(body, ...requestSchema("/_sandbox/webhook-endpoint", "put")) ??
+      invalid(body, schemas.endpoint) ??
       refusedEndpoint(sandbox, (body as { url: string }).url) ??
       refusedToken((body as { token: string }).token);
     if (bad) return bad;
@@ -90,7 +78,7 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
     return { status: 200, body: { url: world.endpoint.url } };
   }
   if (route === "POST /_sandbox/clock/advance") {
-    const bad = invalid(body, ...requestSchema("/_sandbox/clock/advance", "post"));
+    const bad = invalid(body, schemas.advance);
     if (bad) return bad;
     return { status: 200, body: await world.advance((body as { seconds: number }).seconds) };
   }
@@ -109,7 +97,7 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
     ];
     const externalUserId = decodeURIComponent(id); // the HTTP layer answered a malformed path already
     if (kind) {
-      const bad = invalid(decision, ...decisionSchema(kind));
+      const bad = invalid(decision, schemas[kind]);
       if (bad) return problem(400, `decision must be one of: ${Object.keys(decisions[kind]).join(", ")}`);
     }
     const stored = world.users.get(externalUserId);

@@ -1,7 +1,7 @@
 // Multipart uploads: the file inputs a caller may pass, the documented limits checked before
 // anything is sent, and the FormData that openapi-fetch sends (as its bodySerializer).
-import type { UploadLimits } from "../generated/operations.js";
-import { P100UploadError } from "./errors.js";
+import type { UploadLimits } from "../../generated/operations.js";
+import { P100UploadError } from "../errors.js";
 
 /** The bytes of a file: any `Uint8Array` (a Node `Buffer` included), an `ArrayBuffer`, a `Blob` or a `File`. */
 export type UploadData = Uint8Array | ArrayBuffer | Blob;

@@ -8,9 +8,9 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
-import type { webhooks } from "../generated/schema.js";
-import { schemaValidator } from "./json-schema.js";
-import { pointer, refResolver } from "./spec-walk.js";
+import type { webhooks } from "../../generated/schema.js";
+import webhookTable from "../../generated/webhooks.js";
+import { schemaValidator } from "../spec/json-schema.js";
 
 export type WebhookName = keyof webhooks;
 /** The payload of a webhook, as the spec describes it. */
@@ -47,11 +47,10 @@ export type WebhookResult<Name extends WebhookName> =
   | { ok: true; name: Name; recognised: false; payload: Record<string, unknown>; unrecognised: WebhookIssue[] }
   | WebhookFailure;
 
-const spec = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8"));
-export const webhookNames = Object.keys(spec.webhooks) as WebhookName[];
+const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
+export const webhookNames = Object.keys(webhookTable) as WebhookName[];
 
 const validatorAt = schemaValidator(spec);
-const deref = refResolver(spec);
 
 interface Validators {
   /** The documented parts: a payload that breaks one is not a P100 delivery. */
@@ -64,18 +63,10 @@ const validators = new Map<WebhookName, Validators>();
 function validatorsFor(name: WebhookName): Validators {
   let found = validators.get(name);
   if (!found) {
-    // The payload schema by pointer (a component's, when it is a $ref), so that its allOf parts can be addressed.
-    const ref: string | undefined = deref(spec.webhooks[name].post.requestBody).content["application/json"].schema.$ref;
-    const schemaAt =
-      ref?.slice(1) ?? pointer("webhooks", name, "post", "requestBody", "content", "application/json", "schema");
-    const parts: unknown[] | undefined = deref({ $ref: `#${schemaAt}` }).allOf;
-    const inferred = validatorAt(schemaAt);
-    const documented = parts
-      ? parts.flatMap((part, index) =>
-          deref(part)["x-p100-inferred"] === undefined ? [validatorAt(`${schemaAt}/allOf/${index}`)] : [],
-        )
-      : [inferred];
-    found = { documented, inferred };
+    // The payload schema and its documented parts, by the pointers generated/webhooks.js gives.
+    const { schema, documented } = webhookTable[name] as (typeof webhookTable)[string];
+    const inferred = validatorAt(schema);
+    found = { documented: documented.map((part) => (part === schema ? inferred : validatorAt(part))), inferred };
     validators.set(name, found);
   }
   return found;

@@ -1,6 +1,6 @@
-// Lookups in the runtime operation table generated from the spec (generated/operations.js): by
+// Lookups in generated/operations.js (the operations, as the runtime needs them): by
 // route for the client, by operationId for `prefer`. The table is small; both maps are built once.
-import operations, { type OperationInfo } from "../generated/operations.js";
+import operations, { type OperationInfo } from "../../generated/operations.js";
 
 const byId = new Map(Object.values(operations).map((info) => [info.operationId, info]));
 

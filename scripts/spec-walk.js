@@ -1,6 +1,7 @@
-// Walking a bundled OpenAPI document: the one home of the HTTP method list, JSON-pointer
-// escaping and local `$ref` resolution, shared by src/, bin/, scripts/ and test/. Plain JavaScript
-// (typed with JSDoc) because scripts/ runs on Node 20 without a build step.
+// Walking a bundled OpenAPI document at build time: the one home of the HTTP method list,
+// JSON-pointer escaping and local `$ref` resolution, shared by scripts/ and test/ (never shipped:
+// what the runtime needs is generated from the spec by these scripts). Plain JavaScript (typed
+// with JSDoc) because scripts/ runs on Node 20 without a build step.
 
 /** The operation keys of a path item that this package uses, in OpenAPI's order. */
 export const httpMethods = /** @type {const} */ (["get", "put", "post", "delete", "patch"]);

@@ -5,8 +5,8 @@
 // falls due in the window, each at its own due time. Memory is bounded: worlds, users per world
 // and deliveries per world have caps (`SandboxOptions`).
 
-import operations from "../generated/operations.js";
-import type { components } from "../generated/sandbox.js";
+import operations from "../../../generated/operations.js";
+import type { components } from "../../../generated/sandbox.js";
 
 /** What the sandbox knows about one user (GET /_sandbox/users/{externalUserId}). */
 export type SandboxUser = components["schemas"]["SandboxUser"];

@@ -2,13 +2,13 @@
 // takes, what the second argument holds (openapi-fetch's options, upload files, per-call
 // options) and when it is required.
 import type { FetchOptions, MaybeOptionalInit } from "openapi-fetch";
-import type { paths } from "../generated/schema.js";
+import type { paths } from "../../generated/schema.js";
 import type { P100Result } from "./result.js";
 import type { CallRetry } from "./retry.js";
-import type { httpMethods } from "./spec-walk.js";
 import type { UploadFile } from "./uploads.js";
 
-export type HttpMethod = (typeof httpMethods)[number];
+/** The methods of the spec's operations (and of the client, upper-cased). */
+export type HttpMethod = "get" | "put" | "post" | "delete" | "patch";
 
 /** Per-call options on top of openapi-fetch's. */
 export interface CallOptions {

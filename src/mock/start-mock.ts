@@ -2,18 +2,15 @@
 // over node:http (mock-http.ts). `startMock` takes its port at once (so a taken port fails
 // fast), resolves once Prism is ready, and rejects with a one-line reason when it cannot start;
 // `close()` stops it. With `proxy`, every call goes to the real API instead and each answer is
-// checked against the spec (`drift`).
+// checked against the spec (`diffs`).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { type DriftEntry, DriftLog, describeEntry, describeFailure } from "./drift-report.js";
-import { createEngine, MockStartError } from "./mock-engine.js";
-import { createHandler } from "./mock-http.js";
-import { Sandbox } from "./sandbox-world.js";
-
-export { createSandboxClient, type SandboxPaths } from "./sandbox-client.js";
-export type { Delivery, SandboxUser } from "./sandbox-world.js";
-export { MockStartError };
+import { MockStartError } from "../errors.js";
+import { createEngine } from "./engine.js";
+import { createHandler, type OwnAnswer, type RouteRequest } from "./http.js";
+import { type DiffEntry, DiffLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
+import { Sandbox } from "./sandbox/world.js";
 
 export interface MockOptions {
   /** Port to listen on; a free one by default. */
@@ -28,7 +25,7 @@ export interface MockOptions {
   errors?: boolean;
   /**
    * Proxy mode: forward every request to this upstream (e.g. `https://partner-api-stage.p100.io`),
-   * check each answer against the spec, and record where they differ (`RunningMock.drift`).
+   * check each answer against the spec, and record where they differ (`RunningMock.diffs`).
    */
   proxy?: string;
   /**
@@ -49,7 +46,7 @@ export interface MockOptions {
   maxUsersPerWorld?: number;
   /** Stateful mode: deliveries kept per world, 10 000 by default; beyond it the oldest is forgotten. */
   maxDeliveriesPerWorld?: number;
-  /** Receives one log line per answer (`POST /v1/user/balances/extended → 201`), and each drift found. */
+  /** Receives one log line per answer (`POST /v1/user/balances/extended → 201`), and each contract difference found. */
   onOutput?: (text: string) => void;
   /** Aborting it during startup stops the mock and rejects (e.g. on Ctrl-C before the mock is up). */
   signal?: AbortSignal;
@@ -59,18 +56,21 @@ export interface RunningMock {
   /** Base URL of the mock, e.g. `http://127.0.0.1:43125`. */
   url: string;
   /**
-   * Proxy mode: the calls, the differences found so far (`drift.entries`, paths templated), the
-   * calls that never reached the upstream (`drift.failures`); `drift.report()` gives Markdown.
+   * Proxy mode: the calls, the differences from the contract found so far (`diffs.entries`, paths
+   * templated), the calls that never reached the upstream (`diffs.failures`); `diffs.report()`
+   * gives Markdown.
    */
-  drift: DriftLog;
+  diffs: DiffLog;
+  /** @deprecated Renamed `diffs` (the client's `drift` is another check); the same object. */
+  drift: DiffLog;
   /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
-  invalidAnswers: DriftEntry[];
+  invalidAnswers: DiffEntry[];
   /** Stops the mock, cancelling the stateful mode's webhook deliveries in flight. Safe to call twice. */
   close(): Promise<void>;
 }
 
 // The JSON bundle: Prism reads it several times faster than the YAML one.
-const bundledSpec = fileURLToPath(new URL("../generated/openapi.json", import.meta.url));
+const bundledSpec = fileURLToPath(new URL("../../generated/openapi.json", import.meta.url));
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
@@ -104,12 +104,15 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     sandbox,
   });
   engine.catch(() => undefined); // a failed start is reported below
-  const drift = new DriftLog();
-  const ownAnswers = new DriftLog(); // the mock's own answers, in every mode but proxy
+  const diffs = new DiffLog();
+  const ownAnswers = new DiffLog(); // the mock's own answers, in every mode but proxy
   const handler = createHandler({
     engine,
     transparent: options.proxy !== undefined,
-    sandbox,
+    ...(sandbox && {
+      admit: (key, method, path) => sandbox.admit(key, method, path),
+      routes: [{ prefix: "/_sandbox/", handle: (request) => controlSandbox(sandbox, request) }],
+    }),
     corsOrigins: options.corsOrigins,
     onAnswer: (method, path, status, findings, facts) => {
       // An upstream that was not reached gets a line of its own below, with the reason.
@@ -119,7 +122,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         // The log and the report name the operation's path template, never the ids in a path.
         const where = facts?.path ?? path;
         if (facts?.failure !== undefined) {
-          const failure = drift.fail(method, where, facts.failure);
+          const failure = diffs.fail(method, where, facts.failure);
           options.onOutput?.(`p100-mock: ${describeFailure(failure, options.proxy)}\n`);
           return;
         }
@@ -128,7 +131,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
           options.onOutput?.(
             `p100-mock: the upstream answered ${method} ${where} with 501; passed on as it came (not remocked)\n`,
           );
-        const entry = drift.record(method, where, status, findings);
+        const entry = diffs.record(method, where, status, findings);
         if (entry) options.onOutput?.(`p100-mock: ${describeEntry(entry)}\n`);
         return;
       }
@@ -187,11 +190,17 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   } finally {
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
-  return { url, drift, invalidAnswers: ownAnswers.entries, close };
+  return { url, diffs, drift: diffs, invalidAnswers: ownAnswers.entries, close };
 }
 
 /** localhost, 127.0.0.0/8 and ::1: the hosts a key can reach over plain http without leaving this machine. */
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The stateful mode's control API under /_sandbox, loaded at its first call. */
+async function controlSandbox(sandbox: Sandbox, { method, path, key, body }: RouteRequest): Promise<OwnAnswer> {
+  const { control } = await import("./sandbox/control.js");
+  return control(sandbox, method, path, key, body);
 }

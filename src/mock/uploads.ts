@@ -2,7 +2,7 @@
 // the mock enforces them, with the documented codes: too many or no files is a validation
 // failure (P403), a file of a type not listed is P426, a file over the size limit is P440. The
 // body cap of the mock's HTTP layer comes from the same limits.
-import operations, { type UploadLimits } from "../generated/operations.js";
+import operations, { type UploadLimits } from "../../generated/operations.js";
 
 /** Room for the multipart framing and the form's other fields around the largest valid upload. */
 const formOverheadBytes = 1024 * 1024;

@@ -1,8 +1,6 @@
-// The generated types, re-exported, plus helpers that look them up by operationId.
-// Nothing here re-declares a shape: every type comes from generated/schema.d.ts.
-import type { operations } from "../generated/schema.js";
-
-export type * from "../generated/schema.js";
+// The spec's types looked up by operationId: its request body, its documented statuses and each
+// one's JSON body. Nothing here re-declares a shape: every type comes from generated/schema.d.ts.
+import type { operations } from "../../generated/schema.js";
 
 /** Every operationId in the spec. */
 export type OperationId = keyof operations;

@@ -1,16 +1,28 @@
 import createClient, { type Middleware } from "openapi-fetch";
-import type { paths } from "../generated/schema.js";
-import type { CallOptions, P100Method } from "./call-types.js";
-import { environments, isP100Environment, type P100Environment } from "./environments.js";
-import { P100ConfigError, P100RequestError, P100UnexpectedError } from "./errors.js";
-import { operationByRoute } from "./operation-table.js";
+import type { paths } from "../../generated/schema.js";
+import { P100ConfigError, P100RequestError, P100UnexpectedError } from "../errors.js";
+import { operationByRoute } from "../spec/operations.js";
+import type { CallOptions, HttpMethod, P100Method } from "./call-signature.js";
 import { classify, unexpected } from "./outcome.js";
 import { createRedactor } from "./redact.js";
 import { clientRetry, type RetryOptions, retrySettings } from "./retry.js";
 import { checkedNumber, defaultSettings, type SettingFailure } from "./settings.js";
-import { httpMethods } from "./spec-walk.js";
 import { bodyText, createTransport, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
+
+/** The documented P100 hosts (FAQ, docs V2–V4). All paths start with `/v1/`. */
+export const environments = {
+  /** Testing environment: test data, no real money. */
+  stage: "https://partner-api-stage.p100.io",
+  /** Production: real funds. */
+  production: "https://partner-api.p100.io",
+} as const;
+
+export type P100Environment = keyof typeof environments;
+
+function isP100Environment(value: unknown): value is P100Environment {
+  return typeof value === "string" && Object.hasOwn(environments, value);
+}
 
 export interface P100ClientOptions {
   /** The partner's API key, sent as `x-api-key` on every request. Required and non-empty. */
@@ -49,6 +61,8 @@ export interface P100Client {
   use(...middleware: Middleware[]): void;
   eject(...middleware: Middleware[]): void;
 }
+
+const httpMethods: HttpMethod[] = ["get", "put", "post", "delete", "patch"];
 
 type LooseCall = (
   path: string,

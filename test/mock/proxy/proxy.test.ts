@@ -13,19 +13,19 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/free-port.js";
-import { DriftLog } from "../../src/drift-report.js";
-import { createP100Client } from "../../src/index.js";
-import { startMock } from "../../src/mock.js";
-import { validBody } from "../support/cases.js";
-import { type HostileServer, startHostileServer } from "../support/hostile-server.js";
+import { freePort } from "../../../scripts/free-port.js";
+import { createP100Client } from "../../../src/index.js";
+import { startMock } from "../../../src/mock/index.js";
+import { DiffLog } from "../../../src/mock/proxy/diff-log.js";
+import { validBody } from "../../support/cases.js";
+import { type HostileServer, startHostileServer } from "../../support/hostile-server.js";
 
 const apiKey = "sk_stage_proxy-secret-77";
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 const balances = { userId: id, poaRequired: false, fiatBalances: [], cryptoBalances: [] };
 const pretty = `${JSON.stringify(balances, null, 2)}\n`;
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-proxy-"));
-const tls = path.join(import.meta.dirname, "../fixtures/tls");
+const tls = path.join(import.meta.dirname, "../../fixtures/tls");
 /** Everything the mocks printed, reported or answered with an error: the key must be in none of it. */
 const seen: string[] = [];
 
@@ -132,12 +132,12 @@ describe("a proxy to a reachable upstream", () => {
     upstream.answer = json(200, pretty);
     upstream.received.length = 0;
     proxy.log.length = 0;
-    proxy.mock.drift.entries.length = 0;
-    proxy.mock.drift.failures.length = 0;
-    proxy.mock.drift.calls = 0;
+    proxy.mock.diffs.entries.length = 0;
+    proxy.mock.diffs.failures.length = 0;
+    proxy.mock.diffs.calls = 0;
   });
   afterAll(async () => {
-    seen.push(...proxy.log, proxy.mock.drift.report(upstream.url, "0.2.0"));
+    seen.push(...proxy.log, proxy.mock.diffs.report(upstream.url, "0.2.0"));
     await proxy.mock.close();
     await upstream.close();
   });
@@ -224,8 +224,8 @@ describe("a proxy to a reachable upstream", () => {
       expect(reply.headers["x-p100-mock-source"]).toBe("upstream");
       expect(upstream.received[0]?.headers["accept-encoding"]).toBe("gzip, br");
       // Prism validated the decoded body: the documented answer has no differences.
-      expect(proxy.mock.drift.entries).toEqual([]);
-      expect(proxy.mock.drift.calls).toBe(1);
+      expect(proxy.mock.diffs.entries).toEqual([]);
+      expect(proxy.mock.diffs.calls).toBe(1);
     },
   );
 
@@ -262,12 +262,12 @@ describe("a proxy to a reachable upstream", () => {
         },
       ],
     };
-    expect(proxy.mock.drift.entries).toEqual([entry]);
+    expect(proxy.mock.diffs.entries).toEqual([entry]);
     expect(proxy.log).toEqual([
       `GET /v1/user/balances/${id} → 200\n`,
       "p100-mock: drift: GET /v1/user/balances/{externalUserId} 200: response.body Response body must have required property 'cryptoBalances'; response.body Response body must have required property 'fiatBalances'\n",
     ]);
-    const report = proxy.mock.drift.report(upstream.url, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
+    const report = proxy.mock.diffs.report(upstream.url, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
     expect(report).toBe(
       [
         "# P100 contract drift report",
@@ -288,7 +288,7 @@ describe("a proxy to a reachable upstream", () => {
     upstream.answer = json(404, '{"message":"no such route"}');
     const reply = await call(proxy.mock.url, `/v1/user/balances/${id}/jane.doe@example.com`);
     expect(reply.status).toBe(404);
-    expect(proxy.mock.drift.entries).toEqual([
+    expect(proxy.mock.diffs.entries).toEqual([
       {
         method: "GET",
         path: "/v1/user/balances/{*}/{*}",
@@ -313,7 +313,7 @@ describe("a proxy to a reachable upstream", () => {
       "p100-mock: the upstream answered GET /v1/user/balances/{externalUserId} with 501; passed on as it came (not remocked)\n",
       "p100-mock: drift: GET /v1/user/balances/{externalUserId} 501: response Unable to match the returned status code with those defined in the document: 200,400,401\n",
     ]);
-    expect(proxy.mock.drift.entries).toEqual([
+    expect(proxy.mock.diffs.entries).toEqual([
       {
         method: "GET",
         path: "/v1/user/balances/{externalUserId}",
@@ -353,9 +353,10 @@ it("answers a call to an unreachable upstream with a 502 naming the host and the
       `GET /v1/user/balances/${id} → 502\n`,
       `p100-mock: upstream not reached: GET /v1/user/balances/{externalUserId}: ${reason} (upstream ${upstream}); answered 502\n`,
     ]);
-    expect(mock.drift.entries).toEqual([]);
-    expect(mock.drift.failures).toEqual([{ method: "GET", path: "/v1/user/balances/{externalUserId}", reason }]);
-    const report = mock.drift.report(upstream, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
+    expect(mock.drift).toBe(mock.diffs); // the deprecated name, the same log
+    expect(mock.diffs.entries).toEqual([]);
+    expect(mock.diffs.failures).toEqual([{ method: "GET", path: "/v1/user/balances/{externalUserId}", reason }]);
+    const report = mock.diffs.report(upstream, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
     expect(report).toBe(
       [
         "# P100 contract drift report",
@@ -393,7 +394,7 @@ it("with errors on, answers an invalid request itself (Prism's 401), sends nothi
 });
 
 it("never calls a run with unreached calls a match, even when every answer that came matched", () => {
-  const drift = new DriftLog();
+  const drift = new DiffLog();
   drift.record("GET", "/v1/user/balances/{externalUserId}", 200, []);
   drift.fail("POST", "/v1/user/balances/extended", "ENOTFOUND (getaddrinfo ENOTFOUND p100.test)");
   const report = drift.report("https://p100.test", "0.2.0", new Date("2026-01-02T03:04:05.000Z"));

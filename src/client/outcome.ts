@@ -4,8 +4,8 @@
 // listed in `drift`, with the raw text. A 4xx carrying a P-code is an `error` whatever its status,
 // and a 401 is an `error` whatever its body. `unexpected` is left for what cannot be a P100
 // answer: an undocumented status, a body that is not JSON where JSON is documented, no answer.
-import type { OperationInfo, ResponseShape } from "../generated/operations.js";
-import { P100UnexpectedError } from "./errors.js";
+import type { OperationInfo, ResponseShape } from "../../generated/operations.js";
+import { P100UnexpectedError } from "../errors.js";
 import type { Redactor } from "./redact.js";
 import type { Outcome } from "./result.js";
 import { retryAfterMs } from "./retry.js";

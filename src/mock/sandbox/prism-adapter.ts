@@ -1,0 +1,52 @@
+// The sandbox's adapter to Prism: it takes the place of Prism's mock component in the stateful
+// mode, finds the world and the user a request is about, and answers from the sandbox's rules.
+import type { IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
+import { SandboxError } from "../../errors.js";
+import type { Mock } from "../engine.js";
+import type { RuleContext } from "./rules.js";
+import { answer } from "./rules.js";
+import type { Sandbox } from "./world.js";
+
+/**
+ * The world and user a request is about: its key's world, and the `externalUserId` of its body,
+ * else of the path's last segment (`/v1/user/balances/{externalUserId}`).
+ */
+function contextOf(sandbox: Sandbox, key: string, request: IHttpRequest): RuleContext {
+  const world = sandbox.world(key);
+  const body =
+    typeof request.body === "object" && request.body !== null ? (request.body as Record<string, unknown>) : {};
+  const externalUserId = String(body.externalUserId ?? decodeURIComponent(request.url.path.split("/").pop() ?? ""));
+  return { world, externalUserId, body, user: world.users.get(externalUserId) };
+}
+
+/**
+ * Prism's mock component for the stateful mode: Prism has routed the request, checked its key
+ * and validated it; an invalid one gets Prism's own documented answer (401, 400 P403), and so
+ * does one that picks its answer with `Prefer` (code or example: the answers no state leads to,
+ * such as Extend user's P500), leaving the world as it was. Any other gets the answer of the
+ * sandbox's rules, which Prism then validates against the spec.
+ */
+export function statefulMock(sandbox: Sandbox, prismMock: Mock): Mock {
+  return (opts) => (logger) => {
+    const { data, validations } = opts.input;
+    const key = data.headers?.["x-api-key"];
+    const picked = opts.config.code !== undefined || opts.config.exampleKey !== undefined;
+    if (validations.length || !key || picked) return prismMock(opts)(logger);
+    const context = contextOf(sandbox, key, data);
+    let found: ReturnType<typeof answer>;
+    try {
+      found = answer(opts.resource.iid ?? "", context);
+    } catch (error) {
+      // A bug of the sandbox's own: a 500 that says so (the HTTP layer logs it), never a stack.
+      const reason = error instanceof Error ? error.message : String(error);
+      return { _tag: "Left", left: new SandboxError(`the sandbox could not answer: ${reason}`) };
+    }
+    if (!found) return prismMock(opts)(logger);
+    const response: IHttpResponse = {
+      statusCode: found.status,
+      headers: found.body === undefined ? {} : { "Content-type": "application/json" },
+      body: found.body,
+    };
+    return { _tag: "Right", right: response }; // fp-ts's Either, as Prism's components return it
+  };
+}
