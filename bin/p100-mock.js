@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // p100-mock — serves the P100 User Accounts spec shipped in this package as a Prism mock, or, with
 // --proxy, checks a real P100 host against it and writes a drift report on exit.
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startMock } from "../dist/mock/index.js";
 import operations from "../generated/operations.js";
@@ -90,17 +90,18 @@ async function stop() {
 
 /** The proxy's findings as Markdown, for the partner to read and send back. */
 function writeReport() {
-  const { version } = JSON.parse(readFileSync(new URL("../generated/openapi.json", import.meta.url), "utf8")).info;
-  const { length: failed } = mock.diffs.failures;
-  const unreached = failed ? `, ${failed} never reached the upstream` : "";
+  const { calls, entries, failures, local } = mock.diffs;
+  const unreached = failures.length ? `, ${failures.length} never reached the upstream` : "";
+  const here = local.length ? `, ${local.length} answered by the mock itself` : "";
+  const checked = calls - failures.length - local.length;
   try {
-    writeFileSync(options.report, mock.diffs.report(options.proxy, version));
+    writeFileSync(options.report, mock.diffs.report());
     console.log(
-      `p100-mock: ${mock.diffs.calls} call(s) checked, ${mock.diffs.entries.length} with differences${unreached}; report in ${options.report}`,
+      `p100-mock: ${checked} call(s) checked, ${entries.length} with differences${unreached}${here}; report in ${options.report}`,
     );
   } catch (error) {
     console.error(`p100-mock: cannot write the drift report to ${options.report}: ${error.code ?? error.message}`);
-    console.error(mock.diffs.report(options.proxy, version)); // nothing is lost: the report goes to stderr
+    console.error(mock.diffs.report()); // nothing is lost: the report goes to stderr
   }
 }
 for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(signal, stop);

@@ -23,8 +23,9 @@ export interface EngineOptions {
 /** What the log and the proxy's report may say about a call: never a header, never user data. */
 export interface AnswerFacts {
   /** The path to report: the operation's template (`/v1/user/balances/{externalUserId}`), or, for a
-   * path no operation matches, the path with each segment that no operation has replaced by `{*}`. */
-  path: string;
+   * path no operation matches, the path with each segment that no operation has replaced by `{*}`;
+   * absent for an answer the HTTP layer gave before any routing (a body too large, a malformed path). */
+  path?: string;
   /** Proxy mode, the upstream was not reached: why (`ECONNREFUSED (...)`, `ENOTFOUND (...)`). */
   failure?: string;
   /** Proxy mode: the status the upstream answered (absent when it was not reached or not called). */

@@ -139,7 +139,7 @@ export function createHandler({ engine, transparent, routes = [], admit, corsOri
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
     // The facts of an answer the HTTP layer gives itself (no findings, so nothing for a report).
-    const own = (note: string | undefined): AnswerFacts => ({ path: url.pathname, ...(note ? { note } : {}) });
+    const own = (note: string | undefined): AnswerFacts => (note ? { note } : {});
     const allowed = cors(req, res, corsOrigins);
     if (method === "options" && req.headers.origin && req.headers["access-control-request-method"]) {
       const status = allowed ? 204 : 403;

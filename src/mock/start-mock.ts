@@ -3,6 +3,7 @@
 // fast), resolves once Prism is ready, and rejects with a one-line reason when it cannot start;
 // `close()` stops it. With `proxy`, every call goes to the real API instead and each answer is
 // checked against the spec (`diffs`).
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -71,6 +72,8 @@ export interface RunningMock {
 
 // The JSON bundle: Prism reads it several times faster than the YAML one.
 const bundledSpec = fileURLToPath(new URL("../../generated/openapi.json", import.meta.url));
+/** The bundled spec's `info.version`, which is always the package's version (a test checks it). */
+const { version: bundledVersion } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
   const host = options.host ?? "127.0.0.1";
@@ -104,7 +107,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     sandbox,
   });
   engine.catch(() => undefined); // a failed start is reported below
-  const diffs = new DiffLog();
+  const diffs = new DiffLog({
+    upstream: options.proxy,
+    specVersion: options.spec === undefined ? bundledVersion : `of ${options.spec}`,
+  });
   const ownAnswers = new DiffLog(); // the mock's own answers, in every mode but proxy
   const handler = createHandler({
     engine,
@@ -120,10 +126,15 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       options.onOutput?.(`${method} ${path} → ${status}${note ? ` ${note}` : ""}\n`);
       if (options.proxy !== undefined) {
         // The log and the report name the operation's path template, never the ids in a path.
-        const where = facts?.path ?? path;
+        const where = facts?.path ?? "(before routing)";
         if (facts?.failure !== undefined) {
           const failure = diffs.fail(method, where, facts.failure);
           options.onOutput?.(`p100-mock: ${describeFailure(failure, options.proxy)}\n`);
+          return;
+        }
+        // Answered here (a mistake of the caller's): the upstream saw nothing, so nothing was checked.
+        if (facts?.upstreamStatus === undefined) {
+          diffs.answeredLocally(method, facts?.path, status, facts?.note ?? "answered by the mock");
           return;
         }
         // Prism would replace an upstream 501 by a mocked example; this mock passes the real one on.

@@ -99,6 +99,34 @@ describe("what a consumer installs", () => {
     expect(scripts).toContain("prepack");
     expect(inject("installedAloneSize").npmStderr).not.toMatch(/install-scripts|p100-user-accounts@/);
   });
+
+  it("its types import no package but openapi-fetch: `skipLibCheck: false` needs no Prism, pino or undici types", () => {
+    // Every .d.ts reachable from the entry points' types, followed through their relative imports.
+    const entries = Object.values<{ types?: string }>(manifest.exports).flatMap((e) => (e.types ? [e.types] : []));
+    const seen = new Set<string>();
+    const packages = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.Latest);
+      const specifiers: string[] = [];
+      const walk = (node: ts.Node) => {
+        if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier)
+          specifiers.push((node.moduleSpecifier as ts.StringLiteral).text);
+        if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument))
+          specifiers.push((node.argument.literal as ts.StringLiteral).text);
+        ts.forEachChild(node, walk);
+      };
+      walk(source);
+      for (const specifier of specifiers) {
+        if (!specifier.startsWith(".")) packages.add(specifier);
+        else visit(path.resolve(path.dirname(file), specifier).replace(/\.js$/, ".d.ts"));
+      }
+    };
+    for (const entry of entries) visit(path.join(installed, entry));
+    expect(seen.size).toBeGreaterThan(10);
+    expect([...packages].sort()).toEqual(["openapi-fetch"]);
+  });
 });
 
 // Paths of this repository: a top-level folder (`openapi/…`, `src/…`, and `dist/`, which only the

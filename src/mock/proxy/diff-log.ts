@@ -4,7 +4,15 @@
 // a partner can send back. It holds methods, path templates (`/v1/user/balances/{externalUserId}`,
 // never the ids in them), statuses, Prism's findings and failure reasons only: never a header, so
 // never the API key, and no user data.
-import type { IPrismDiagnostic } from "@stoplight/prism-core";
+
+/** One of Prism's findings, as this log reads it (its `IPrismDiagnostic`, without Prism's types). */
+export interface Finding {
+  /** Starts with `request` or `response`. */
+  path?: (string | number)[];
+  message: string;
+  /** 0 error, 1 warning, 2 information, 3 hint. */
+  severity: number;
+}
 
 export interface Violation {
   /** `request` (the partner's call is off the spec) or `response` (P100's answer is). */
@@ -30,16 +38,29 @@ export interface FailedCall {
   reason: string;
 }
 
+/** A call the mock answered itself, without the upstream (a body too large, a malformed path, a bad `Prefer`). */
+export interface LocalAnswer {
+  method: string;
+  /** The operation's path template, or `(before routing)`. */
+  path: string;
+  status: number;
+  why: string;
+}
+
 export class DiffLog {
   readonly entries: DiffEntry[] = [];
   readonly failures: FailedCall[] = [];
+  readonly local: LocalAnswer[] = [];
   calls = 0;
+
+  /** What the report names when `report()` is called without them. */
+  constructor(private readonly defaults: { upstream?: string; specVersion?: string } = {}) {}
 
   /**
    * Records one call with Prism's findings, each `path` starting with `request` or `response`.
    * `path` is the one to report (the proxy gives the operation's path template).
    */
-  record(method: string, path: string, status: number, findings: IPrismDiagnostic[]): DiffEntry | undefined {
+  record(method: string, path: string, status: number, findings: Finding[]): DiffEntry | undefined {
     this.calls++;
     const violations = findings.map(toViolation);
     if (violations.length === 0) return undefined;
@@ -56,8 +77,20 @@ export class DiffLog {
     return failure;
   }
 
+  /** Records one call the mock answered itself: counted apart, neither checked nor a match. */
+  answeredLocally(method: string, path: string | undefined, status: number, why: string): LocalAnswer {
+    this.calls++;
+    const local = { method, path: path?.split("?")[0] ?? "(before routing)", status, why };
+    this.local.push(local);
+    return local;
+  }
+
   /** Markdown: a header line with the totals, then one table row per difference. */
-  report(upstream: string, specVersion: string, at = new Date()): string {
+  report(
+    upstream = this.defaults.upstream ?? "(unknown)",
+    specVersion = this.defaults.specVersion ?? "(unknown)",
+    at = new Date(),
+  ): string {
     const cell = (text: string) => text.replaceAll("|", "\\|").replaceAll("\n", " ");
     const rows = this.entries.flatMap((entry) =>
       entry.violations.map(
@@ -66,23 +99,38 @@ export class DiffLog {
       ),
     );
     const failed = this.failures.map((f) => `| ${f.method} | \`${cell(f.path)}\` | ${cell(f.reason)} |`);
-    const answered = this.calls - this.failures.length;
+    const here = this.local.map((l) => `| ${l.method} | \`${cell(l.path)}\` | ${l.status} | ${cell(l.why)} |`);
+    const answered = this.calls - this.failures.length - this.local.length;
+    const unchecked = [
+      ...(failed.length ? [`${failed.length} call(s) never reached the upstream`] : []),
+      ...(here.length ? [`${here.length} call(s) were answered by the mock itself`] : []),
+    ].join(" and ");
     const verdict =
       answered === 0
         ? "Nothing was checked: no answer came from the upstream."
-        : failed.length
-          ? `No differences in the ${answered} answer(s) that came, but ${failed.length} call(s) never reached the upstream (below): they were not checked.`
+        : unchecked
+          ? `No differences in the ${answered} answer(s) that came, but ${unchecked} (below): they were not checked.`
           : "No differences: every answer matched the contract.";
     return [
       "# P100 contract drift report",
       "",
-      `Upstream ${upstream}, spec ${specVersion}, ${at.toISOString()}: ${this.calls} call(s), ${answered} answered and checked, ${this.entries.length} with differences, ${failed.length} never reached the upstream.`,
+      `Upstream ${upstream}, spec ${specVersion}, ${at.toISOString()}: ${this.calls} call(s), ${answered} answered and checked, ${this.entries.length} with differences, ${failed.length} never reached the upstream${here.length ? `, ${here.length} answered by the mock itself` : ""}.`,
       "",
       ...(rows.length
         ? ["| method | path | status | side | where | what differed |", "|---|---|---|---|---|---|", ...rows]
         : [verdict]),
       ...(failed.length
         ? ["", "## Calls that never reached the upstream", "", "| method | path | why |", "|---|---|---|", ...failed]
+        : []),
+      ...(here.length
+        ? [
+            "",
+            "## Calls the mock answered itself (not sent to the upstream)",
+            "",
+            "| method | path | status | why |",
+            "|---|---|---|---|",
+            ...here,
+          ]
         : []),
       "",
     ].join("\n");
@@ -102,7 +150,7 @@ export function describeFailure(failure: FailedCall, upstream: string): string {
 
 const severities = ["Error", "Warning", "Information", "Hint"];
 
-function toViolation(finding: IPrismDiagnostic): Violation {
+function toViolation(finding: Finding): Violation {
   const [side, ...rest] = finding.path ?? ["response"];
   return {
     side: side === "request" ? "request" : "response",

@@ -134,7 +134,49 @@ describe("a proxy to a reachable upstream", () => {
     proxy.log.length = 0;
     proxy.mock.diffs.entries.length = 0;
     proxy.mock.diffs.failures.length = 0;
+    proxy.mock.diffs.local.length = 0;
     proxy.mock.diffs.calls = 0;
+  });
+
+  it("counts the calls it answers itself apart: not sent, not checked, never a match", async () => {
+    upstream.answer = json(200, pretty);
+    expect((await call(proxy.mock.url, `/v1/user/balances/${id}`)).status).toBe(200);
+    expect((await call(proxy.mock.url, "/v1/user/balances/%E0%A4%A")).status).toBe(400);
+    const tooLarge = await call(proxy.mock.url, "/v1/user/balances/crypto-and-fiat", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: Buffer.alloc(16 * 1024 * 1024 + 1024 * 1024 + 1, 0x20),
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(upstream.received.map((r) => r.url)).toEqual([`/v1/user/balances/${id}`]);
+    expect(proxy.mock.diffs.local).toEqual([
+      {
+        method: "GET",
+        path: "(before routing)",
+        status: 400,
+        why: "P403: the path /v1/user/balances/%E0%A4%A is not valid percent-encoding.",
+      },
+      { method: "POST", path: "(before routing)", status: 413, why: "body too large" },
+    ]);
+    // Without arguments, the report names the upstream and the bundled spec's version.
+    const report = proxy.mock.diffs.report(undefined, undefined, new Date("2026-01-02T03:04:05.000Z"));
+    expect(report).toBe(
+      [
+        "# P100 contract drift report",
+        "",
+        `Upstream ${upstream.url}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 3 call(s), 1 answered and checked, 0 with differences, 0 never reached the upstream, 2 answered by the mock itself.`,
+        "",
+        "No differences in the 1 answer(s) that came, but 2 call(s) were answered by the mock itself (below): they were not checked.",
+        "",
+        "## Calls the mock answered itself (not sent to the upstream)",
+        "",
+        "| method | path | status | why |",
+        "|---|---|---|---|",
+        "| GET | `(before routing)` | 400 | P403: the path /v1/user/balances/%E0%A4%A is not valid percent-encoding. |",
+        "| POST | `(before routing)` | 413 | body too large |",
+        "",
+      ].join("\n"),
+    );
   });
   afterAll(async () => {
     seen.push(...proxy.log, proxy.mock.diffs.report(upstream.url, "0.2.0"));
