@@ -45,9 +45,10 @@ declare const webhooks: Record<string, WebhookInfo>;
 export default webhooks;
 `;
 
-/** Writes webhooks.js and webhooks.d.ts into outDir. */
+/** Writes webhooks.js and webhooks.d.ts into outDir; returns the table. */
 export function writeWebhooks(spec, outDir) {
   const table = buildWebhooks(spec);
   fs.writeFileSync(path.join(outDir, "webhooks.js"), `${header}export default ${JSON.stringify(table, null, 2)};\n`);
   fs.writeFileSync(path.join(outDir, "webhooks.d.ts"), `${header}${declaration}`);
+  return table;
 }

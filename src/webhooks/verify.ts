@@ -1,16 +1,14 @@
 // Accepting a P100 webhook delivery: the token check (constant time), JSON parsing, and
-// validation of the payload against the bundled spec with a real JSON Schema validator (Ajv,
-// 2020-12, compiled once per webhook). By the principle of tolerance, only what the docs state is
+// validation of the payload against the spec's schema with Ajv's validators (2020-12), compiled
+// at build time (generated/webhook-validators.js): nothing here reads the spec or compiles code
+// at run time. By the principle of tolerance, only what the docs state is
 // enforced: a payload schema's `allOf` parts marked `x-p100-inferred` are guesses, so a payload
 // that breaks only them is accepted, loosely typed, with what was not recognised listed. A
 // rejected delivery is retried four times and then lost. Framework-agnostic: give it the headers
 // and the raw body; it returns a typed payload or a typed failure, and never the token.
 import { createHash, timingSafeEqual } from "node:crypto";
-import { readFileSync } from "node:fs";
-import type { ErrorObject, ValidateFunction } from "ajv/dist/2020.js";
 import type { webhooks } from "../../generated/schema.js";
-import webhookTable from "../../generated/webhooks.js";
-import { schemaValidator } from "../spec/json-schema.js";
+import webhookValidators, { type ValidationError } from "../../generated/webhook-validators.js";
 
 export type WebhookName = keyof webhooks;
 /** The payload of a webhook, as the spec describes it. */
@@ -47,30 +45,7 @@ export type WebhookResult<Name extends WebhookName> =
   | { ok: true; name: Name; recognised: false; payload: Record<string, unknown>; unrecognised: WebhookIssue[] }
   | WebhookFailure;
 
-const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
-export const webhookNames = Object.keys(webhookTable) as WebhookName[];
-
-const validatorAt = schemaValidator(spec);
-
-interface Validators {
-  /** The documented parts: a payload that breaks one is not a P100 delivery. */
-  documented: ValidateFunction[];
-  /** The whole schema, guesses included. */
-  inferred: ValidateFunction;
-}
-const validators = new Map<WebhookName, Validators>();
-
-function validatorsFor(name: WebhookName): Validators {
-  let found = validators.get(name);
-  if (!found) {
-    // The payload schema and its documented parts, by the pointers generated/webhooks.js gives.
-    const { schema, documented } = webhookTable[name] as (typeof webhookTable)[string];
-    const inferred = validatorAt(schema);
-    found = { documented: documented.map((part) => (part === schema ? inferred : validatorAt(part))), inferred };
-    validators.set(name, found);
-  }
-  return found;
-}
+export const webhookNames = Object.keys(webhookValidators) as WebhookName[];
 
 /** Compares in constant time (over SHA-256 digests, so the lengths cannot leak either). */
 const digest = (value: string) => createHash("sha256").update(value).digest();
@@ -99,7 +74,7 @@ const fail = (
   errors,
 });
 
-function describeErrors(errors: ErrorObject[]): WebhookFailure["errors"] {
+function describeErrors(errors: ValidationError[]): WebhookFailure["errors"] {
   return errors.map((error) => ({
     path:
       error.keyword === "required"
@@ -138,7 +113,8 @@ export function verifyAndParseWebhook<Name extends WebhookName>(
   } catch {
     return fail("invalid-json", "the body is not JSON");
   }
-  const { documented, inferred } = validatorsFor(name);
+  // The documented parts (generated/webhooks.js's pointers), and the whole schema, guesses included.
+  const { documented, payload: inferred } = webhookValidators[name] as (typeof webhookValidators)[string];
   const broken = documented.flatMap((validate) => (validate(payload) ? [] : describeErrors(validate.errors ?? [])));
   if (broken.length) {
     const list = broken.map((e) => `${e.path} ${e.message}`).join("; ");
