@@ -17,16 +17,30 @@ import standaloneCode from "ajv/dist/standalone/index.js";
 import addFormats from "ajv-formats";
 import { operationsOf, pointer, refResolver } from "./spec-walk.js";
 
-/** One Ajv over one whole document, so that schemas are addressed by JSON pointer and `$ref`s resolve. */
+/** The one Ajv setup: over one whole document, so that schemas are addressed by JSON pointer and `$ref`s resolve. */
 function ajvOver(doc) {
   const ajv = new Ajv2020({
     strict: false,
     allErrors: true,
-    code: { source: true, esm: true, formats: _`ajvFormats.fullFormats`, lines: true },
+    code: { source: true, esm: true, formats: _`ajvFullFormats`, lines: true },
   });
   addFormats.default(ajv);
   ajv.addSchema(doc, "doc");
   return ajv;
+}
+
+/**
+ * Compiled validators by JSON pointer (`/webhooks/x/...`) into `doc`, with the same options as the
+ * generated code: for tests, which check the spec's examples and answers against it.
+ * @returns {(schemaPointer: string) => import("ajv").ValidateFunction}
+ */
+export function schemaValidator(doc) {
+  const ajv = ajvOver(doc);
+  return (schemaPointer) => {
+    const validate = ajv.getSchema(`doc#${schemaPointer}`);
+    if (!validate) throw new Error(`no schema at ${schemaPointer}`);
+    return validate;
+  };
 }
 
 /** Ajv's ESM output, with its `require()`s of runtime helpers turned into imports. */
@@ -43,8 +57,13 @@ function moduleCode(ajv, exports) {
       return imports.get(specifier);
     });
   if (/\brequire\(|\bimport\(/.test(code)) throw new Error("generate-validators: the standalone code loads a module");
-  const lines = [...imports].map(([specifier, local]) => `import ${local} from "${specifier}.js";`);
-  if (code.includes("ajvFormats.fullFormats")) lines.push('import ajvFormats from "ajv-formats/dist/formats.js";');
+  // A helper's module is CommonJS with `exports.default`: Node's default import gives the module's
+  // exports, a loader with interop (vite, bundlers) may give `exports.default` itself.
+  const lines = [...imports].map(([specifier, local]) => `import ${local}Module from "${specifier}.js";`);
+  if (code.includes("ajvFullFormats"))
+    lines.push('import { fullFormats as ajvFullFormats } from "ajv-formats/dist/formats.js";');
+  for (const local of imports.values())
+    lines.push(`const ${local} = "default" in ${local}Module ? ${local}Module : { default: ${local}Module };`);
   return `${lines.join("\n")}\n${code.trim()}\n`;
 }
 

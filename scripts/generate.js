@@ -2,9 +2,10 @@
 // (generate-types.js), the client's runtime table (generate-operations.js: operations.js) and the
 // webhooks' (generate-webhooks.js: webhooks.js), the standalone validators of the webhooks' payloads
 // and of the sandbox control API (generate-validators.js: webhook-validators.js,
-// sandbox-validators.js); from generated/sandbox.json, the sandbox control API's types.
+// sandbox-validators.js), and the facts and examples the sandbox needs (generate-facts.js: facts.js); from generated/sandbox.json, the sandbox control API's types.
 import fs from "node:fs";
 import path from "node:path";
+import { writeFacts } from "./generate-facts.js";
 import { writeOperations } from "./generate-operations.js";
 import { generateTypes } from "./generate-types.js";
 import { writeValidators } from "./generate-validators.js";
@@ -16,6 +17,7 @@ export async function generate(outDir) {
   await generateTypes(path.join(outDir, "sandbox.json"), path.join(outDir, "sandbox.d.ts"));
   const spec = JSON.parse(fs.readFileSync(path.join(outDir, "openapi.json"), "utf8"));
   writeOperations(spec, outDir);
+  writeFacts(spec, outDir);
   const webhooks = writeWebhooks(spec, outDir);
   const sandboxSpec = JSON.parse(fs.readFileSync(path.join(outDir, "sandbox.json"), "utf8"));
   writeValidators(spec, sandboxSpec, webhooks, outDir);

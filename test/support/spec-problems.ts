@@ -3,8 +3,8 @@
 // P-code catalogue (components.examples with x-p100-error) agrees with where codes are used, and
 // every deviation from the docs cites one of the operation's or webhook's own doc pages.
 
+import { schemaValidator } from "../../scripts/generate-validators.js";
 import { escapeKey, operationsOf, refResolver } from "../../scripts/spec-walk.js";
-import { schemaValidator } from "../../src/spec/json-schema.js";
 
 export function specProblems(doc: any): string[] {
   const validatorAt = schemaValidator(doc);

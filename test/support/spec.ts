@@ -1,7 +1,7 @@
 // The bundled spec, read the way a consumer reads it, and a JSON Schema validator over it.
 import { readFileSync } from "node:fs";
+import { schemaValidator } from "../../scripts/generate-validators.js";
 import { pointer, refResolver } from "../../scripts/spec-walk.js";
-import { schemaValidator } from "../../src/spec/json-schema.js";
 
 export const spec = JSON.parse(readFileSync(new URL("../../generated/openapi.json", import.meta.url), "utf8"));
 

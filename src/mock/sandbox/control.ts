@@ -2,29 +2,32 @@
 // generated/sandbox.json): reset a world (cancelling its deliveries in flight), set its webhook
 // endpoint (a loopback host unless remote webhooks are allowed), decide pending
 // verifications, move its clock, read its deliveries and users. Requests are validated against
-// that spec with the package's JSON Schema validator; every call acts on its x-api-key's world.
-import { readFileSync } from "node:fs";
+// that spec with its validators, compiled at build time (generated/sandbox-validators.js); every
+// call acts on its x-api-key's world.
 import { isIPv4 } from "node:net";
-import { schemaValidator } from "../../spec/json-schema.js";
+import validators, { type Validate } from "../../../generated/sandbox-validators.js";
 import { type Answer, decisions } from "./rules.js";
 import { publicUser, type Sandbox } from "./world.js";
 
-const spec = JSON.parse(readFileSync(new URL("../../../generated/sandbox.json", import.meta.url), "utf8"));
-const validatorAt = schemaValidator(spec);
-
 const problem = (status: number, message: string): Answer => ({ status, body: { message } });
 
-/** The schemas requests are checked against: JSON pointers into generated/sandbox.json (`/` in a key is `~1`). */
+/** The validator of a request part of the sandbox spec, by `METHOD path` (a missing one fails at import). */
+function validatorOf(route: string, part: "body" | string): Validate {
+  const found = part === "body" ? validators[route]?.body : validators[route]?.parameters?.[part];
+  if (!found) throw new Error(`sandbox: generated/sandbox-validators.js has no ${part} of ${route}`);
+  return found;
+}
+
+/** The schemas requests are checked against. */
 const schemas = {
-  endpoint: "/paths/~1_sandbox~1webhook-endpoint/put/requestBody/content/application~1json/schema",
-  advance: "/paths/~1_sandbox~1clock~1advance/post/requestBody/content/application~1json/schema",
-  verification: "/paths/~1_sandbox~1users~1{externalUserId}~1verification~1{decision}/post/parameters/1/schema",
-  poa: "/paths/~1_sandbox~1users~1{externalUserId}~1poa~1{decision}/post/parameters/1/schema",
+  endpoint: validatorOf("PUT /_sandbox/webhook-endpoint", "body"),
+  advance: validatorOf("POST /_sandbox/clock/advance", "body"),
+  verification: validatorOf("POST /_sandbox/users/{externalUserId}/verification/{decision}", "decision"),
+  poa: validatorOf("POST /_sandbox/users/{externalUserId}/poa/{decision}", "decision"),
 };
 
 /** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
-function invalid(value: unknown, schema: string): Answer | undefined {
-  const validate = validatorAt(schema);
+function invalid(value: unknown, validate: Validate): Answer | undefined {
   if (validate(value)) return undefined;
   const [first] = validate.errors ?? [];
   return problem(400, `${first?.instancePath.slice(1) || "body"}: ${first?.message ?? "is not valid"}`);

@@ -1,18 +1,16 @@
 // The stateful mock's lifecycle rules, as one table: for each operation, the first rule whose
 // condition holds gives the answer (and changes the user, and sends webhooks). Each rule says
 // whether the docs state it or it is chosen here; README.md shows the same table (a test keeps
-// them in step). Error bodies are the spec's own catalogue entries.
+// them in step). Error bodies are the spec's own catalogue entries, and the POA countries the
+// spec's `x-p100-poa-countries`, both from generated/facts.js; webhook payloads are checked with
+// the generated validators, so nothing here parses the spec.
 import { randomUUID } from "node:crypto";
-import { readFileSync } from "node:fs";
-import webhooks from "../../../generated/webhooks.js";
-import { schemaValidator } from "../../spec/json-schema.js";
+import { examples, poaCountries } from "../../../generated/facts.js";
+import webhookValidators from "../../../generated/webhook-validators.js";
 import type { StoredUser, World } from "./world.js";
 
-const spec = JSON.parse(readFileSync(new URL("../../../generated/openapi.json", import.meta.url), "utf8"));
-const validatorAt = schemaValidator(spec);
-
-/** Countries whose users need a proof of address (V1). */
-const poaCountries = ["AM", "AR", "AZ", "GE", "IL", "MD", "UA"];
+/** "AM, AR, ... or UA". */
+const poaCountryList = `${poaCountries.slice(0, -1).join(", ")} or ${poaCountries.at(-1)}`;
 
 export interface RuleContext {
   world: World;
@@ -36,14 +34,13 @@ export interface Rule {
 }
 
 /** A P-code's body from the spec's catalogue. */
-const error = (code: string, status = 400): Answer => ({ status, body: spec.components.examples[code].value });
+const error = (code: string, status = 400): Answer => ({ status, body: examples[code] });
 const message = (status: number, text: string): Answer => ({ status, body: { message: text } });
 
 /** Sends a webhook after checking its payload against the spec's schema for it. */
 function send(world: World, webhook: string, payload: Record<string, unknown>) {
-  const schema = webhooks[webhook]?.schema;
-  if (schema === undefined) throw new Error(`sandbox: the spec has no webhook ${webhook}`);
-  const validate = validatorAt(schema);
+  const validate = webhookValidators[webhook]?.payload;
+  if (validate === undefined) throw new Error(`sandbox: the spec has no webhook ${webhook}`);
   if (!validate(payload))
     throw new Error(`sandbox: a ${webhook} payload breaks the spec: ${JSON.stringify(validate.errors)}`);
   world.deliver(webhook, payload);
@@ -51,7 +48,7 @@ function send(world: World, webhook: string, payload: Record<string, unknown>) {
 
 /** New balances in the shape of the spec's Get User Balances example, with ids of their own. */
 function newBalances() {
-  const example = spec.components.examples.UserBalancesFound.value;
+  const example = examples.UserBalancesFound;
   const fresh = (items: Record<string, unknown>[]) => items.map((item) => ({ ...item, id: randomUUID() }));
   return { fiatBalances: fresh(example.fiatBalances), cryptoBalances: fresh(example.cryptoBalances) };
 }
@@ -101,7 +98,7 @@ export const rules: Rule[] = [
   {
     operation: "createUser",
     when: "otherwise",
-    result: "200 with a new userId; poaRequiredForExtended when the country is AM, AR, AZ, GE, IL, MD or UA",
+    result: `200 with a new userId; poaRequiredForExtended when the country is ${poaCountryList}`,
     source: "documented",
     applies: () => true,
     answer: (ctx) => {

@@ -1,10 +1,11 @@
 // The stateful mock's memory: one world per API key (its users, its webhook endpoint and
 // deliveries, its virtual clock), so that test workers with their own keys never see each other.
-// Webhook deliveries follow the docs' schedule (retries about 8, 16, 32 and 64 s after a failed
-// attempt, 5 attempts in all) on the world's virtual clock: advancing it makes every retry that
+// Webhook deliveries follow the docs' schedule (the spec's `x-p100-webhook-retries`: about 8, 16, 32
+// and 64 s after a failed attempt, 5 attempts in all) on the world's virtual clock: advancing it makes every retry that
 // falls due in the window, each at its own due time. Memory is bounded: worlds, users per world
 // and deliveries per world have caps (`SandboxOptions`).
 
+import { webhookRetrySchedule } from "../../../generated/facts.js";
 import operations from "../../../generated/operations.js";
 import type { components } from "../../../generated/sandbox.js";
 
@@ -41,8 +42,8 @@ export interface Refusal {
 
 export const defaultLimit = 10_000;
 
-/** Seconds after the 1st, 2nd, 3rd and 4th failed attempt (Webhooks page); the 5th is final. */
-const retrySchedule = [8, 16, 32, 64];
+/** Seconds after the 1st, 2nd, 3rd and 4th failed attempt (the spec's `x-p100-webhook-retries`); the 5th is final. */
+const retrySchedule = webhookRetrySchedule;
 const epoch = Date.parse("2026-01-01T00:00:00.000Z");
 
 /** Why an attempt got no answer: `timeout`, `cancelled`, else the network error's code. */
