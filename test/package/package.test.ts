@@ -145,20 +145,79 @@ it("runs a CommonJS consumer: require() of the package and its subpaths, with no
   });
 });
 
-it("runs the README's complete vitest example as it stands: it type-checks and passes", {
+// The user docs: README.md and the pages under docs/. Every code block in them is a program a new
+// user copies as it stands: each TypeScript block is a module of its own (an undefined name, a
+// missing import fails), each sh block parses, each yaml block parses; no other kind is written.
+const userDocs = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(repo, "docs"))
+    .filter((file) => file.endsWith(".md"))
+    .map((file) => `docs/${file}`),
+];
+const codeBlocks = userDocs.flatMap((doc) => {
+  const text = fs.readFileSync(path.join(repo, doc), "utf8");
+  return [...text.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map(([, indent, lang, code], index) => ({
+    doc,
+    index,
+    lang: lang!,
+    code: code!.replace(new RegExp(`^${indent}`, "gm"), ""),
+    name: `${doc.replace(/\W/g, "-")}-${index}`,
+  }));
+});
+const blocksOf = (lang: string) => codeBlocks.filter((block) => block.lang === lang);
+
+/** Links this repository's vitest into the consumer project (its examples' test runner). */
+function linkVitest() {
+  const link = path.join(project, "node_modules/vitest");
+  if (!fs.existsSync(link)) fs.symlinkSync(path.join(repo, "node_modules/vitest"), link, "dir");
+}
+
+it("writes every code block in README.md and docs/*.md as ts, sh or yaml", () => {
+  expect(userDocs).toEqual(
+    expect.arrayContaining(["README.md", "docs/mock.md", "docs/sandbox.md", "docs/webhooks.md"]),
+  );
+  expect(blocksOf("ts").length).toBeGreaterThanOrEqual(10);
+  expect(codeBlocks.filter((b) => !["ts", "sh", "yaml"].includes(b.lang)).map((b) => `${b.doc} #${b.index}`)).toEqual(
+    [],
+  );
+});
+
+it("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own", {
+  timeout: 60_000,
+}, async () => {
+  const dir = path.join(project, "doc-blocks");
+  fs.mkdirSync(dir, { recursive: true });
+  const files = blocksOf("ts").map(({ name, code }) => {
+    fs.writeFileSync(path.join(dir, `${name}.ts`), code);
+    return `${name}.ts`;
+  });
+  linkVitest(); // the vitest examples import vitest
+  // TypeScript 7 is the fast one; the consumer test above covers 5.7 with the same package.
+  await typeCheck(dir, files, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest });
+});
+
+it("every sh block in README.md and docs/*.md parses (bash -n), and every yaml block parses", async () => {
+  const { parse } = await import("yaml");
+  for (const { doc, index, code } of blocksOf("sh")) {
+    const check = spawnSync("bash", ["-n"], { input: code, encoding: "utf8" });
+    expect(check.status, `${doc} #${index}: ${check.stderr}`).toBe(0);
+  }
+  for (const { doc, index, code } of blocksOf("yaml")) expect(() => parse(code), `${doc} #${index}`).not.toThrow();
+});
+
+it("runs docs/sandbox.md's complete vitest example as it stands: it passes (type-checked above)", {
   timeout: 120_000,
 }, async () => {
-  const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("**A complete vitest example**"));
+  const page = fs.readFileSync(path.join(repo, "docs/sandbox.md"), "utf8");
+  const section = page.slice(page.indexOf("**A complete vitest example**"));
   const blocks = [...section.matchAll(/```ts\n\/\/ ([\w.]+)[^\n]*\n[\s\S]*?```/g)].slice(0, 3);
   const names = blocks.map(([, name]) => name!);
   expect(names).toEqual(["vitest.config.ts", "vitest.setup.ts", "onboarding.test.ts"]);
   const example = path.join(project, "readme-example");
-  fs.mkdirSync(example);
+  fs.mkdirSync(example, { recursive: true });
   for (const [block, name] of blocks) fs.writeFileSync(path.join(example, name!), block.replace(/^```ts\n|```$/g, ""));
-  // The example's project has vitest installed: this repository's own, linked.
-  fs.symlinkSync(path.join(repo, "node_modules/vitest"), path.join(project, "node_modules/vitest"), "dir");
-  await typeCheck(example, names, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest }); // the fast one
+  linkVitest(); // the example's project has vitest installed: this repository's own, linked
 
   // A vitest of its own, as the example's user runs it: none of this run's settings leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST")));
