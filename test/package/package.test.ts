@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { transform } from "esbuild";
 import { describe, expect, inject, it } from "vitest";
 import { freePort } from "../../scripts/free-port.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
@@ -183,7 +184,11 @@ it("writes every code block in README.md and docs/*.md as ts, sh or yaml", () =>
   );
 });
 
-it("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own", {
+// A block is runnable when it is a whole program that ends by itself: it starts its own mock and
+// closes it. It runs with its types stripped, and prints what its `console.log(…); // "…"` say.
+const runnable = (code: string) => code.includes("startMock(") && code.includes("await mock.close();");
+
+it("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own, and runs the runnable ones", {
   timeout: 60_000,
 }, async () => {
   const dir = path.join(project, "doc-blocks");
@@ -193,8 +198,17 @@ it("type-checks every TypeScript block in README.md and docs/*.md as written, ea
     return `${name}.ts`;
   });
   linkVitest(); // the vitest examples import vitest
+  const programs = blocksOf("ts").filter(({ code }) => runnable(code));
+  expect(programs.map(({ doc }) => doc)).toContain("README.md");
+  const runs = programs.map(async ({ name, code, doc, index }) => {
+    const { code: js } = await transform(code, { loader: "ts", format: "esm" });
+    fs.writeFileSync(path.join(dir, `${name}.mjs`), js);
+    const { stdout } = await execAsync(process.execPath, [`${name}.mjs`], { cwd: dir, encoding: "utf8" });
+    const promised = [...code.matchAll(/console\.log\(.*\); \/\/ "([^"]*)"/g)].map(([, value]) => value);
+    expect(stdout.trim().split("\n"), `${doc} #${index}`).toEqual(promised);
+  });
   // TypeScript 7 is the fast one; the consumer test above covers 5.7 with the same package.
-  await typeCheck(dir, files, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest });
+  await Promise.all([typeCheck(dir, files, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest }), ...runs]);
 });
 
 it("every sh block in README.md and docs/*.md parses (bash -n), and every yaml block parses", async () => {
