@@ -184,13 +184,23 @@ it("writes every code block in README.md and docs/*.md as ts, sh or yaml", () =>
   );
 });
 
+it("every sh block in README.md and docs/*.md parses (bash -n), and every yaml block parses", async () => {
+  const { parse } = await import("yaml");
+  for (const { doc, index, code } of blocksOf("sh")) {
+    const check = spawnSync("bash", ["-n"], { input: code, encoding: "utf8" });
+    expect(check.status, `${doc} #${index}: ${check.stderr}`).toBe(0);
+  }
+  for (const { doc, index, code } of blocksOf("yaml")) expect(() => parse(code), `${doc} #${index}`).not.toThrow();
+});
+
 // A block is runnable when it is a whole program that ends by itself: it starts its own mock and
 // closes it. It runs with its types stripped, and prints what its `console.log(…); // "…"` say.
 const runnable = (code: string) => code.includes("startMock(") && code.includes("await mock.close();");
 
-it("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own, and runs the runnable ones", {
+// This test and the next run side by side: each mostly waits on a child process.
+it.concurrent("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own, and runs the runnable ones", {
   timeout: 60_000,
-}, async () => {
+}, async ({ expect }) => {
   const dir = path.join(project, "doc-blocks");
   fs.mkdirSync(dir, { recursive: true });
   const files = blocksOf("ts").map(({ name, code }) => {
@@ -211,18 +221,9 @@ it("type-checks every TypeScript block in README.md and docs/*.md as written, ea
   await Promise.all([typeCheck(dir, files, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest }), ...runs]);
 });
 
-it("every sh block in README.md and docs/*.md parses (bash -n), and every yaml block parses", async () => {
-  const { parse } = await import("yaml");
-  for (const { doc, index, code } of blocksOf("sh")) {
-    const check = spawnSync("bash", ["-n"], { input: code, encoding: "utf8" });
-    expect(check.status, `${doc} #${index}: ${check.stderr}`).toBe(0);
-  }
-  for (const { doc, index, code } of blocksOf("yaml")) expect(() => parse(code), `${doc} #${index}`).not.toThrow();
-});
-
-it("runs docs/sandbox.md's complete vitest example as it stands: it passes (type-checked above)", {
+it.concurrent("runs docs/sandbox.md's complete vitest example as it stands: it passes (type-checked above)", {
   timeout: 120_000,
-}, async () => {
+}, async ({ expect }) => {
   const page = fs.readFileSync(path.join(repo, "docs/sandbox.md"), "utf8");
   const section = page.slice(page.indexOf("**A complete vitest example**"));
   const blocks = [...section.matchAll(/```ts\n\/\/ ([\w.]+)[^\n]*\n[\s\S]*?```/g)].slice(0, 3);
@@ -235,11 +236,15 @@ it("runs docs/sandbox.md's complete vitest example as it stands: it passes (type
 
   // A vitest of its own, as the example's user runs it: none of this run's settings leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST")));
-  const output = execFileSync(process.execPath, [path.join(repo, "node_modules/vitest/vitest.mjs"), "run"], {
-    cwd: example,
-    encoding: "utf8",
-    env: { ...env, NO_COLOR: "1" },
-  });
+  const { stdout: output } = await execAsync(
+    process.execPath,
+    [path.join(repo, "node_modules/vitest/vitest.mjs"), "run"],
+    {
+      cwd: example,
+      encoding: "utf8",
+      env: { ...env, NO_COLOR: "1" },
+    },
+  );
   expect(output).toMatch(/Tests +1 passed \(1\)/);
 });
 
