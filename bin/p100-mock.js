@@ -16,7 +16,7 @@ Options:
   --dynamic     generate response data from the schemas instead of the spec's examples
   --errors      answer 500 with Prism's findings when an answer breaks the spec (Prism --errors)
   --stateful    keep each API key's users across calls and deliver webhooks; control the world
-                under /_sandbox (see the README's lifecycle table)
+                under /_sandbox (see the lifecycle table in docs/sandbox.md)
   --allow-remote-webhooks
                 with --stateful: let webhook endpoints be hosts other than loopback ones
                 (127.0.0.0/8, localhost, [::1])
@@ -154,7 +154,7 @@ function readyMessage(url) {
     ...(options.stateful
       ? [
           "Every call needs an x-api-key header (any value): it names the world the call acts on. Each answer",
-          "comes from that world's state (the README's lifecycle table). A Prefer header picks a documented",
+          "comes from that world's state (docs/sandbox.md's lifecycle table). A Prefer header picks a documented",
           "example instead and changes no state, e.g.",
         ]
       : [

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
+import { transform } from "esbuild";
 import { describe, expect, inject, it } from "vitest";
 import { freePort } from "../../scripts/free-port.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
@@ -145,28 +146,105 @@ it("runs a CommonJS consumer: require() of the package and its subpaths, with no
   });
 });
 
-it("runs the README's complete vitest example as it stands: it type-checks and passes", {
+// The user docs: README.md and the pages under docs/. Every code block in them is a program a new
+// user copies as it stands: each TypeScript block is a module of its own (an undefined name, a
+// missing import fails), each sh block parses, each yaml block parses; no other kind is written.
+const userDocs = [
+  "README.md",
+  ...fs
+    .readdirSync(path.join(repo, "docs"))
+    .filter((file) => file.endsWith(".md"))
+    .map((file) => `docs/${file}`),
+];
+const codeBlocks = userDocs.flatMap((doc) => {
+  const text = fs.readFileSync(path.join(repo, doc), "utf8");
+  return [...text.matchAll(/^( *)```(\w*)\n([\s\S]*?)^\1```$/gm)].map(([, indent, lang, code], index) => ({
+    doc,
+    index,
+    lang: lang!,
+    code: code!.replace(new RegExp(`^${indent}`, "gm"), ""),
+    name: `${doc.replace(/\W/g, "-")}-${index}`,
+  }));
+});
+const blocksOf = (lang: string) => codeBlocks.filter((block) => block.lang === lang);
+
+/** Links this repository's vitest into the consumer project (its examples' test runner). */
+function linkVitest() {
+  const link = path.join(project, "node_modules/vitest");
+  if (!fs.existsSync(link)) fs.symlinkSync(path.join(repo, "node_modules/vitest"), link, "dir");
+}
+
+it("writes every code block in README.md and docs/*.md as ts, sh or yaml", () => {
+  expect(userDocs).toEqual(
+    expect.arrayContaining(["README.md", "docs/mock.md", "docs/sandbox.md", "docs/webhooks.md"]),
+  );
+  expect(blocksOf("ts").length).toBeGreaterThanOrEqual(10);
+  expect(codeBlocks.filter((b) => !["ts", "sh", "yaml"].includes(b.lang)).map((b) => `${b.doc} #${b.index}`)).toEqual(
+    [],
+  );
+});
+
+it("every sh block in README.md and docs/*.md parses (bash -n), and every yaml block parses", async () => {
+  const { parse } = await import("yaml");
+  for (const { doc, index, code } of blocksOf("sh")) {
+    const check = spawnSync("bash", ["-n"], { input: code, encoding: "utf8" });
+    expect(check.status, `${doc} #${index}: ${check.stderr}`).toBe(0);
+  }
+  for (const { doc, index, code } of blocksOf("yaml")) expect(() => parse(code), `${doc} #${index}`).not.toThrow();
+});
+
+// A block is runnable when it is a whole program that ends by itself: it starts its own mock and
+// closes it. It runs with its types stripped, and prints what its `console.log(…); // "…"` say.
+const runnable = (code: string) => code.includes("startMock(") && code.includes("await mock.close();");
+
+// This test and the next run side by side: each mostly waits on a child process.
+it.concurrent("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own, and runs the runnable ones", {
+  timeout: 60_000,
+}, async ({ expect }) => {
+  const dir = path.join(project, "doc-blocks");
+  fs.mkdirSync(dir, { recursive: true });
+  const files = blocksOf("ts").map(({ name, code }) => {
+    fs.writeFileSync(path.join(dir, `${name}.ts`), code);
+    return `${name}.ts`;
+  });
+  linkVitest(); // the vitest examples import vitest
+  const programs = blocksOf("ts").filter(({ code }) => runnable(code));
+  expect(programs.map(({ doc }) => doc)).toContain("README.md");
+  const runs = programs.map(async ({ name, code, doc, index }) => {
+    const { code: js } = await transform(code, { loader: "ts", format: "esm" });
+    fs.writeFileSync(path.join(dir, `${name}.mjs`), js);
+    const { stdout } = await execAsync(process.execPath, [`${name}.mjs`], { cwd: dir, encoding: "utf8" });
+    const promised = [...code.matchAll(/console\.log\(.*\); \/\/ "([^"]*)"/g)].map(([, value]) => value);
+    expect(stdout.trim().split("\n"), `${doc} #${index}`).toEqual(promised);
+  });
+  // TypeScript 7 is the fast one; the consumer test above covers 5.7 with the same package.
+  await Promise.all([typeCheck(dir, files, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest }), ...runs]);
+});
+
+it.concurrent("runs docs/sandbox.md's complete vitest example as it stands: it passes (type-checked above)", {
   timeout: 120_000,
-}, async () => {
-  const readme = fs.readFileSync(path.join(repo, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("**A complete vitest example**"));
+}, async ({ expect }) => {
+  const page = fs.readFileSync(path.join(repo, "docs/sandbox.md"), "utf8");
+  const section = page.slice(page.indexOf("**A complete vitest example**"));
   const blocks = [...section.matchAll(/```ts\n\/\/ ([\w.]+)[^\n]*\n[\s\S]*?```/g)].slice(0, 3);
   const names = blocks.map(([, name]) => name!);
   expect(names).toEqual(["vitest.config.ts", "vitest.setup.ts", "onboarding.test.ts"]);
   const example = path.join(project, "readme-example");
-  fs.mkdirSync(example);
+  fs.mkdirSync(example, { recursive: true });
   for (const [block, name] of blocks) fs.writeFileSync(path.join(example, name!), block.replace(/^```ts\n|```$/g, ""));
-  // The example's project has vitest installed: this repository's own, linked.
-  fs.symlinkSync(path.join(repo, "node_modules/vitest"), path.join(project, "node_modules/vitest"), "dir");
-  await typeCheck(example, names, { noEmit: true, skipLibCheck: true }, { compiler: tsc.newest }); // the fast one
+  linkVitest(); // the example's project has vitest installed: this repository's own, linked
 
   // A vitest of its own, as the example's user runs it: none of this run's settings leak in.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith("VITEST")));
-  const output = execFileSync(process.execPath, [path.join(repo, "node_modules/vitest/vitest.mjs"), "run"], {
-    cwd: example,
-    encoding: "utf8",
-    env: { ...env, NO_COLOR: "1" },
-  });
+  const { stdout: output } = await execAsync(
+    process.execPath,
+    [path.join(repo, "node_modules/vitest/vitest.mjs"), "run"],
+    {
+      cwd: example,
+      encoding: "utf8",
+      env: { ...env, NO_COLOR: "1" },
+    },
+  );
   expect(output).toMatch(/Tests +1 passed \(1\)/);
 });
 

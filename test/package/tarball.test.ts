@@ -16,6 +16,8 @@ const packed = inject("packedFiles")
   .map((file) => file.replace(/^package\//, ""));
 const installed = path.join(inject("packedApp"), "node_modules", "p100-user-accounts");
 const manifest = JSON.parse(fs.readFileSync(path.join(installed, "package.json"), "utf8"));
+// The user docs the tarball ships: the README and its pages under docs/ (which it links relatively).
+const shippedDocs = packed.filter((file) => file === "README.md" || /^docs\/[^/]+\.md$/.test(file));
 
 // The three tools start at once, side by side with the tests below, each in a process of its own.
 const exec = promisify(execFile);
@@ -64,7 +66,7 @@ describe("publishing", () => {
     expect(base, manifest.repository.url).toBeDefined();
     expect(manifest.homepage).toBe(`${base}#readme`);
     expect(manifest.bugs).toEqual({ url: `${base}/issues` });
-    const readme = fs.readFileSync(path.join(installed, "README.md"), "utf8");
+    const readme = shippedDocs.map((doc) => fs.readFileSync(path.join(installed, doc), "utf8")).join("\n");
     const links = [...readme.matchAll(/https:\/\/github\.com\/[^/\s)]+\/p100-user-accounts[^\s)`"]*/g)].map(
       ([url]) => url,
     );
@@ -164,21 +166,38 @@ const missingPaths = (text: string) =>
   [...new Set([...text.matchAll(repoPath)].map(([p]) => p))].filter((p) => !inTarball(p));
 
 describe("what the tarball says points at what it holds", () => {
-  const readme = fs.readFileSync(path.join(installed, "README.md"), "utf8");
-
-  it("every link in the shipped README is an absolute URL, an anchor or a file in the tarball", () => {
-    const targets = [
-      ...[...readme.matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map(([, target]) => target!),
-      ...[...readme.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map(([, target]) => target!),
-      ...[...readme.matchAll(/(?:href|src)="([^"]+)"/g)].map(([, target]) => target!),
-    ];
-    expect(targets.length).toBeGreaterThan(0);
-    expect(targets.filter((t) => !/^[a-z][\w+.-]*:/i.test(t) && !t.startsWith("#") && !inTarball(t))).toEqual([]);
+  it("ships the README and the docs pages it links to", () => {
+    expect(shippedDocs).toEqual(
+      expect.arrayContaining(["README.md", "docs/mock.md", "docs/sandbox.md", "docs/webhooks.md", "docs/review.md"]),
+    );
   });
 
-  it("every path of this repository the shipped README names is in the tarball (or is an absolute link's label)", () => {
-    const withoutAbsoluteLinks = readme.replace(/\[([^\]]*)\]\([a-z][\w+.-]*:[^)]*\)/gi, "");
-    expect(missingPaths(withoutAbsoluteLinks)).toEqual([]);
+  it.for(shippedDocs)("every link in the shipped %s is an absolute URL, an anchor or a file in the tarball", (doc) => {
+    const text = fs.readFileSync(path.join(installed, doc), "utf8");
+    const targets = [
+      ...[...text.matchAll(/\]\(([^)\s]+)[^)]*\)/g)].map(([, target]) => target!),
+      ...[...text.matchAll(/^\[[^\]]+\]:\s*(\S+)/gm)].map(([, target]) => target!),
+      ...[...text.matchAll(/(?:href|src)="([^"]+)"/g)].map(([, target]) => target!),
+    ];
+    expect(targets.length).toBeGreaterThan(0);
+    // A relative link resolves from the page's own folder (docs/mock.md's `sandbox.md`, `../README.md`).
+    const broken = targets.filter(
+      (t) =>
+        !/^[a-z][\w+.-]*:/i.test(t) && !t.startsWith("#") && !inTarball(path.posix.join(path.posix.dirname(doc), t)),
+    );
+    expect(broken).toEqual([]);
+  });
+
+  it.for(shippedDocs)(
+    "every path of this repository the shipped %s names is in the tarball (or is an absolute link's label)",
+    (doc) => {
+      const text = fs.readFileSync(path.join(installed, doc), "utf8");
+      const withoutAbsoluteLinks = text.replace(/\[([^\]]*)\]\([a-z][\w+.-]*:[^)]*\)/gi, "");
+      expect(missingPaths(withoutAbsoluteLinks)).toEqual([]);
+    },
+  );
+
+  it("finds a repository path the tarball lacks", () => {
     expect(missingPaths("see `openapi/sandbox.yaml` and CONTRIBUTING.md")).toEqual([
       "openapi/sandbox.yaml",
       "CONTRIBUTING.md",

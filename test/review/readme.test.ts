@@ -1,10 +1,12 @@
-// The README's operations table is for humans; this keeps it from drifting away from the spec.
+// The README's operations table and docs/sandbox.md's lifecycle table are for humans; this keeps
+// them from drifting away from the spec and from src/mock/sandbox/rules.ts.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { rules } from "../../src/mock/sandbox/rules.js";
 import { operations } from "../support/cases.js";
 
 const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+const sandboxPage = readFileSync(new URL("../../docs/sandbox.md", import.meta.url), "utf8");
 
 it.for(operations)("the README lists $operationId with its method and path", ({ operationId, method, path }) => {
   const row = readme
@@ -14,11 +16,11 @@ it.for(operations)("the README lists $operationId with its method and path", ({ 
   expect(row).toContain(`| ${method.toUpperCase()} | \`${path}\``);
 });
 
-it.for(rules)("the README's lifecycle table has the $operation rule for: $when", (rule) => {
-  expect(readme).toContain(`| \`${rule.operation}\` | ${rule.when} | ${rule.result} | ${rule.source} |`);
+it.for(rules)("docs/sandbox.md's lifecycle table has the $operation rule for: $when", (rule) => {
+  expect(sandboxPage).toContain(`| \`${rule.operation}\` | ${rule.when} | ${rule.result} | ${rule.source} |`);
 });
 
-it("the README's lifecycle table has no rule the sandbox lacks", () => {
-  const rows = readme.split("\n").filter((line) => /^\| `\w+` \| .* \| (documented|inferred) \|$/.test(line));
+it("docs/sandbox.md's lifecycle table has no rule the sandbox lacks", () => {
+  const rows = sandboxPage.split("\n").filter((line) => /^\| `\w+` \| .* \| (documented|inferred) \|$/.test(line));
   expect(rows).toHaveLength(rules.length);
 });

@@ -645,7 +645,7 @@ describe("the p100-mock bin", () => {
     expect(stateless.output()).toContain("Without Prefer, each answers its first documented 2xx");
     const banner = stateful.output();
     expect(banner).not.toContain("first documented 2xx");
-    expect(banner).toContain("Each answer\ncomes from that world's state (the README's lifecycle table)");
+    expect(banner).toContain("Each answer\ncomes from that world's state (docs/sandbox.md's lifecycle table)");
     expect(banner).toContain("A Prefer header picks a documented\nexample instead and changes no state");
     expect(banner).toContain("Webhooks may go to any host (--allow-remote-webhooks).");
 
