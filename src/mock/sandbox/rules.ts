@@ -1,6 +1,6 @@
 // The stateful mock's lifecycle rules, as one table: for each operation, the first rule whose
 // condition holds gives the answer (and changes the user, and sends webhooks). Each rule says
-// whether the docs state it or it is chosen here; README.md shows the same table (a test keeps
+// whether the docs state it or it is chosen here; docs/sandbox.md shows the same table (a test keeps
 // them in step). Error bodies are the spec's own catalogue entries, and the POA countries the
 // spec's `x-p100-poa-countries`, both from generated/facts.js; webhook payloads are checked with
 // the generated validators, so nothing here parses the spec.
