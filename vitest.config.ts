@@ -9,9 +9,9 @@ export default defineConfig({
     // test/), where a failed expectTypeOf or an unused @ts-expect-error fails the run: vitest's
     // own typecheck would run the same compiler over the same files a second time.
     testTimeout: 15_000,
-    // Most test files wait on child processes (Prism, npm, Redocly, Chromium), so two workers
-    // keep this 2-core machine busy where the default (cores - 1) would leave one idle.
-    maxWorkers: 2,
+    // Most test files wait on child processes (Prism, npm, Redocly, Chromium) or on timeouts, so
+    // three workers keep this 2-core machine busy (two left a core idle: npm test 46 s, not 43 s).
+    maxWorkers: 3,
     // Test files share a worker's modules (Prism, Ajv and the bundled spec load once per worker,
     // not once per file): no test relies on module state of its own.
     isolate: false,
