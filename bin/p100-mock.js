@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // p100-mock — serves the P100 User Accounts spec shipped in this package as a Prism mock, or, with
-// --proxy, checks a real P100 host against it and writes a drift report on exit.
+// --proxy, checks a real P100 host against it and writes a report of the differences on exit.
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startMock } from "../dist/mock/index.js";
@@ -24,9 +24,9 @@ Options:
                 with --stateful: the sandbox's caps (default 10000 each); a new key or user
                 beyond its cap gets 507, a delivery beyond its cap drops the oldest
   --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
-                answer against the spec, log each difference and write a drift report on exit
+                answer against the spec, log each difference and write a report of them on exit
                 (honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY)
-  --report <f>  where --proxy writes its Markdown report (default p100-drift-report.md)
+  --report <f>  where --proxy writes its Markdown report (default p100-contract-report.md)
   --cors <o>    let web pages from origin <o> call the mock too (repeatable; * for any); pages
                 on loopback hosts (localhost, 127.0.0.1, [::1]) always may
   --help        show this help
@@ -48,7 +48,7 @@ try {
       "max-users-per-world": { type: "string" },
       "max-deliveries-per-world": { type: "string" },
       proxy: { type: "string" },
-      report: { type: "string", default: "p100-drift-report.md" },
+      report: { type: "string", default: "p100-contract-report.md" },
       cors: { type: "string", multiple: true, default: [] },
       help: { type: "boolean", default: false },
     },
@@ -100,7 +100,7 @@ function writeReport() {
       `p100-mock: ${checked} call(s) checked, ${entries.length} with differences${unreached}${here}; report in ${options.report}`,
     );
   } catch (error) {
-    console.error(`p100-mock: cannot write the drift report to ${options.report}: ${error.code ?? error.message}`);
+    console.error(`p100-mock: cannot write the report to ${options.report}: ${error.code ?? error.message}`);
     console.error(mock.diffs.report()); // nothing is lost: the report goes to stderr
   }
 }

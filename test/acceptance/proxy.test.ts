@@ -1,6 +1,6 @@
 // Acceptance, proxy: `p100-mock --proxy <upstream>` spawned from the packed package installed in
 // an application, in front of a local upstream (node:http on 127.0.0.1) and in front of a closed
-// port; then the drift report each writes on SIGTERM.
+// port; then the report of the differences each writes on SIGTERM.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";

@@ -112,7 +112,7 @@ export class DiffLog {
           ? `No differences in the ${answered} answer(s) that came, but ${unchecked} (below): they were not checked.`
           : "No differences: every answer matched the contract.";
     return [
-      "# P100 contract drift report",
+      "# P100 contract differences report",
       "",
       `Upstream ${upstream}, spec ${specVersion}, ${at.toISOString()}: ${this.calls} call(s), ${answered} answered and checked, ${this.entries.length} with differences, ${failed.length} never reached the upstream${here.length ? `, ${here.length} answered by the mock itself` : ""}.`,
       "",
@@ -137,10 +137,10 @@ export class DiffLog {
   }
 }
 
-/** One line for the log, e.g. `drift: POST /v1/user 400 response.body.errorCode must be ...`. */
+/** One line for the log, e.g. `differs from the contract: POST /v1/user 400 response.body.errorCode must be ...`. */
 export function describeEntry(entry: DiffEntry): string {
   const found = entry.violations.map((v) => `${v.location} ${v.message}`).join("; ");
-  return `drift: ${entry.method} ${entry.path} ${entry.status}: ${found}`;
+  return `differs from the contract: ${entry.method} ${entry.path} ${entry.status}: ${found}`;
 }
 
 /** One line for the log, e.g. `upstream not reached: GET /v1/user/balances/{externalUserId}: ECONNREFUSED (...)`. */

@@ -162,7 +162,7 @@ describe("a proxy to a reachable upstream", () => {
     const report = proxy.mock.diffs.report(undefined, undefined, new Date("2026-01-02T03:04:05.000Z"));
     expect(report).toBe(
       [
-        "# P100 contract drift report",
+        "# P100 contract differences report",
         "",
         `Upstream ${upstream.url}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 3 call(s), 1 answered and checked, 0 with differences, 0 never reached the upstream, 2 answered by the mock itself.`,
         "",
@@ -307,12 +307,12 @@ describe("a proxy to a reachable upstream", () => {
     expect(proxy.mock.diffs.entries).toEqual([entry]);
     expect(proxy.log).toEqual([
       `GET /v1/user/balances/${id} → 200\n`,
-      "p100-mock: drift: GET /v1/user/balances/{externalUserId} 200: response.body Response body must have required property 'cryptoBalances'; response.body Response body must have required property 'fiatBalances'\n",
+      "p100-mock: differs from the contract: GET /v1/user/balances/{externalUserId} 200: response.body Response body must have required property 'cryptoBalances'; response.body Response body must have required property 'fiatBalances'\n",
     ]);
     const report = proxy.mock.diffs.report(upstream.url, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
     expect(report).toBe(
       [
-        "# P100 contract drift report",
+        "# P100 contract differences report",
         "",
         `Upstream ${upstream.url}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 1 call(s), 1 answered and checked, 1 with differences, 0 never reached the upstream.`,
         "",
@@ -353,7 +353,7 @@ describe("a proxy to a reachable upstream", () => {
     expect(proxy.log).toEqual([
       `GET /v1/user/balances/${id} → 501\n`,
       "p100-mock: the upstream answered GET /v1/user/balances/{externalUserId} with 501; passed on as it came (not remocked)\n",
-      "p100-mock: drift: GET /v1/user/balances/{externalUserId} 501: response Unable to match the returned status code with those defined in the document: 200,400,401\n",
+      "p100-mock: differs from the contract: GET /v1/user/balances/{externalUserId} 501: response Unable to match the returned status code with those defined in the document: 200,400,401\n",
     ]);
     expect(proxy.mock.diffs.entries).toEqual([
       {
@@ -401,7 +401,7 @@ it("answers a call to an unreachable upstream with a 502 naming the host and the
     const report = mock.diffs.report(upstream, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
     expect(report).toBe(
       [
-        "# P100 contract drift report",
+        "# P100 contract differences report",
         "",
         `Upstream ${upstream}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 1 call(s), 0 answered and checked, 0 with differences, 1 never reached the upstream.`,
         "",
@@ -442,7 +442,7 @@ it("never calls a run with unreached calls a match, even when every answer that 
   const report = drift.report("https://p100.test", "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
   expect(report).toBe(
     [
-      "# P100 contract drift report",
+      "# P100 contract differences report",
       "",
       "Upstream https://p100.test, spec 0.2.0, 2026-01-02T03:04:05.000Z: 2 call(s), 1 answered and checked, 0 with differences, 1 never reached the upstream.",
       "",
@@ -620,7 +620,7 @@ describe("p100-mock --proxy, end to end", () => {
   });
   afterAll(() => upstream.close());
 
-  it("forwards every call, logs each difference from the contract, and writes the drift report on exit", {
+  it("forwards every call, logs each difference from the contract, and writes the report of the differences on exit", {
     timeout: 30_000,
   }, async () => {
     const port = await freePort();
@@ -646,18 +646,20 @@ describe("p100-mock --proxy, end to end", () => {
     const extended = await client.POST("/v1/user/balances/extended", { body: { externalUserId: id } });
     expect(extended).toMatchObject({ outcome: "error", status: 400, error: { errorCode: "P412" } });
     await client.PATCH("/v1/user/suspend", { body: { externalUserId: id } });
-    await expect.poll(() => output, { timeout: 5000 }).toContain("drift: PATCH /v1/user/suspend 418");
+    await expect
+      .poll(() => output, { timeout: 5000 })
+      .toContain("differs from the contract: PATCH /v1/user/suspend 418");
 
     bin.kill("SIGINT");
     await new Promise((resolve) => bin.once("exit", resolve));
     seen.push(output);
-    const drifts = output.split("\n").filter((line) => line.startsWith("p100-mock: drift: "));
+    const drifts = output.split("\n").filter((line) => line.startsWith("p100-mock: differs from the contract: "));
     expect(drifts).toEqual(DRIFT_LINES);
     expect(output).toContain(`p100-mock: 4 call(s) checked, 3 with differences; report in ${report}`);
     const markdown = fs.readFileSync(report, "utf8");
     seen.push(markdown);
     const lines = markdown.split("\n");
-    expect(lines[0]).toBe("# P100 contract drift report");
+    expect(lines[0]).toBe("# P100 contract differences report");
     expect(lines[2]).toMatch(
       new RegExp(
         `^Upstream ${upstream.url.replaceAll(".", "\\.")}, spec 0\\.2\\.0, \\S+Z: 4 call\\(s\\), 4 answered and checked, 3 with differences, 0 never reached the upstream\\.$`,
@@ -681,9 +683,9 @@ describe("p100-mock --proxy, end to end", () => {
 });
 
 const DRIFT_LINES: string[] = [
-  "p100-mock: drift: POST /v1/user/balances/crypto-and-fiat 200: response.body Response body must have required property 'poaRequiredForExtended'",
-  "p100-mock: drift: POST /v1/user/balances/extended 400: response.body.errorCode Response body property errorCode must be equal to one of the allowed values: P403, P444, P458, P459, P500",
-  "p100-mock: drift: PATCH /v1/user/suspend 418: response Unable to match the returned status code with those defined in the document: 200,400,401",
+  "p100-mock: differs from the contract: POST /v1/user/balances/crypto-and-fiat 200: response.body Response body must have required property 'poaRequiredForExtended'",
+  "p100-mock: differs from the contract: POST /v1/user/balances/extended 400: response.body.errorCode Response body property errorCode must be equal to one of the allowed values: P403, P444, P458, P459, P500",
+  "p100-mock: differs from the contract: PATCH /v1/user/suspend 418: response Unable to match the returned status code with those defined in the document: 200,400,401",
 ];
 const REPORT_ROWS: string[] = [
   "| method | path | status | side | where | what differed |",
