@@ -102,6 +102,13 @@ describe("what a consumer installs", () => {
     expect(inject("installedAloneSize").npmStderr).not.toMatch(/install-scripts|p100-user-accounts@/);
   });
 
+  it("ships in dist/ only what src/ builds (build:dist empties dist/ first, so nothing stale is packed)", () => {
+    const built = packed.filter((file) => file.startsWith("dist/"));
+    expect(built.length).toBeGreaterThan(20);
+    const source = (file: string) => file.replace(/^dist\//, "src/").replace(/\.d\.ts$|\.js$/, ".ts");
+    expect(built.filter((file) => !fs.existsSync(path.join(repo, source(file))))).toEqual([]);
+  });
+
   it("its types import no package but openapi-fetch: `skipLibCheck: false` needs no Prism, pino or undici types", () => {
     // Every .d.ts reachable from the entry points' types, followed through their relative imports.
     const entries = Object.values<{ types?: string }>(manifest.exports).flatMap((e) => (e.types ? [e.types] : []));
