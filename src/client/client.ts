@@ -215,6 +215,13 @@ function resolveBaseUrl(options: P100ClientOptions): string {
         "createP100Client: `baseUrl` must be an absolute http(s) URL, e.g. http://127.0.0.1:4010.",
       );
     }
+    const { username, password } = new URL(baseUrl);
+    if (username || password) {
+      // fetch refuses such a URL on every call, and its message would show the password.
+      throw new P100ConfigError(
+        "createP100Client: `baseUrl` must not carry a user name or password: the P100 API authenticates with the x-api-key only.",
+      );
+    }
     return baseUrl;
   }
   const name = environment ?? "stage";

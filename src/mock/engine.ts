@@ -32,6 +32,8 @@ export interface AnswerFacts {
   upstreamStatus?: number;
   /** For the log line: a P-code and its message, or why the mock answered as it did. */
   note?: string;
+  /** For the proxy's report, of an answer the mock gave itself: why, with no user data in it. */
+  summary?: string;
 }
 
 export interface EngineAnswer {
@@ -155,6 +157,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       if (resource && picked && !config.isProxy) {
         const refused = refusedChoice(resource, chosen.code as number | undefined, chosen.exampleKey as string);
         if (refused) return wrongPrefer(resource, refused, facts(), own);
+        // An example named without a code: the status that documents it (Prism looks only in the first 2xx).
+        if (chosen.code === undefined)
+          chosen.code = Number(choicesOf(resource).find((c) => c.examples.includes(String(chosen.exampleKey)))?.code);
       }
       // The documented upload limits, checked on the bytes as sent (Prism sees the files as text).
       const limits = resource && uploadLimitsOf(resource.method, resource.path);
@@ -176,14 +181,9 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         mock: { ...config.mock, ...chosen },
       } as IHttpConfig)();
       if (result._tag === "Left") return problemOf(result.left, prism.ProblemJsonError, facts(), own);
-      const errors = result.right.validations.output.filter((v) => v.severity === 0);
-      if (config.errors && errors.length) {
-        const detail = "Your request/response is not valid and --errors is set, so the mock answers with this error.";
-        const problem = prism.ProblemJsonError.fromTemplate(prism.VIOLATIONS, detail, { validation: errors });
-        return problemOf(problem, prism.ProblemJsonError, facts(), own);
-      }
       const { output, validations } = result.right;
       // The upstream's answer goes on as it came: its bytes, and its headers with a true Content-Length.
+      // (`--errors` never replaces it: its differences are what the proxy reports.)
       if (exchange.answer)
         return {
           output: { ...output, headers: exchange.answer.headers },
@@ -191,6 +191,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
           text: exchange.answer.bytes,
           facts: facts(),
         };
+      const errors = validations.output.filter((v) => v.severity === 0);
+      if (config.errors && errors.length) {
+        const detail = "Your request/response is not valid and --errors is set, so the mock answers with this error.";
+        const problem = prism.ProblemJsonError.fromTemplate(prism.VIOLATIONS, detail, { validation: errors });
+        return problemOf(problem, prism.ProblemJsonError, facts(), own);
+      }
       // An invalid request answered with the P403 example gets the message of its own failures.
       const body = output.body as { errorCode?: unknown } | undefined;
       if (output.statusCode === 400 && body?.errorCode === "P403" && validations.input.length) {

@@ -129,8 +129,8 @@ function cors(req: http.IncomingMessage, res: http.ServerResponse, extra: string
   return true;
 }
 
-const json = (res: http.ServerResponse, status: number, body: unknown) => {
-  res.writeHead(status, { "content-type": "application/json" });
+const json = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
   res.end(JSON.stringify(body));
 };
 
@@ -138,8 +138,13 @@ export function createHandler({ engine, transparent, routes = [], admit, corsOri
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
-    // The facts of an answer the HTTP layer gives itself (no findings, so nothing for a report).
-    const own = (note: string | undefined): AnswerFacts => (note ? { note } : {});
+    // The facts of an answer the HTTP layer gives itself (no findings), with what a report may say of it.
+    const own = (note: string | undefined, summary?: string): AnswerFacts => ({
+      ...(note ? { note } : {}),
+      ...(summary ? { summary } : {}),
+    });
+    // In proxy mode, an answer the mock gives itself says so, as the engine's do.
+    const source: Record<string, string> = transparent ? { "x-p100-mock-source": "mock" } : {};
     const allowed = cors(req, res, corsOrigins);
     if (method === "options" && req.headers.origin && req.headers["access-control-request-method"]) {
       const status = allowed ? 204 : 403;
@@ -148,24 +153,25 @@ export function createHandler({ engine, transparent, routes = [], admit, corsOri
       onAnswer(req.method ?? "", url.pathname, status, [], own(allowed ? undefined : "origin not allowed"));
       return;
     }
-    const answer = (status: number, body: unknown, note?: string) => {
-      onAnswer(req.method ?? "", url.pathname, status, [], own(note ?? noteOf(body)));
-      json(res, status, body);
+    const answer = (status: number, body: unknown, note?: string, summary?: string) => {
+      onAnswer(req.method ?? "", url.pathname, status, [], own(note ?? noteOf(body), summary));
+      json(res, status, body, source);
     };
     try {
       const raw = await readBody(req);
       if (raw === undefined) {
         if (!req.complete) res.setHeader("connection", "close"); // the rest of it is not read
         const message = `the request body is larger than ${maxBodyBytes} bytes, the most a valid request can have (the largest documented upload and its form)`;
-        answer(413, { message }, "body too large");
+        answer(413, { message }, "body too large", "the body is larger than 16 MiB");
         return;
       }
       try {
         decodeURIComponent(url.pathname);
       } catch {
         const message = `the path ${url.pathname} is not valid percent-encoding`;
-        if (routes.some((r) => url.pathname.startsWith(r.prefix))) answer(400, { message });
-        else answer(400, { errorCode: "P403", errorMessage: `${message}.` });
+        const summary = "the path is not valid percent-encoding";
+        if (routes.some((r) => url.pathname.startsWith(r.prefix))) answer(400, { message }, undefined, summary);
+        else answer(400, { errorCode: "P403", errorMessage: `${message}.` }, undefined, summary);
         return;
       }
       const prism = await engine;
@@ -181,7 +187,9 @@ export function createHandler({ engine, transparent, routes = [], admit, corsOri
       if (route) {
         const body = bodyOf(raw, req.headers["content-type"], false);
         const found = await route.handle({ method, path: url.pathname, key, body });
-        onAnswer(req.method ?? "", url.pathname, found.status, [], own(noteOf(found.body)));
+        const { message } = (found.body ?? {}) as { message?: unknown };
+        const note = noteOf(found.body) ?? (found.status >= 400 && typeof message === "string" ? message : undefined);
+        onAnswer(req.method ?? "", url.pathname, found.status, [], own(note));
         res.writeHead(found.status, found.body === undefined ? {} : { "content-type": "application/json" });
         res.end(found.body === undefined ? "" : JSON.stringify(found.body));
         return;

@@ -134,7 +134,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         }
         // Answered here (a mistake of the caller's): the upstream saw nothing, so nothing was checked.
         if (facts?.upstreamStatus === undefined) {
-          diffs.answeredLocally(method, facts?.path, status, facts?.note ?? "answered by the mock");
+          diffs.answeredLocally(method, facts?.path, status, facts?.summary ?? `answered ${status} by the mock`);
           return;
         }
         // Prism would replace an upstream 501 by a mocked example; this mock passes the real one on.

@@ -84,6 +84,11 @@ describe("createP100Client", () => {
       /`baseUrl` is given but undefined/,
     ],
     ["a relative baseUrl", { apiKey: secret, baseUrl: "/v1" }, /absolute http\(s\) URL/],
+    [
+      "a baseUrl with credentials",
+      { apiKey: secret, baseUrl: "http://user:hunter2@127.0.0.1:4010" },
+      /must not carry a user name or password/,
+    ],
     ["a non-http baseUrl", { apiKey: secret, baseUrl: "ftp://example.com" }, /absolute http\(s\) URL/],
   ];
   it.each(invalid)("fails at construction with a clear message on %s", (_, options, message) => {

@@ -83,6 +83,24 @@ describe.each(Object.keys(modes))("the %s mock", (mode) => {
     expect(problem.detail).toContain("code=202 (example=P210 | P211)");
   });
 
+  it("answers Prefer: example=<name> alone with the answer that documents that example", async () => {
+    const pending = await postJson(
+      mock(),
+      "/v1/user/balances/extended",
+      { externalUserId: id },
+      { prefer: "example=P211" },
+    );
+    expect(pending.status).toBe(202);
+    expect(await pending.json()).toMatchObject({ errorCode: "P211" });
+    const denied = await postJson(
+      mock(),
+      "/v1/user/balances/extended",
+      { externalUserId: id },
+      { prefer: "example=xo2" },
+    );
+    expect(denied.status).toBe(401);
+  });
+
   it("answers a path that is not valid percent-encoding with 400 P403", async () => {
     const response = await send(mock(), "GET", "/v1/user/balances/%E0%A4%A");
     expect(response.status).toBe(400);

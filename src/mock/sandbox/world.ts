@@ -53,6 +53,8 @@ function causeOf(error: unknown): string {
   if (name === "AbortError") return "cancelled";
   const cause = (error as { cause?: { code?: unknown; message?: unknown; errors?: { code?: unknown }[] } }).cause;
   const code = cause?.code ?? cause?.errors?.find((e) => typeof e.code === "string")?.code;
+  // undici's own timers (no headers, or no body, in time) are the same timeout.
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") return "timeout";
   if (typeof code === "string") return code;
   return typeof cause?.message === "string" && cause.message ? cause.message : "network error";
 }

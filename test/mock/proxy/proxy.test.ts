@@ -141,22 +141,25 @@ describe("a proxy to a reachable upstream", () => {
   it("counts the calls it answers itself apart: not sent, not checked, never a match", async () => {
     upstream.answer = json(200, pretty);
     expect((await call(proxy.mock.url, `/v1/user/balances/${id}`)).status).toBe(200);
-    expect((await call(proxy.mock.url, "/v1/user/balances/%E0%A4%A")).status).toBe(400);
+    const malformed = await call(proxy.mock.url, "/v1/user/balances/%E0%A4%A");
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers["x-p100-mock-source"]).toBe("mock");
     const tooLarge = await call(proxy.mock.url, "/v1/user/balances/crypto-and-fiat", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: Buffer.alloc(16 * 1024 * 1024 + 1024 * 1024 + 1, 0x20),
     });
     expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers["x-p100-mock-source"]).toBe("mock");
     expect(upstream.received.map((r) => r.url)).toEqual([`/v1/user/balances/${id}`]);
     expect(proxy.mock.diffs.local).toEqual([
       {
         method: "GET",
         path: "(before routing)",
         status: 400,
-        why: "P403: the path /v1/user/balances/%E0%A4%A is not valid percent-encoding.",
+        why: "the path is not valid percent-encoding",
       },
-      { method: "POST", path: "(before routing)", status: 413, why: "body too large" },
+      { method: "POST", path: "(before routing)", status: 413, why: "the body is larger than 16 MiB" },
     ]);
     // Without arguments, the report names the upstream and the bundled spec's version.
     const report = proxy.mock.diffs.report(undefined, undefined, new Date("2026-01-02T03:04:05.000Z"));
@@ -172,8 +175,8 @@ describe("a proxy to a reachable upstream", () => {
         "",
         "| method | path | status | why |",
         "|---|---|---|---|",
-        "| GET | `(before routing)` | 400 | P403: the path /v1/user/balances/%E0%A4%A is not valid percent-encoding. |",
-        "| POST | `(before routing)` | 413 | body too large |",
+        "| GET | `(before routing)` | 400 | the path is not valid percent-encoding |",
+        "| POST | `(before routing)` | 413 | the body is larger than 16 MiB |",
         "",
       ].join("\n"),
     );
@@ -429,6 +432,17 @@ it("with errors on, answers an invalid request itself (Prism's 401), sends nothi
     expect(reply.status).toBe(401);
     expect(reply.headers["x-p100-mock-source"]).toBe("mock");
     expect(upstream.received).toEqual([]);
+    // A valid request goes upstream, and its off-contract answer comes back as it was, reported.
+    const off = JSON.stringify({ userId: id });
+    upstream.answer = json(200, off);
+    const valid = await call(mock.url, `/v1/user/balances/${id}`);
+    expect(valid.status).toBe(200);
+    expect(valid.body.toString()).toBe(off);
+    expect(valid.headers["x-p100-mock-source"]).toBe("upstream");
+    expect(mock.diffs.entries.map((e) => [e.method, e.path, e.status])).toEqual([
+      ["GET", "/v1/user/balances/{externalUserId}", 200],
+    ]);
+    expect(mock.diffs.report()).not.toContain("No differences");
   } finally {
     await mock.close();
     await upstream.close();
