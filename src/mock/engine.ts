@@ -30,6 +30,8 @@ export interface AnswerFacts {
   failure?: string;
   /** Proxy mode: the status the upstream answered (absent when it was not reached or not called). */
   upstreamStatus?: number;
+  /** Proxy mode, with `failure`: the status the upstream had answered when its answer broke off. */
+  brokenAfter?: number;
   /** For the log line: a P-code and its message, or why the mock answered as it did. */
   note?: string;
   /** For the proxy's report, of an answer the mock gave itself: why, with no user data in it. */
@@ -137,6 +139,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const facts = (note?: string): AnswerFacts => ({
         path: exchange.route ?? resource?.path ?? reportPath(input.url.path),
         ...(exchange.failure === undefined ? {} : { failure: exchange.failure }),
+        ...(exchange.brokenAfter === undefined ? {} : { brokenAfter: exchange.brokenAfter }),
         ...(exchange.answer ? { upstreamStatus: exchange.answer.status } : {}),
         ...(note === undefined ? {} : { note }),
       });

@@ -127,6 +127,13 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       if (options.proxy !== undefined) {
         // The log and the report name the operation's path template, never the ids in a path.
         const where = facts?.path ?? "(before routing)";
+        if (facts?.failure !== undefined && facts.brokenAfter !== undefined) {
+          diffs.broke(method, where, facts.brokenAfter, facts.failure);
+          options.onOutput?.(
+            `p100-mock: the upstream's answer broke off: ${method} ${where}: HTTP ${facts.brokenAfter}, then ${facts.failure} (the call reached it); answered 502\n`,
+          );
+          return;
+        }
         if (facts?.failure !== undefined) {
           const failure = diffs.fail(method, where, facts.failure);
           options.onOutput?.(`p100-mock: ${describeFailure(failure, options.proxy)}\n`);

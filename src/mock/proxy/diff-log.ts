@@ -47,10 +47,19 @@ export interface LocalAnswer {
   why: string;
 }
 
+/** A call the upstream got, whose answer broke off after its status: not checked, and maybe carried out. */
+export interface BrokenAnswer {
+  method: string;
+  path: string;
+  status: number;
+  reason: string;
+}
+
 export class DiffLog {
   readonly entries: DiffEntry[] = [];
   readonly failures: FailedCall[] = [];
   readonly local: LocalAnswer[] = [];
+  readonly broken: BrokenAnswer[] = [];
   calls = 0;
 
   /** What the report names when `report()` is called without them. */
@@ -77,6 +86,14 @@ export class DiffLog {
     return failure;
   }
 
+  /** Records one call whose answer broke off after `status`: counted apart, never as a match. */
+  broke(method: string, path: string, status: number, reason: string): BrokenAnswer {
+    this.calls++;
+    const broken = { method, path: path.split("?")[0] ?? path, status, reason };
+    this.broken.push(broken);
+    return broken;
+  }
+
   /** Records one call the mock answered itself: counted apart, neither checked nor a match. */
   answeredLocally(method: string, path: string | undefined, status: number, why: string): LocalAnswer {
     this.calls++;
@@ -100,9 +117,11 @@ export class DiffLog {
     );
     const failed = this.failures.map((f) => `| ${f.method} | \`${cell(f.path)}\` | ${cell(f.reason)} |`);
     const here = this.local.map((l) => `| ${l.method} | \`${cell(l.path)}\` | ${l.status} | ${cell(l.why)} |`);
-    const answered = this.calls - this.failures.length - this.local.length;
+    const cut = this.broken.map((b) => `| ${b.method} | \`${cell(b.path)}\` | ${b.status} | ${cell(b.reason)} |`);
+    const answered = this.calls - this.failures.length - this.local.length - this.broken.length;
     const unchecked = [
       ...(failed.length ? [`${failed.length} call(s) never reached the upstream`] : []),
+      ...(cut.length ? [`${cut.length} answer(s) broke off`] : []),
       ...(here.length ? [`${here.length} call(s) were answered by the mock itself`] : []),
     ].join(" and ");
     const verdict =
@@ -114,13 +133,23 @@ export class DiffLog {
     return [
       "# P100 contract differences report",
       "",
-      `Upstream ${upstream}, spec ${specVersion}, ${at.toISOString()}: ${this.calls} call(s), ${answered} answered and checked, ${this.entries.length} with differences, ${failed.length} never reached the upstream${here.length ? `, ${here.length} answered by the mock itself` : ""}.`,
+      `Upstream ${upstream}, spec ${specVersion}, ${at.toISOString()}: ${this.calls} call(s), ${answered} answered and checked, ${this.entries.length} with differences, ${failed.length} never reached the upstream${cut.length ? `, ${cut.length} answers broke off` : ""}${here.length ? `, ${here.length} answered by the mock itself` : ""}.`,
       "",
       ...(rows.length
         ? ["| method | path | status | side | where | what differed |", "|---|---|---|---|---|---|", ...rows]
         : [verdict]),
       ...(failed.length
         ? ["", "## Calls that never reached the upstream", "", "| method | path | why |", "|---|---|---|", ...failed]
+        : []),
+      ...(cut.length
+        ? [
+            "",
+            "## Answers that broke off (the upstream got these calls)",
+            "",
+            "| method | path | status | why |",
+            "|---|---|---|---|",
+            ...cut,
+          ]
         : []),
       ...(here.length
         ? [

@@ -26,6 +26,8 @@ export interface Exchange {
   answer?: { status: number; headers: Record<string, string | string[]>; bytes: Buffer };
   /** Why the upstream could not be reached: an error code (ECONNREFUSED, ENOTFOUND, ...) or message. */
   failure?: string;
+  /** The status the upstream had answered when its answer broke off (it got the call). */
+  brokenAfter?: number;
 }
 
 type Forward = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["forward"];
@@ -72,6 +74,7 @@ export function createForward(deps: {
     if (resource) exchange.route = resource.path;
     if (prismInput.validations.length) return deps.prismForward(prismInput, baseUrl, upstreamProxy, resource)(logger)();
     const url = targetOf(baseUrl, input, exchange.raw?.target);
+    let status: number | undefined; // once the upstream's headers came
     try {
       const response = await deps.request(url, {
         method: input.method.toUpperCase() as Dispatcher.HttpMethod,
@@ -79,6 +82,7 @@ export function createForward(deps: {
         body: bodyOf(exchange.raw, input),
         dispatcher: deps.dispatcher,
       });
+      status = response.statusCode;
       const bytes = Buffer.from(await response.body.arrayBuffer());
       const headers = clientHeaders(response.headers, bytes.length, input.method, response.statusCode);
       exchange.answer = { status: response.statusCode, headers, bytes };
@@ -95,6 +99,17 @@ export function createForward(deps: {
     } catch (error) {
       exchange.failure = deps.redact(reasonOf(error), input);
       const upstream = new URL(baseUrl).host;
+      if (status !== undefined) {
+        exchange.brokenAfter = status;
+        const problem = new deps.ProblemJsonError(
+          "urn:p100-mock:upstream-answer-broken",
+          "The upstream's answer broke off",
+          502,
+          `p100-mock got a broken answer from the upstream ${upstream}: HTTP ${status}, then ${exchange.failure}; the call reached it and may have been carried out`,
+          { upstream, upstreamStatus: status, reason: exchange.failure },
+        );
+        return { _tag: "Left", left: problem };
+      }
       const problem = new deps.ProblemJsonError(
         "urn:p100-mock:upstream-unreachable",
         "The upstream could not be reached",

@@ -424,6 +424,43 @@ it("answers a call to an unreachable upstream with a 502 naming the host and the
   }
 });
 
+it("tells an answer that broke off from an upstream never reached: 502, its own log line and report section", async () => {
+  const upstream = await startUpstream((res) => {
+    res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
+    res.write('{"message":"User un');
+    setTimeout(() => res.destroy(), 20);
+  });
+  const log: string[] = [];
+  const mock = await startMock({ proxy: upstream.url, onOutput: (text) => log.push(text) });
+  try {
+    const reply = await call(mock.url, "/v1/user/unsuspend", {
+      method: "PATCH",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ externalUserId: id }),
+    });
+    expect(reply.status).toBe(502);
+    expect(reply.headers["x-p100-mock-source"]).toBe("mock");
+    const problem = JSON.parse(reply.body.toString());
+    expect(problem.title).toBe("The upstream's answer broke off");
+    expect(problem.detail).toMatch(/HTTP 200, then .+; the call reached it and may have been carried out$/);
+    expect(upstream.received).toHaveLength(1);
+    expect(mock.diffs.failures).toEqual([]);
+    expect(mock.diffs.broken).toEqual([
+      { method: "PATCH", path: "/v1/user/unsuspend", status: 200, reason: problem.reason },
+    ]);
+    expect(log.join("")).toContain(
+      `p100-mock: the upstream's answer broke off: PATCH /v1/user/unsuspend: HTTP 200, then ${problem.reason} (the call reached it); answered 502\n`,
+    );
+    const report = mock.diffs.report();
+    expect(report).toContain("0 never reached the upstream, 1 answers broke off.");
+    expect(report).toContain(`| PATCH | \`/v1/user/unsuspend\` | 200 | ${problem.reason} |`);
+    expect(report).not.toContain("No differences");
+  } finally {
+    await mock.close();
+    await upstream.close();
+  }
+});
+
 it("with errors on, answers an invalid request itself (Prism's 401), sends nothing upstream, and says so", async () => {
   const upstream = await startUpstream(json(200, pretty));
   const mock = await startMock({ proxy: upstream.url, errors: true });
