@@ -2,10 +2,11 @@
 // it, answers it (negotiating a documented example, or forwarding to an upstream in proxy mode),
 // and validates the answer against the spec. Prism's packages are optional peer dependencies of
 // this package, loaded only when a mock starts. In proxy mode, the forwarding itself is ours
-// (proxy-forward.ts), in place of Prism's.
+// (proxy/forward.ts), in place of Prism's.
 import type { IPrismComponents, IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
+import { createRedactor } from "../client/redact.js";
 import { MockStartError } from "../errors.js";
 import type { Exchange, RawRequest } from "./proxy/forward.js";
 import type { Sandbox } from "./sandbox/world.js";
@@ -16,7 +17,7 @@ export interface EngineOptions {
   dynamic?: boolean;
   errors?: boolean;
   proxy?: string;
-  /** Stateful mode: answers come from each key's world in this sandbox (sandbox-rules.ts). */
+  /** Stateful mode: answers come from each key's world in this sandbox (sandbox/rules.ts). */
   sandbox?: Sandbox;
 }
 
@@ -137,7 +138,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const routed = prism.route({ resources: operations, input });
       const resource = routed._tag === "Right" ? routed.right : undefined;
       const facts = (note?: string): AnswerFacts => ({
-        path: exchange.route ?? resource?.path ?? reportPath(input.url.path),
+        path: resource?.path ?? reportPath(input.url.path),
         ...(exchange.failure === undefined ? {} : { failure: exchange.failure }),
         ...(exchange.brokenAfter === undefined ? {} : { brokenAfter: exchange.brokenAfter }),
         ...(exchange.answer ? { upstreamStatus: exchange.answer.status } : {}),
@@ -239,9 +240,10 @@ async function loadProxy(prism: Awaited<ReturnType<typeof loadPrism>>, exchanges
     dispatcher,
     request: undici.request,
     ProblemJsonError: prism.ProblemJsonError,
+    // The client's redaction rule (every form of the key; a short key only where it stands alone).
     redact: (text, input) => {
       const key = input.headers?.["x-api-key"];
-      return key ? text.replaceAll(key, "[the x-api-key]") : text;
+      return typeof key === "string" && key ? createRedactor(key).text(text) : text;
     },
   });
   return { forward, dispatcher, sourceHeader };

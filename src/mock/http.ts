@@ -13,6 +13,7 @@ import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
 import { type AnswerFacts, type Engine, noteOf } from "./engine.js";
+import { isLoopbackHost } from "./loopback.js";
 import { maxBodyBytes } from "./uploads.js";
 
 const malformed = "(the request body was not valid JSON)";
@@ -104,14 +105,12 @@ function queryOf(search: URLSearchParams): Record<string, string | string[]> {
   return query;
 }
 
-const loopbackHost = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /** Whether a browser page from `origin` may read the mock's answers. */
 function allowedOrigin(origin: string, extra: string[]): boolean {
   if (extra.includes("*") || extra.includes(origin)) return true;
   try {
     const { protocol, hostname } = new URL(origin);
-    return (protocol === "http:" || protocol === "https:") && loopbackHost.test(hostname);
+    return (protocol === "http:" || protocol === "https:") && isLoopbackHost(hostname);
   } catch {
     return false;
   }

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { MockStartError } from "../errors.js";
 import { createEngine } from "./engine.js";
 import { createHandler, type OwnAnswer, type RouteRequest } from "./http.js";
+import { isLoopbackHost } from "./loopback.js";
 import { type DiffEntry, DiffLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
 import { Sandbox } from "./sandbox/world.js";
 
@@ -160,7 +161,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     },
   });
   const upstream = options.proxy === undefined ? undefined : new URL(options.proxy);
-  if (upstream?.protocol === "http:" && !isLoopback(upstream.hostname))
+  if (upstream?.protocol === "http:" && !isLoopbackHost(upstream.hostname))
     options.onOutput?.(
       `p100-mock: warning: ${upstream.origin} is plain http and not this machine: the x-api-key of every call goes to it unencrypted; use https\n`,
     );
@@ -209,12 +210,6 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
   return { url, diffs, drift: diffs, invalidAnswers: ownAnswers.entries, close };
-}
-
-/** localhost, 127.0.0.0/8 and ::1: the hosts a key can reach over plain http without leaving this machine. */
-function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
 /** The stateful mode's control API under /_sandbox, loaded at its first call. */

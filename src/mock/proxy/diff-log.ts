@@ -73,7 +73,7 @@ export class DiffLog {
     this.calls++;
     const violations = findings.map(toViolation);
     if (violations.length === 0) return undefined;
-    const entry = { method, path: path.split("?")[0] ?? path, status, violations };
+    const entry = { method, path, status, violations };
     this.entries.push(entry);
     return entry;
   }
@@ -81,7 +81,7 @@ export class DiffLog {
   /** Records one call that never reached the upstream: counted apart, never as a match. */
   fail(method: string, path: string, reason: string): FailedCall {
     this.calls++;
-    const failure = { method, path: path.split("?")[0] ?? path, reason };
+    const failure = { method, path, reason };
     this.failures.push(failure);
     return failure;
   }
@@ -89,7 +89,7 @@ export class DiffLog {
   /** Records one call whose answer broke off after `status`: counted apart, never as a match. */
   broke(method: string, path: string, status: number, reason: string): BrokenAnswer {
     this.calls++;
-    const broken = { method, path: path.split("?")[0] ?? path, status, reason };
+    const broken = { method, path, status, reason };
     this.broken.push(broken);
     return broken;
   }
@@ -97,7 +97,7 @@ export class DiffLog {
   /** Records one call the mock answered itself: counted apart, neither checked nor a match. */
   answeredLocally(method: string, path: string | undefined, status: number, why: string): LocalAnswer {
     this.calls++;
-    const local = { method, path: path?.split("?")[0] ?? "(before routing)", status, why };
+    const local = { method, path: path ?? "(before routing)", status, why };
     this.local.push(local);
     return local;
   }

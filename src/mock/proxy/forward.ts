@@ -20,8 +20,6 @@ export interface RawRequest {
 /** One call through the proxy, filled in as Prism's pipeline passes through `forward`. */
 export interface Exchange {
   raw?: RawRequest;
-  /** The operation's path template, once Prism has routed the call. */
-  route?: string;
   /** The upstream's answer as sent: status, the headers for the client, the body bytes. */
   answer?: { status: number; headers: Record<string, string | string[]>; bytes: Buffer };
   /** Why the upstream could not be reached: an error code (ECONNREFUSED, ENOTFOUND, ...) or message. */
@@ -71,7 +69,6 @@ export function createForward(deps: {
     const input = prismInput.data;
     const exchange = deps.exchanges.get(input) ?? {};
     deps.exchanges.set(input, exchange);
-    if (resource) exchange.route = resource.path;
     if (prismInput.validations.length) return deps.prismForward(prismInput, baseUrl, upstreamProxy, resource)(logger)();
     const url = targetOf(baseUrl, input, exchange.raw?.target);
     let status: number | undefined; // once the upstream's headers came

@@ -4,8 +4,8 @@
 // verifications, move its clock, read its deliveries and users. Requests are validated against
 // that spec with its validators, compiled at build time (generated/sandbox-validators.js); every
 // call acts on its x-api-key's world.
-import { isIPv4 } from "node:net";
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
+import { isLoopbackHost } from "../loopback.js";
 import { type Answer, decisions } from "./rules.js";
 import { publicUser, type Sandbox } from "./world.js";
 
@@ -33,11 +33,6 @@ function invalid(value: unknown, validate: Validate): Answer | undefined {
   return problem(400, `${first?.instancePath.slice(1) || "body"}: ${first?.message ?? "is not valid"}`);
 }
 
-/** Hosts webhooks may go to unless remote ones are allowed: 127.0.0.0/8, localhost, [::1]. */
-function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || (isIPv4(hostname) && hostname.startsWith("127."));
-}
-
 /** Why this endpoint URL is refused, if it is. */
 function refusedEndpoint(sandbox: Sandbox, url: string): Answer | undefined {
   let hostname: string;
@@ -47,7 +42,7 @@ function refusedEndpoint(sandbox: Sandbox, url: string): Answer | undefined {
   } catch {
     return problem(400, "url: must be an absolute http(s) URL");
   }
-  if (sandbox.allowRemoteWebhooks || isLoopback(hostname)) return undefined;
+  if (sandbox.allowRemoteWebhooks || isLoopbackHost(hostname)) return undefined;
   return problem(
     400,
     `url: ${hostname} is not a loopback host; webhooks go to 127.0.0.0/8, localhost or [::1] only, unless the mock is started with --allow-remote-webhooks (startMock's allowRemoteWebhooks)`,
