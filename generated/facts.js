@@ -52,6 +52,10 @@ export const examples = {
     "errorCode": "P444",
     "errorMessage": "POA rejected"
   },
+  "P445": {
+    "errorCode": "P445",
+    "errorMessage": "KYC not found"
+  },
   "P447": {
     "errorCode": "P447",
     "errorMessage": "POA already verified"
@@ -83,6 +87,9 @@ export const examples = {
   "CreateUserCreated": {
     "userId": "f63064b1-c26b-4c9e-af22-0b483262751f",
     "poaRequiredForExtended": false
+  },
+  "KycVerificationCreated": {
+    "verificationId": "8f2d6c1e-3b7a-4e59-9c0d-5a1b2c3d4e5f"
   },
   "UserVerificationAccepted": {
     "message": "User verification data accepted"

@@ -76,6 +76,167 @@ export default {
       ]
     }
   },
+  "POST /v1/kyc": {
+    "operationId": "createKycVerification",
+    "responses": {
+      "200": {
+        "required": [
+          "verificationId"
+        ],
+        "examples": [
+          "success"
+        ]
+      },
+      "201": {
+        "required": [
+          "verificationId"
+        ],
+        "examples": [
+          "success"
+        ]
+      },
+      "400": {
+        "required": [
+          "errorCode",
+          "errorMessage"
+        ],
+        "errorCodes": [
+          "P403",
+          "P412"
+        ]
+      },
+      "401": {
+        "required": [
+          "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
+        ]
+      }
+    }
+  },
+  "GET /v1/kyc/verification/{externalUserId}/{verificationId}": {
+    "operationId": "redirectToVerification",
+    "responses": {
+      "200": {
+        "type": "text",
+        "examples": [
+          "loadingPage"
+        ]
+      },
+      "400": {
+        "required": [
+          "errorCode",
+          "errorMessage"
+        ],
+        "errorCodes": [
+          "P403",
+          "P412"
+        ]
+      },
+      "401": {
+        "required": [
+          "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
+        ]
+      },
+      "404": {
+        "required": [
+          "errorCode",
+          "errorMessage"
+        ],
+        "errorCodes": [
+          "P445"
+        ]
+      }
+    }
+  },
+  "GET /v1/kyc/status/{externalUserId}": {
+    "operationId": "getKycStatus",
+    "responses": {
+      "200": {
+        "required": [
+          "attemptStatus",
+          "externalUserId",
+          "verificationStatus"
+        ],
+        "examples": [
+          "success"
+        ]
+      },
+      "400": {
+        "required": [
+          "errorCode",
+          "errorMessage"
+        ],
+        "errorCodes": [
+          "P403",
+          "P412",
+          "P459",
+          "P500",
+          "P501"
+        ]
+      },
+      "401": {
+        "required": [
+          "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
+        ]
+      },
+      "404": {
+        "required": [
+          "errorCode",
+          "errorMessage"
+        ],
+        "errorCodes": [
+          "P445"
+        ]
+      }
+    }
+  },
+  "POST /v1/user/verification": {
+    "operationId": "addUserVerification",
+    "responses": {
+      "201": {
+        "required": [
+          "message"
+        ],
+        "examples": [
+          "success"
+        ]
+      },
+      "400": {
+        "required": [
+          "errorCode",
+          "errorMessage"
+        ],
+        "errorCodes": [
+          "P403",
+          "P412"
+        ]
+      },
+      "401": {
+        "required": [
+          "message"
+        ],
+        "examples": [
+          "xo1",
+          "xo2",
+          "xo3"
+        ]
+      }
+    }
+  },
   "POST /v1/user/poa-files/{externalUserId}": {
     "operationId": "addPoaFile",
     "responses": {
@@ -137,39 +298,6 @@ export default {
         "image/jpg",
         "image/png"
       ]
-    }
-  },
-  "POST /v1/user/verification": {
-    "operationId": "addUserVerification",
-    "responses": {
-      "201": {
-        "required": [
-          "message"
-        ],
-        "examples": [
-          "success"
-        ]
-      },
-      "400": {
-        "required": [
-          "errorCode",
-          "errorMessage"
-        ],
-        "errorCodes": [
-          "P403",
-          "P412"
-        ]
-      },
-      "401": {
-        "required": [
-          "message"
-        ],
-        "examples": [
-          "xo1",
-          "xo2",
-          "xo3"
-        ]
-      }
     }
   },
   "POST /v1/user/balances/extended": {

@@ -193,13 +193,118 @@ return errors === 0;
 }
 validate23.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const postSandboxUsersExternalUserIdPoaDecisionDecision = validate24;
-const schema35 = {"type":"string","enum":["approve","reject","question"]};
+export const postSandboxUsersExternalUserIdKycDecisionBody = validate24;
+const schema35 = {"type":"object","additionalProperties":false,"properties":{"rejectionReason":{"type":"string","minLength":1,"description":"For `reject`, the provider's reason (`NO_FACE_FOUND` by default)."}}};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate24.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "rejectionReason")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.rejectionReason !== undefined){
+let data0 = data.rejectionReason;
+if(typeof data0 === "string"){
+if(func1(data0) < 1){
+const err1 = {instancePath:instancePath+"/rejectionReason",schemaPath:"#/properties/rejectionReason/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/rejectionReason",schemaPath:"#/properties/rejectionReason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+
+export const postSandboxUsersExternalUserIdKycDecisionDecision = validate25;
+const schema36 = {"type":"string","enum":["approve","reject","expire"]};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate25.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(((data === "approve") || (data === "reject")) || (data === "expire"))){
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+validate25.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+export const postSandboxUsersExternalUserIdPoaDecisionDecision = validate26;
+const schema37 = {"type":"string","enum":["approve","reject","question"]};
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate26.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -217,7 +322,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(((data === "approve") || (data === "reject")) || (data === "question"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema35.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema37.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -226,18 +331,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate26.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const postSandboxClockAdvanceBody = validate25;
-const schema36 = {"type":"object","required":["seconds"],"additionalProperties":false,"properties":{"seconds":{"type":"number","exclusiveMinimum":0,"maximum":86400}}};
+export const postSandboxClockAdvanceBody = validate27;
+const schema38 = {"type":"object","required":["seconds"],"additionalProperties":false,"properties":{"seconds":{"type":"number","exclusiveMinimum":0,"maximum":86400}}};
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate25.evaluated;
+const evaluated0 = validate27.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -313,14 +418,15 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 export default {
   "PUT /_sandbox/webhook-endpoint": { body: putSandboxWebhookEndpointBody },
   "GET /_sandbox/users/{externalUserId}": { parameters: { "externalUserId": getSandboxUsersExternalUserIdExternalUserId } },
   "POST /_sandbox/users/{externalUserId}/verification/{decision}": { parameters: { "externalUserId": getSandboxUsersExternalUserIdExternalUserId, "decision": postSandboxUsersExternalUserIdVerificationDecisionDecision } },
+  "POST /_sandbox/users/{externalUserId}/kyc/{decision}": { body: postSandboxUsersExternalUserIdKycDecisionBody, parameters: { "externalUserId": getSandboxUsersExternalUserIdExternalUserId, "decision": postSandboxUsersExternalUserIdKycDecisionDecision } },
   "POST /_sandbox/users/{externalUserId}/poa/{decision}": { parameters: { "externalUserId": getSandboxUsersExternalUserIdExternalUserId, "decision": postSandboxUsersExternalUserIdPoaDecisionDecision } },
   "POST /_sandbox/clock/advance": { body: postSandboxClockAdvanceBody },
 };

@@ -82,11 +82,41 @@ export interface paths {
         put?: never;
         /**
          * Approve or reject the pending verification
-         * @description Decides the user's pending verification (after Add User Verification). Sends a KYC
-         *     Verification Status webhook; on approval the balances are generated and a User Balance
-         *     Generation webhook (`ACTIVE`) follows.
+         * @description Decides the user's pending Method A verification (Add KYC File, then Add User
+         *     Verification). On approval the balances are generated and a User Balance Generation
+         *     webhook (`ACTIVE`) follows (V4: balances are generated at verification); a rejection sends
+         *     nothing. No KYC Verification Status webhook is sent: the docs document it for KYC by P100
+         *     (Method B) only, and nothing says it is sent for Method A (which webhook, if any, reports a
+         *     Method A decision is not documented).
          */
         post: operations["decideVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_sandbox/users/{externalUserId}/kyc/{decision}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve, reject or expire the KYC by P100 verification
+         * @description Decides the user's KYC by P100 verification (Method B, opened by Creating KYC
+         *     Verification) as the user's clicks on the hosted stand-in page would: `approve` takes the
+         *     attempt through `VERIFICATION` to `SUCCESSFUL` and the verification to `VERIFIED`;
+         *     `reject` takes the attempt through `VERIFICATION` to `REJECTED_BY_PROVIDER` with the
+         *     body's `rejectionReason` (`NO_FACE_FOUND` by default), the verification staying
+         *     `NOT_VERIFIED`; `expire` makes the verification `EXPIRED` (the user must verify again:
+         *     Creating KYC Verification opens a new one). Each status change sends a KYC Verification
+         *     Status webhook. Then Add User Verification generates the balances of a `VERIFIED` user.
+         */
+        post: operations["decideKycVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -212,6 +242,25 @@ export interface components {
             extended: boolean;
             suspended: boolean;
             balancesGenerated: boolean;
+            kyc?: components["schemas"]["SandboxKycVerification"];
+        };
+        /**
+         * @description The user's KYC by P100 verification (Method B), from Creating KYC Verification on; absent
+         *     before it. `sessionToken` names the hosted stand-in page (`/_sandbox/kyc-session/{sessionToken}`)
+         *     that Redirect to Verification's loading page sends the browser to.
+         */
+        SandboxKycVerification: {
+            verificationId: string;
+            /** @enum {string} */
+            verificationStatus: "EXPIRED" | "NOT_VERIFIED" | "VERIFIED";
+            /** @enum {string} */
+            attemptStatus: "PENDING" | "REJECTED_BY_PROVIDER" | "SUCCESSFUL" | "VERIFICATION";
+            rejectionReason: string | null;
+            sessionToken: string;
+            /** @description As Creating KYC Verification sent it (the hosted page shows it). */
+            documentType?: string;
+            /** @description As Creating KYC Verification sent it (the hosted page shows it). */
+            country?: string;
         };
         WebhookEndpoint: {
             /**
@@ -302,6 +351,7 @@ export type Delivery = components['schemas']['Delivery'];
 export type EndpointSet = components['schemas']['EndpointSet'];
 export type Problem = components['schemas']['Problem'];
 export type SandboxUser = components['schemas']['SandboxUser'];
+export type SandboxKycVerification = components['schemas']['SandboxKycVerification'];
 export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
 export type ResponseEndpointRefused = components['responses']['EndpointRefused'];
@@ -407,6 +457,41 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            200: components["responses"]["UserState"];
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NothingPending"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    decideKycVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserId"];
+                /**
+                 * @description What to decide.
+                 * @example approve
+                 */
+                decision: "approve" | "reject" | "expire";
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description For `reject`, the provider's reason (`NO_FACE_FOUND` by default). */
+                    rejectionReason?: string;
+                };
+            };
+        };
         responses: {
             200: components["responses"]["UserState"];
             400: components["responses"]["BadRequest"];

@@ -64,6 +64,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/kyc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Creating KYC Verification
+         * @description Onboarding Method B ("KYC by P100"), step 2: opens a KYC verification for an existing user,
+         *     which the user completes on P100's hosted page (document photos and a selfie; the provider
+         *     behind it is iDenfy). Then send the user's browser to Redirect to Verification, and wait for
+         *     the KYC Verification Status webhook or poll Get KYC Status; once the documents are accepted,
+         *     submit Add User Verification, which generates the user's balances. This flow replaces Add
+         *     KYC File (Method A). Every successful verification costs a fee.
+         *
+         *     The conditional fields follow `incomeSource`: `BUSINESS_ACTIVITY` needs `taxId`, `SALARY`
+         *     needs `occupation`, and every source but `BUSINESS_ACTIVITY` needs `additionalInfo`.
+         *     `openAccountReason`'s `INVESTMENTS_OR_CRYPTOCURRENCIE` is spelled as the docs spell it.
+         */
+        post: operations["createKycVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kyc/verification/{externalUserId}/{verificationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+                /**
+                 * @description The verification's id, from Creating KYC Verification's answer.
+                 * @example 8f2d6c1e-3b7a-4e59-9c0d-5a1b2c3d4e5f
+                 */
+                verificationId: components["parameters"]["VerificationIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Redirect to Verification
+         * @description Onboarding Method B, step 3: the way to P100's hosted page where the user completes the KYC
+         *     verification. The answer is `200` with `text/html`: the raw HTML of a loading page, **not** a
+         *     `302` with a `Location`. The page's embedded logic sends the browser on, through a chain of
+         *     redirects, to the provider's session (e.g. `https://ui.idenfy.com/?authToken=...`). The docs
+         *     say to redirect the user's browser to the URL this endpoint generates, or to capture the
+         *     final URL of that chain and send the user there; opening a copy of the HTML elsewhere (from
+         *     Postman) "will not work". The client gives the HTML as a string in `data`.
+         */
+        get: operations["redirectToVerification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/kyc/status/{externalUserId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get KYC Status
+         * @description Onboarding Method B, step 4 (or wait for the KYC Verification Status webhook): the current
+         *     state of the user's KYC verification, whether it is pending, approved or rejected, with any
+         *     reason for a rejection. `404` `P445` until a verification was created.
+         */
+        get: operations["getKycStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/verification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add User Verification
+         * @description Submits the user's textual identity-document data once the KYC documents are accepted.
+         *     The user's balances are generated at this step (V4; V1 says the IBAN is generated here),
+         *     and the User Balance Generation webhook reports when they are active.
+         */
+        post: operations["addUserVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/user/poa-files/{externalUserId}": {
         parameters: {
             query?: never;
@@ -89,28 +205,6 @@ export interface paths {
          *     the POA Verification Status webhook.
          */
         post: operations["addPoaFile"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/user/verification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Add User Verification
-         * @description Submits the user's textual identity-document data once the KYC documents are accepted.
-         *     The user's balances are generated at this step (V4; V1 says the IBAN is generated here),
-         *     and the User Balance Generation webhook reports when they are active.
-         */
-        post: operations["addUserVerification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -354,7 +448,13 @@ export interface webhooks {
         put?: never;
         /**
          * KYC Verification Status
-         * @description Sent when the user's KYC verification changes state.
+         * @description The webhook of KYC by P100 (onboarding Method B: Creating KYC Verification, Redirect to
+         *     Verification, Get KYC Status): it reports the progress of the user's verification on P100's
+         *     hosted page. `attemptStatus` follows the latest attempt (`PENDING`, `VERIFICATION`, then
+         *     `SUCCESSFUL` or `REJECTED_BY_PROVIDER` with a `rejectionReason`); `verificationStatus` the
+         *     user's KYC (`NOT_VERIFIED`, `VERIFIED`, `EXPIRED`: the user must verify again). Which values
+         *     mean "accepted, go on with Add User Verification" is not stated; `SUCCESSFUL` with
+         *     `VERIFIED` is the likely pair. Nothing says it is sent for Method A (Add KYC File).
          *
          *     P100 POSTs it as JSON to the partner's URL
          *     with the webhook security token in the `Authorization` header. Answer `200` quickly and
@@ -563,12 +663,112 @@ export interface components {
             files: Blob[];
         };
         /**
-         * PoaFilesUpload
-         * @description All the user's proof-of-address files in one multipart request.
+         * KycDocumentType
+         * @description The identity document the user photographs on P100's hosted verification page (Creating KYC
+         *     Verification, V1). Unlike Create User's `documentType` (V1), it includes `DRIVER_LICENSE`.
+         * @enum {string}
          */
-        PoaFilesUpload: {
-            /** @description Up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
-            files: Blob[];
+        KycDocumentType: "DRIVER_LICENSE" | "ID_CARD" | "PASSPORT" | "RESIDENCE_PERMIT";
+        /**
+         * IncomeSource
+         * @description Where the user's income comes from (Creating KYC Verification, V1). It decides which other
+         *     fields the request needs: `BUSINESS_ACTIVITY` needs `taxId`; `SALARY` needs `occupation` and
+         *     `additionalInfo`; `OTHER`, `MAINTAINED_BY_FAMILY`, `INVESTMENTS`, `SOCIAL_BENEFITS` and
+         *     `TENANCY` need `additionalInfo`.
+         * @enum {string}
+         */
+        IncomeSource: "BUSINESS_ACTIVITY" | "INVESTMENTS" | "MAINTAINED_BY_FAMILY" | "OTHER" | "SALARY" | "SOCIAL_BENEFITS" | "TENANCY";
+        /**
+         * Occupation
+         * @description The user's occupation, sent when `incomeSource` is `SALARY` (Creating KYC Verification, V1).
+         * @enum {string}
+         */
+        Occupation: "ADMINISTRATION_AND_OFFICE_MANAGEMENT" | "ARTS_AND_DESIGN" | "CONSTRUCTION_AND_TRADES" | "CUSTOMER_SERVICE" | "EDUCATION_AND_TEACHING" | "ENGINEERING" | "FINANCE_AND_ACCOUNTING" | "HEALTHCARE_AND_MEDICAL_SERVICES" | "HUMAN_RESOURCES" | "IT" | "LEGAL_SERVICES" | "MANUFACTURING_AND_PRODUCTION" | "RETAIL_AND_SALES" | "SALES_AND_MARKETING" | "SCIENCE_AND_RESEARCH";
+        /**
+         * OpenAccountReason
+         * @description Why the user opens the account (Creating KYC Verification, V1). `INVESTMENTS_OR_CRYPTOCURRENCIE`
+         *     is spelled as the docs spell it (sic, without the final S); the full spelling
+         *     `INVESTMENTS_OR_CRYPTOCURRENCIES` appears in no docs version, so it is not accepted: a request
+         *     is checked strictly where the docs say so, and sending a guessed value could be refused by P100.
+         * @enum {string}
+         */
+        OpenAccountReason: "CURRENCY_EXCHANGE" | "DAILY_USE" | "GAMING_OR_GAMBLING" | "INVESTMENTS_OR_CRYPTOCURRENCIE" | "TRANSFER_OF_FUNDS_OUTSIDE_OF_EUROPE";
+        /**
+         * CreateKycVerificationRequest
+         * @description Opens a KYC verification on P100's hosted page for an existing user (V1's field table). The
+         *     fields that depend on `incomeSource` are required for those sources, as the docs' "required"
+         *     column says ("only if incomeSource is ..."); for other sources they are optional (the docs do
+         *     not forbid them).
+         */
+        CreateKycVerificationRequest: {
+            /**
+             * @description Additional information on the income source (the docs' "Aditional info to income source").
+             * @example I am a programmer
+             */
+            additionalInfo?: string;
+            /** @description The user's country of residence (ISO 3166-1 alpha-2). */
+            country: components["schemas"]["CountryCode"];
+            documentType: components["schemas"]["KycDocumentType"];
+            externalUserId: components["schemas"]["ExternalUserId"];
+            incomeSource: components["schemas"]["IncomeSource"];
+            occupation?: components["schemas"]["Occupation"];
+            openAccountReason: components["schemas"]["OpenAccountReason"];
+            /**
+             * @description The client's tax residency list (the docs' wording), for business income.
+             * @example PL1234567890
+             */
+            taxId?: string;
+        } & (unknown & unknown & unknown);
+        /**
+         * CreateKycVerificationResponse
+         * @description The opened verification. Not documented: the redirect path needs a `verificationId`, so the
+         *     answer is taken to carry one under that name (inferred, like its type).
+         */
+        CreateKycVerificationResponse: {
+            /**
+             * @description The verification's id, for Redirect to Verification's path.
+             * @example 8f2d6c1e-3b7a-4e59-9c0d-5a1b2c3d4e5f
+             */
+            verificationId: string;
+        };
+        /**
+         * KycAttemptStatus
+         * @description The state of the user's latest verification attempt (KYC Verification Status webhook):
+         *     `PENDING` — started, awaiting processing; `VERIFICATION` — being processed by the provider;
+         *     `REJECTED_BY_PROVIDER` — rejected, `rejectionReason` says why; `SUCCESSFUL` — succeeded
+         *     ("typically" `verificationStatus` becomes `VERIFIED`).
+         * @enum {string}
+         */
+        KycAttemptStatus: "PENDING" | "REJECTED_BY_PROVIDER" | "SUCCESSFUL" | "VERIFICATION";
+        /**
+         * KycRejectionReason
+         * @description Why the provider rejected the attempt. Only `NO_FACE_FOUND` is documented (one of the
+         *     provider iDenfy's denial tags, next to `FAKE_FACE`, `FACE_MISMATCH`, ...), so any string is
+         *     accepted; whether it is absent or `null` when nothing was rejected is not documented, so both
+         *     are.
+         * @example NO_FACE_FOUND
+         */
+        KycRejectionReason: string | null;
+        /**
+         * KycVerificationStatus
+         * @description The user's KYC state (KYC Verification Status webhook): `NOT_VERIFIED` — not yet completed or
+         *     not passed; `VERIFIED` — passed KYC, fully verified; `EXPIRED` — the earlier verification
+         *     expired, the user must do it again.
+         * @enum {string}
+         */
+        KycVerificationStatus: "EXPIRED" | "NOT_VERIFIED" | "VERIFIED";
+        /**
+         * KycStatus
+         * @description The user's KYC by P100 state (Get KYC Status). The body is not documented: it is taken to
+         *     mirror the KYC Verification Status webhook's fields (inferred). The client reports a body
+         *     without these fields as drift, never as a failure.
+         */
+        KycStatus: {
+            attemptStatus: components["schemas"]["KycAttemptStatus"];
+            /** @description The partner's own id for the user. */
+            externalUserId: string;
+            rejectionReason?: components["schemas"]["KycRejectionReason"];
+            verificationStatus: components["schemas"]["KycVerificationStatus"];
         };
         /**
          * UserVerificationRequest
@@ -587,6 +787,14 @@ export interface components {
         Message: {
             /** @example User in the process of expanding, wait for webhook */
             message: string;
+        };
+        /**
+         * PoaFilesUpload
+         * @description All the user's proof-of-address files in one multipart request.
+         */
+        PoaFilesUpload: {
+            /** @description Up to 3 files of at most 5 MB each: image/jpeg, image/png, image/jpg or application/pdf. */
+            files: Blob[];
         };
         /**
          * UserReference
@@ -872,6 +1080,24 @@ export interface components {
             status: "ADDED" | "ERROR";
         };
         /**
+         * KycVerificationStatusWebhook
+         * @description A change of the user's KYC by P100 verification (Method B). The fields and the two statuses'
+         *     values are documented and checked on delivery; `rejectionReason` is any string (or `null`, or
+         *     absent). That the three other fields are always present is inferred (the page lists them with
+         *     no "required" column; its example has all four): a payload without one is accepted and flagged.
+         */
+        KycVerificationStatusWebhook: {
+            attemptStatus?: components["schemas"]["KycAttemptStatus"];
+            /** @description The partner's own id for the user. */
+            externalUserId?: string;
+            rejectionReason?: components["schemas"]["KycRejectionReason"];
+            verificationStatus?: components["schemas"]["KycVerificationStatus"];
+        } & {
+            attemptStatus: components["schemas"]["KycAttemptStatus"];
+            externalUserId: string;
+            verificationStatus: components["schemas"]["KycVerificationStatus"];
+        };
+        /**
          * VerificationStatus
          * @description The state of a document verification (documented for POA): `WAITING` — submitted, queued for
          *     review; `APPROVED` — accepted, verification complete; `REJECTED` — permanently rejected
@@ -880,19 +1106,6 @@ export interface components {
          * @enum {string}
          */
         VerificationStatus: "APPROVED" | "QUESTIONED" | "REJECTED" | "WAITING";
-        /**
-         * KycVerificationStatusWebhook
-         * @description A change of the user's KYC verification. Nothing of its payload is documented: only "a JSON
-         *     object" is checked on delivery; the fields, taken from POA Verification Status, give the types,
-         *     and any other payload is accepted and flagged.
-         */
-        KycVerificationStatusWebhook: {
-            [key: string]: unknown;
-        } & {
-            /** @description The partner's own id for the user. */
-            externalUserId: string;
-            status: components["schemas"]["VerificationStatus"];
-        };
         /**
          * PoaVerificationStatusWebhook
          * @description A change of the user's proof-of-address (POA) verification. The statuses are documented, the
@@ -955,6 +1168,11 @@ export interface components {
          * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
          */
         ExternalUserIdPath: components["schemas"]["ExternalUserId"];
+        /**
+         * @description The verification's id, from Creating KYC Verification's answer.
+         * @example 8f2d6c1e-3b7a-4e59-9c0d-5a1b2c3d4e5f
+         */
+        VerificationIdPath: string;
     };
     requestBodies: never;
     headers: never;
@@ -968,9 +1186,19 @@ export type ErrorBody = components['schemas']['ErrorBody'];
 export type AccessDenied = components['schemas']['AccessDenied'];
 export type DocumentType = components['schemas']['DocumentType'];
 export type KycFilesUpload = components['schemas']['KycFilesUpload'];
-export type PoaFilesUpload = components['schemas']['PoaFilesUpload'];
+export type KycDocumentType = components['schemas']['KycDocumentType'];
+export type IncomeSource = components['schemas']['IncomeSource'];
+export type Occupation = components['schemas']['Occupation'];
+export type OpenAccountReason = components['schemas']['OpenAccountReason'];
+export type CreateKycVerificationRequest = components['schemas']['CreateKycVerificationRequest'];
+export type CreateKycVerificationResponse = components['schemas']['CreateKycVerificationResponse'];
+export type KycAttemptStatus = components['schemas']['KycAttemptStatus'];
+export type KycRejectionReason = components['schemas']['KycRejectionReason'];
+export type KycVerificationStatus = components['schemas']['KycVerificationStatus'];
+export type KycStatus = components['schemas']['KycStatus'];
 export type UserVerificationRequest = components['schemas']['UserVerificationRequest'];
 export type Message = components['schemas']['Message'];
+export type PoaFilesUpload = components['schemas']['PoaFilesUpload'];
 export type UserReference = components['schemas']['UserReference'];
 export type UpdateUserRequest = components['schemas']['UpdateUserRequest'];
 export type CurrencyCode = components['schemas']['CurrencyCode'];
@@ -985,14 +1213,15 @@ export type CreateUserWithoutKycRequest = components['schemas']['CreateUserWitho
 export type CreateUserWithoutKycResponse = components['schemas']['CreateUserWithoutKycResponse'];
 export type CreateWalletWebhook = components['schemas']['CreateWalletWebhook'];
 export type KycFileAddedWebhook = components['schemas']['KycFileAddedWebhook'];
-export type VerificationStatus = components['schemas']['VerificationStatus'];
 export type KycVerificationStatusWebhook = components['schemas']['KycVerificationStatusWebhook'];
+export type VerificationStatus = components['schemas']['VerificationStatus'];
 export type PoaVerificationStatusWebhook = components['schemas']['PoaVerificationStatusWebhook'];
 export type UserStatusWebhook = components['schemas']['UserStatusWebhook'];
 export type ResponseUnauthorized = components['responses']['Unauthorized'];
 export type ResponseWebhookAccepted = components['responses']['WebhookAccepted'];
 export type ResponseWebhookRejected = components['responses']['WebhookRejected'];
 export type ParameterExternalUserIdPath = components['parameters']['ExternalUserIdPath'];
+export type ParameterVerificationIdPath = components['parameters']['VerificationIdPath'];
 export type $defs = Record<string, never>;
 export interface operations {
     createUser: {
@@ -1073,6 +1302,196 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
         };
     };
+    createKycVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateKycVerificationRequest"];
+            };
+        };
+        responses: {
+            /** @description The verification is opened; send the user to Redirect to Verification with its id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateKycVerificationResponse"];
+                };
+            };
+            /** @description The same success under `201` (the success status is not documented). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateKycVerificationResponse"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    redirectToVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+                /**
+                 * @description The verification's id, from Creating KYC Verification's answer.
+                 * @example 8f2d6c1e-3b7a-4e59-9c0d-5a1b2c3d4e5f
+                 */
+                verificationId: components["parameters"]["VerificationIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The loading page, whose embedded logic sends the browser on to the provider's session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The path is malformed (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The user has no such verification (`P445`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P445";
+                    };
+                };
+            };
+        };
+    };
+    getKycStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserIdPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user's KYC state. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KycStatus"];
+                };
+            };
+            /** @description The request is invalid, the user does not exist or is not verified, or P100 failed. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412" | "P459" | "P500" | "P501";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The user has no KYC verification (`P445`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P445";
+                    };
+                };
+            };
+        };
+    };
+    addUserVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UserVerificationRequest"];
+            };
+        };
+        responses: {
+            /** @description The verification data is accepted; balances are being generated. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"] & {
+                        /** @enum {string} */
+                        errorCode: "P403" | "P412";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     addPoaFile: {
         parameters: {
             query?: never;
@@ -1136,43 +1555,6 @@ export interface operations {
                     };
                 };
             };
-        };
-    };
-    addUserVerification: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["UserVerificationRequest"];
-            };
-        };
-        responses: {
-            /** @description The verification data is accepted; balances are being generated. */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Message"];
-                };
-            };
-            /** @description The request is invalid (`P403`) or the user does not exist (`P412`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"] & {
-                        /** @enum {string} */
-                        errorCode: "P403" | "P412";
-                    };
-                };
-            };
-            401: components["responses"]["Unauthorized"];
         };
     };
     extendUser: {

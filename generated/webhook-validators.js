@@ -180,8 +180,10 @@ return errors === 0;
 validate23.evaluated = {"props":{"externalUserId":true,"status":true},"dynamicProps":false,"dynamicItems":false};
 
 export const kycVerificationStatusPayload = validate24;
-const schema35 = {"title":"KycVerificationStatusWebhook","description":"A change of the user's KYC verification. Nothing of its payload is documented: only \"a JSON\nobject\" is checked on delivery; the fields, taken from POA Verification Status, give the types,\nand any other payload is accepted and flagged.\n","allOf":[{"type":"object","additionalProperties":true},{"x-p100-inferred":"The whole payload, taken from POA Verification Status.","type":"object","required":["externalUserId","status"],"properties":{"externalUserId":{"type":"string","description":"The partner's own id for the user."},"status":{"$ref":"#/components/schemas/VerificationStatus"}}}]};
-const schema36 = {"title":"VerificationStatus","description":"The state of a document verification (documented for POA): `WAITING` — submitted, queued for\nreview; `APPROVED` — accepted, verification complete; `REJECTED` — permanently rejected\n(invalid, expired, fraudulent), a different document is needed; `QUESTIONED` — reviewed but\ncannot be approved (blurry, cut off, illegible), the user must re-upload.\n","type":"string","enum":["APPROVED","QUESTIONED","REJECTED","WAITING"]};
+const schema35 = {"title":"KycVerificationStatusWebhook","description":"A change of the user's KYC by P100 verification (Method B). The fields and the two statuses'\nvalues are documented and checked on delivery; `rejectionReason` is any string (or `null`, or\nabsent). That the three other fields are always present is inferred (the page lists them with\nno \"required\" column; its example has all four): a payload without one is accepted and flagged.\n","allOf":[{"type":"object","properties":{"attemptStatus":{"$ref":"#/components/schemas/KycAttemptStatus"},"externalUserId":{"type":"string","description":"The partner's own id for the user."},"rejectionReason":{"$ref":"#/components/schemas/KycRejectionReason"},"verificationStatus":{"$ref":"#/components/schemas/KycVerificationStatus"}}},{"x-p100-inferred":"That `externalUserId`, `verificationStatus` and `attemptStatus` are always present.","type":"object","required":["attemptStatus","externalUserId","verificationStatus"],"properties":{"attemptStatus":{"$ref":"#/components/schemas/KycAttemptStatus"},"externalUserId":{"type":"string"},"verificationStatus":{"$ref":"#/components/schemas/KycVerificationStatus"}}}]};
+const schema36 = {"title":"KycAttemptStatus","description":"The state of the user's latest verification attempt (KYC Verification Status webhook):\n`PENDING` — started, awaiting processing; `VERIFICATION` — being processed by the provider;\n`REJECTED_BY_PROVIDER` — rejected, `rejectionReason` says why; `SUCCESSFUL` — succeeded\n(\"typically\" `verificationStatus` becomes `VERIFIED`).\n","type":"string","enum":["PENDING","REJECTED_BY_PROVIDER","SUCCESSFUL","VERIFICATION"]};
+const schema37 = {"title":"KycRejectionReason","description":"Why the provider rejected the attempt. Only `NO_FACE_FOUND` is documented (one of the\nprovider iDenfy's denial tags, next to `FAKE_FACE`, `FACE_MISMATCH`, ...), so any string is\naccepted; whether it is absent or `null` when nothing was rejected is not documented, so both\nare.\n","type":["string","null"],"examples":["NO_FACE_FOUND"]};
+const schema38 = {"title":"KycVerificationStatus","description":"The user's KYC state (KYC Verification Status webhook): `NOT_VERIFIED` — not yet completed or\nnot passed; `VERIFIED` — passed KYC, fully verified; `EXPIRED` — the earlier verification\nexpired, the user must do it again.\n","type":"string","enum":["EXPIRED","NOT_VERIFIED","VERIFIED"]};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -194,9 +196,10 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-}
-else {
-const err0 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.attemptStatus !== undefined){
+let data0 = data.attemptStatus;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/attemptStatus",schemaPath:"#/components/schemas/KycAttemptStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -205,9 +208,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.externalUserId === undefined){
-const err1 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "externalUserId"},message:"must have required property '"+"externalUserId"+"'"};
+if(!((((data0 === "PENDING") || (data0 === "REJECTED_BY_PROVIDER")) || (data0 === "SUCCESSFUL")) || (data0 === "VERIFICATION"))){
+const err1 = {instancePath:instancePath+"/attemptStatus",schemaPath:"#/components/schemas/KycAttemptStatus/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -216,8 +218,10 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.status === undefined){
-const err2 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "status"},message:"must have required property '"+"status"+"'"};
+}
+if(data.externalUserId !== undefined){
+if(typeof data.externalUserId !== "string"){
+const err2 = {instancePath:instancePath+"/externalUserId",schemaPath:"#/allOf/0/properties/externalUserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -226,9 +230,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.externalUserId !== undefined){
-if(typeof data.externalUserId !== "string"){
-const err3 = {instancePath:instancePath+"/externalUserId",schemaPath:"#/allOf/1/properties/externalUserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.rejectionReason !== undefined){
+let data2 = data.rejectionReason;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/rejectionReason",schemaPath:"#/components/schemas/KycRejectionReason/type",keyword:"type",params:{type: schema37.type},message:"must be string,null"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -238,10 +244,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data1 = data.status;
-if(typeof data1 !== "string"){
-const err4 = {instancePath:instancePath+"/status",schemaPath:"#/components/schemas/VerificationStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.verificationStatus !== undefined){
+let data3 = data.verificationStatus;
+if(typeof data3 !== "string"){
+const err4 = {instancePath:instancePath+"/verificationStatus",schemaPath:"#/components/schemas/KycVerificationStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -250,8 +256,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!((((data1 === "APPROVED") || (data1 === "QUESTIONED")) || (data1 === "REJECTED")) || (data1 === "WAITING"))){
-const err5 = {instancePath:instancePath+"/status",schemaPath:"#/components/schemas/VerificationStatus/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+if(!(((data3 === "EXPIRED") || (data3 === "NOT_VERIFIED")) || (data3 === "VERIFIED"))){
+const err5 = {instancePath:instancePath+"/verificationStatus",schemaPath:"#/components/schemas/KycVerificationStatus/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -263,7 +269,7 @@ errors++;
 }
 }
 else {
-const err6 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err6 = {instancePath,schemaPath:"#/allOf/0/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -272,13 +278,113 @@ vErrors.push(err6);
 }
 errors++;
 }
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.attemptStatus === undefined){
+const err7 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "attemptStatus"},message:"must have required property '"+"attemptStatus"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.externalUserId === undefined){
+const err8 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "externalUserId"},message:"must have required property '"+"externalUserId"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.verificationStatus === undefined){
+const err9 = {instancePath,schemaPath:"#/allOf/1/required",keyword:"required",params:{missingProperty: "verificationStatus"},message:"must have required property '"+"verificationStatus"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(data.attemptStatus !== undefined){
+let data4 = data.attemptStatus;
+if(typeof data4 !== "string"){
+const err10 = {instancePath:instancePath+"/attemptStatus",schemaPath:"#/components/schemas/KycAttemptStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!((((data4 === "PENDING") || (data4 === "REJECTED_BY_PROVIDER")) || (data4 === "SUCCESSFUL")) || (data4 === "VERIFICATION"))){
+const err11 = {instancePath:instancePath+"/attemptStatus",schemaPath:"#/components/schemas/KycAttemptStatus/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.externalUserId !== undefined){
+if(typeof data.externalUserId !== "string"){
+const err12 = {instancePath:instancePath+"/externalUserId",schemaPath:"#/allOf/1/properties/externalUserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.verificationStatus !== undefined){
+let data6 = data.verificationStatus;
+if(typeof data6 !== "string"){
+const err13 = {instancePath:instancePath+"/verificationStatus",schemaPath:"#/components/schemas/KycVerificationStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(!(((data6 === "EXPIRED") || (data6 === "NOT_VERIFIED")) || (data6 === "VERIFIED"))){
+const err14 = {instancePath:instancePath+"/verificationStatus",schemaPath:"#/components/schemas/KycVerificationStatus/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath,schemaPath:"#/allOf/1/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
 validate24.errors = vErrors;
 return errors === 0;
 }
-validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate24.evaluated = {"props":{"attemptStatus":true,"externalUserId":true,"verificationStatus":true,"rejectionReason":true},"dynamicProps":false,"dynamicItems":false};
 
 export const kycVerificationStatusDocumented0 = validate25;
-const schema37 = {"type":"object","additionalProperties":true};
+const schema41 = {"type":"object","properties":{"attemptStatus":{"$ref":"#/components/schemas/KycAttemptStatus"},"externalUserId":{"type":"string","description":"The partner's own id for the user."},"rejectionReason":{"$ref":"#/components/schemas/KycRejectionReason"},"verificationStatus":{"$ref":"#/components/schemas/KycVerificationStatus"}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -291,9 +397,10 @@ if(evaluated0.dynamicItems){
 evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
-}
-else {
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.attemptStatus !== undefined){
+let data0 = data.attemptStatus;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/attemptStatus",schemaPath:"#/components/schemas/KycAttemptStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -302,13 +409,84 @@ vErrors.push(err0);
 }
 errors++;
 }
+if(!((((data0 === "PENDING") || (data0 === "REJECTED_BY_PROVIDER")) || (data0 === "SUCCESSFUL")) || (data0 === "VERIFICATION"))){
+const err1 = {instancePath:instancePath+"/attemptStatus",schemaPath:"#/components/schemas/KycAttemptStatus/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.externalUserId !== undefined){
+if(typeof data.externalUserId !== "string"){
+const err2 = {instancePath:instancePath+"/externalUserId",schemaPath:"#/properties/externalUserId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.rejectionReason !== undefined){
+let data2 = data.rejectionReason;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/rejectionReason",schemaPath:"#/components/schemas/KycRejectionReason/type",keyword:"type",params:{type: schema37.type},message:"must be string,null"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.verificationStatus !== undefined){
+let data3 = data.verificationStatus;
+if(typeof data3 !== "string"){
+const err4 = {instancePath:instancePath+"/verificationStatus",schemaPath:"#/components/schemas/KycVerificationStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!(((data3 === "EXPIRED") || (data3 === "NOT_VERIFIED")) || (data3 === "VERIFIED"))){
+const err5 = {instancePath:instancePath+"/verificationStatus",schemaPath:"#/components/schemas/KycVerificationStatus/enum",keyword:"enum",params:{allowedValues: schema38.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
 validate25.errors = vErrors;
 return errors === 0;
 }
-validate25.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate25.evaluated = {"props":{"attemptStatus":true,"externalUserId":true,"rejectionReason":true,"verificationStatus":true},"dynamicProps":false,"dynamicItems":false};
 
 export const poaVerificationStatusPayload = validate26;
-const schema38 = {"title":"PoaVerificationStatusWebhook","description":"A change of the user's proof-of-address (POA) verification. The statuses are documented, the\npayload's fields are not: only \"a JSON object\" is checked on delivery; the fields, inferred from\nthe sibling webhooks, give the types, and a payload without them is accepted and flagged.\n","allOf":[{"type":"object","additionalProperties":true},{"x-p100-inferred":"The fields `externalUserId` and `status` (the docs name the statuses, not the fields).","type":"object","required":["externalUserId","status"],"properties":{"externalUserId":{"type":"string","description":"The partner's own id for the user."},"status":{"$ref":"#/components/schemas/VerificationStatus"}}}]};
+const schema45 = {"title":"PoaVerificationStatusWebhook","description":"A change of the user's proof-of-address (POA) verification. The statuses are documented, the\npayload's fields are not: only \"a JSON object\" is checked on delivery; the fields, inferred from\nthe sibling webhooks, give the types, and a payload without them is accepted and flagged.\n","allOf":[{"type":"object","additionalProperties":true},{"x-p100-inferred":"The fields `externalUserId` and `status` (the docs name the statuses, not the fields).","type":"object","required":["externalUserId","status"],"properties":{"externalUserId":{"type":"string","description":"The partner's own id for the user."},"status":{"$ref":"#/components/schemas/VerificationStatus"}}}]};
+const schema46 = {"title":"VerificationStatus","description":"The state of a document verification (documented for POA): `WAITING` — submitted, queued for\nreview; `APPROVED` — accepted, verification complete; `REJECTED` — permanently rejected\n(invalid, expired, fraudulent), a different document is needed; `QUESTIONED` — reviewed but\ncannot be approved (blurry, cut off, illegible), the user must re-upload.\n","type":"string","enum":["APPROVED","QUESTIONED","REJECTED","WAITING"]};
 
 function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -378,7 +556,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((((data1 === "APPROVED") || (data1 === "QUESTIONED")) || (data1 === "REJECTED")) || (data1 === "WAITING"))){
-const err5 = {instancePath:instancePath+"/status",schemaPath:"#/components/schemas/VerificationStatus/enum",keyword:"enum",params:{allowedValues: schema36.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/status",schemaPath:"#/components/schemas/VerificationStatus/enum",keyword:"enum",params:{allowedValues: schema46.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -405,7 +583,7 @@ return errors === 0;
 validate26.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const poaVerificationStatusDocumented0 = validate27;
-const schema40 = {"type":"object","additionalProperties":true};
+const schema47 = {"type":"object","additionalProperties":true};
 
 function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -435,7 +613,7 @@ return errors === 0;
 validate27.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const userBalanceGenerationPayload = validate28;
-const schema41 = {"title":"UserStatusWebhook","description":"The user's balances are generated and active (User Balance Generation). The first part is\ndocumented (V1, FAQ) and checked on delivery; the second, marked `x-p100-inferred`, only gives\nthe types: a status other than `ACTIVE` is accepted and flagged.\n","allOf":[{"type":"object","required":["externalUserId","status"],"properties":{"externalUserId":{"type":"string","description":"The partner's own id for the user."},"status":{"type":"string","description":"Only `ACTIVE` is documented; the docs do not say it is the only value."}}},{"x-p100-inferred":"That `ACTIVE` is the only status (the docs show no other).","type":"object","properties":{"status":{"type":"string","enum":["ACTIVE"]}}}]};
+const schema48 = {"title":"UserStatusWebhook","description":"The user's balances are generated and active (User Balance Generation). The first part is\ndocumented (V1, FAQ) and checked on delivery; the second, marked `x-p100-inferred`, only gives\nthe types: a status other than `ACTIVE` is accepted and flagged.\n","allOf":[{"type":"object","required":["externalUserId","status"],"properties":{"externalUserId":{"type":"string","description":"The partner's own id for the user."},"status":{"type":"string","description":"Only `ACTIVE` is documented; the docs do not say it is the only value."}}},{"x-p100-inferred":"That `ACTIVE` is the only status (the docs show no other).","type":"object","properties":{"status":{"type":"string","enum":["ACTIVE"]}}}]};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -517,7 +695,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data2 === "ACTIVE")){
-const err6 = {instancePath:instancePath+"/status",schemaPath:"#/allOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema41.allOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/status",schemaPath:"#/allOf/1/properties/status/enum",keyword:"enum",params:{allowedValues: schema48.allOf[1].properties.status.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -544,7 +722,7 @@ return errors === 0;
 validate28.evaluated = {"props":{"status":true,"externalUserId":true},"dynamicProps":false,"dynamicItems":false};
 
 export const userBalanceGenerationDocumented0 = validate29;
-const schema42 = {"type":"object","required":["externalUserId","status"],"properties":{"externalUserId":{"type":"string","description":"The partner's own id for the user."},"status":{"type":"string","description":"Only `ACTIVE` is documented; the docs do not say it is the only value."}}};
+const schema49 = {"type":"object","required":["externalUserId","status"],"properties":{"externalUserId":{"type":"string","description":"The partner's own id for the user."},"status":{"type":"string","description":"Only `ACTIVE` is documented; the docs do not say it is the only value."}}};
 
 function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;

@@ -33,13 +33,35 @@ export default {
       "/components/schemas/KycVerificationStatusWebhook/allOf/0"
     ],
     "examples": {
-      "APPROVED": {
+      "rejected": {
         "externalUserId": "bca65c48-df49-4831-a7b2-de7903321581",
-        "status": "APPROVED"
+        "verificationStatus": "NOT_VERIFIED",
+        "attemptStatus": "REJECTED_BY_PROVIDER",
+        "rejectionReason": "NO_FACE_FOUND"
       },
-      "REJECTED": {
+      "expired": {
         "externalUserId": "bca65c48-df49-4831-a7b2-de7903321581",
-        "status": "REJECTED"
+        "verificationStatus": "EXPIRED",
+        "attemptStatus": "PENDING",
+        "rejectionReason": null
+      },
+      "pending": {
+        "externalUserId": "bca65c48-df49-4831-a7b2-de7903321581",
+        "verificationStatus": "NOT_VERIFIED",
+        "attemptStatus": "PENDING",
+        "rejectionReason": null
+      },
+      "successful": {
+        "externalUserId": "bca65c48-df49-4831-a7b2-de7903321581",
+        "verificationStatus": "VERIFIED",
+        "attemptStatus": "SUCCESSFUL",
+        "rejectionReason": null
+      },
+      "verification": {
+        "externalUserId": "bca65c48-df49-4831-a7b2-de7903321581",
+        "verificationStatus": "NOT_VERIFIED",
+        "attemptStatus": "VERIFICATION",
+        "rejectionReason": null
       }
     }
   },

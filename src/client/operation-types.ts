@@ -5,10 +5,15 @@ import type { operations } from "../../generated/schema.js";
 /** Every operationId in the spec. */
 export type OperationId = keyof operations;
 
-/** The `application/json` body of a request body or response object; `Otherwise` when it has none. */
+/**
+ * The `application/json` body of a request body or response object (for an HTML answer, its
+ * `text/html` string); `Otherwise` when it has none.
+ */
 export type JsonBody<T, Otherwise = undefined> = T extends { content: { "application/json": infer Body } }
   ? Body
-  : Otherwise;
+  : T extends { content: { "text/html": infer Html } }
+    ? Html
+    : Otherwise;
 
 /** The JSON request body of an operation. */
 export type RequestBody<Op extends OperationId> = operations[Op] extends { requestBody?: infer B }

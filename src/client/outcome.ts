@@ -89,6 +89,10 @@ export function classify(info: OperationInfo, response: Response, raw: string, r
     const drift = text === "" ? [] : ["a body where none is documented"];
     return withDrift({ outcome: status < 300 ? "success" : "error", status, data: undefined, response }, drift);
   }
+  if (shape.type === "text") {
+    // A documented text answer (an HTML page): its text is the body, whatever it holds.
+    return withDrift({ outcome: status < 300 ? "success" : "error", status, data: text, response }, []);
+  }
   if (!parsed) {
     // Only the 401's message texts are documented, not a JSON wrapper: keep the text as its message.
     if (status === 401) {

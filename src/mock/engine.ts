@@ -364,7 +364,8 @@ function sentence(finding: IPrismDiagnostic, bodyWasMalformed: boolean): string 
 
 /** The errorMessage of a P403 for these findings: each failure once, joined as P100 joins them. */
 export function p403Message(findings: IPrismDiagnostic[], bodyWasMalformed = false): string {
-  const errors = findings.filter((f) => f.severity === 0);
+  // Ajv adds `must match "then" schema` beside the field a condition requires: the field says it.
+  const errors = findings.filter((f) => f.severity === 0 && !/must match "(then|else)" schema$/.test(f.message));
   const sentences = [...new Set(errors.map((f) => sentence(f, bodyWasMalformed)))];
   return sentences.length ? `${sentences.join(". ")}.` : "the request is not valid.";
 }

@@ -26,10 +26,13 @@ export interface RouteRequest {
   body: unknown;
 }
 
-/** An answer of the mock's own: a status and a JSON body (none for `undefined`). */
+/** An answer of the mock's own: a status and a JSON body (none for `undefined`), or text of `contentType`. */
 export interface OwnAnswer {
   status: number;
   body?: unknown;
+  /** A body that is not JSON (a page): `body` is its text. */
+  contentType?: string;
+  headers?: Record<string, string>;
 }
 
 /** Paths under `prefix` are answered by `handle`, not by Prism (the stateful mode's control API). */
@@ -189,8 +192,12 @@ export function createHandler({ engine, transparent, routes = [], admit, corsOri
         const { message } = (found.body ?? {}) as { message?: unknown };
         const note = noteOf(found.body) ?? (found.status >= 400 && typeof message === "string" ? message : undefined);
         onAnswer(req.method ?? "", url.pathname, found.status, [], own(note));
-        res.writeHead(found.status, found.body === undefined ? {} : { "content-type": "application/json" });
-        res.end(found.body === undefined ? "" : JSON.stringify(found.body));
+        const text = found.contentType !== undefined && typeof found.body === "string";
+        res.writeHead(found.status, {
+          ...(found.body === undefined ? {} : { "content-type": found.contentType ?? "application/json" }),
+          ...found.headers,
+        });
+        res.end(found.body === undefined ? "" : text ? found.body : JSON.stringify(found.body));
         return;
       }
       const contentType = req.headers["content-type"];

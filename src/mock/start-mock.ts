@@ -118,7 +118,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     transparent: options.proxy !== undefined,
     ...(sandbox && {
       admit: (key, method, path) => sandbox.admit(key, method, path),
-      routes: [{ prefix: "/_sandbox/", handle: (request) => controlSandbox(sandbox, request) }],
+      routes: [
+        // The hosted stand-in for KYC by P100's verification page (no key: the link names the session).
+        { prefix: "/_sandbox/kyc-session/", handle: (request) => kycSessionPage(sandbox, request) },
+        { prefix: "/_sandbox/", handle: (request) => controlSandbox(sandbox, request) },
+      ],
     }),
     corsOrigins: options.corsOrigins,
     onAnswer: (method, path, status, findings, facts) => {
@@ -210,6 +214,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
   return { url, diffs, drift: diffs, invalidAnswers: ownAnswers.entries, close };
+}
+
+/** The stateful mode's hosted KYC verification page, loaded at its first call. */
+async function kycSessionPage(sandbox: Sandbox, request: RouteRequest): Promise<OwnAnswer> {
+  const { kycSession } = await import("./sandbox/kyc-session.js");
+  return kycSession(sandbox, request);
 }
 
 /** The stateful mode's control API under /_sandbox, loaded at its first call. */

@@ -1,7 +1,13 @@
 // Type-level contract of every operation: a missing required input does not compile, and `data`
 // has the documented fields. (Extend user has its own file.)
 import { describe, expectTypeOf, it } from "vitest";
-import { type CreateUserRequest, createP100Client, type ResponseBody, type UnlistedCode } from "../../src/index.js";
+import {
+  type CreateUserRequest,
+  createP100Client,
+  hasErrorCode,
+  type ResponseBody,
+  type UnlistedCode,
+} from "../../src/index.js";
 
 const client = createP100Client({ apiKey: "k" });
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
@@ -18,6 +24,50 @@ describe("operation types", () => {
     void client.POST("/v1/user/balances/crypto-and-fiat", { body: withoutCitizenship });
     // @ts-expect-error -- the Terms and Conditions must be accepted: only `true` compiles
     void client.POST("/v1/user/balances/crypto-and-fiat", { body: { ...newUser, hasAcceptedP100Tc: false } });
+  });
+
+  it("createKycVerification, redirectToVerification, getKycStatus (KYC by P100)", async () => {
+    const salary = {
+      externalUserId: id,
+      documentType: "DRIVER_LICENSE",
+      country: "PL",
+      incomeSource: "SALARY",
+      openAccountReason: "INVESTMENTS_OR_CRYPTOCURRENCIE",
+      occupation: "IT",
+      additionalInfo: "I am a programmer",
+    } as const;
+    const opened = await client.POST("/v1/kyc", { body: salary });
+    if (opened.outcome === "success") {
+      expectTypeOf(opened.status).toEqualTypeOf<200 | 201>(); // the success status is not documented
+      expectTypeOf(opened.data.verificationId).toBeString();
+    }
+    // @ts-expect-error -- the documented spelling only (sic): the full one is not accepted
+    void client.POST("/v1/kyc", { body: { ...salary, openAccountReason: "INVESTMENTS_OR_CRYPTOCURRENCIES" } });
+    // @ts-expect-error -- occupation is one of the documented values
+    void client.POST("/v1/kyc", { body: { ...salary, occupation: "ASTRONAUT" } });
+
+    const page = await client.GET("/v1/kyc/verification/{externalUserId}/{verificationId}", {
+      params: { path: { externalUserId: id, verificationId: "v-1" } },
+    });
+    if (page.status === 200) expectTypeOf(page.data).toEqualTypeOf<string>(); // the HTML page
+    if (page.status === 400 && hasErrorCode(page.error, "P412"))
+      expectTypeOf(page.error.errorCode).toEqualTypeOf<"P412">();
+    // @ts-expect-error -- the verificationId is required
+    void client.GET("/v1/kyc/verification/{externalUserId}/{verificationId}", { params: user });
+
+    const status = await client.GET("/v1/kyc/status/{externalUserId}", { params: user });
+    if (status.status === 200) {
+      expectTypeOf(status.data.verificationStatus).toEqualTypeOf<"EXPIRED" | "NOT_VERIFIED" | "VERIFIED">();
+      expectTypeOf(status.data.attemptStatus).toEqualTypeOf<
+        "PENDING" | "REJECTED_BY_PROVIDER" | "SUCCESSFUL" | "VERIFICATION"
+      >();
+      expectTypeOf(status.data.rejectionReason).toEqualTypeOf<string | null | undefined>();
+    }
+    if (status.status === 404) {
+      expectTypeOf(hasErrorCode(status.error, "P445")).toBeBoolean(); // P445 is documented here
+      // @ts-expect-error -- P460 is not documented for Get KYC Status
+      hasErrorCode(status.error, "P460");
+    }
   });
 
   it("createUserWithoutKyc", async () => {

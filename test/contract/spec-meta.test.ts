@@ -24,6 +24,7 @@ describe("the bundled spec", () => {
         "P426",
         "P440",
         "P444",
+        "P445",
         "P447",
         "P455",
         "P458",

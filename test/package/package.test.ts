@@ -148,7 +148,8 @@ it("runs a CommonJS consumer: require() of the package and its subpaths, with no
 
 // The user docs: README.md and the pages under docs/. Every code block in them is a program a new
 // user copies as it stands: each TypeScript block is a module of its own (an undefined name, a
-// missing import fails), each sh block parses, each yaml block parses; no other kind is written.
+// missing import fails), each sh block parses, each yaml block parses, each mermaid block is a
+// sequence diagram whose calls and webhooks are the spec's; no other kind is written.
 const userDocs = [
   "README.md",
   ...fs
@@ -174,14 +175,39 @@ function linkVitest() {
   if (!fs.existsSync(link)) fs.symlinkSync(path.join(repo, "node_modules/vitest"), link, "dir");
 }
 
-it("writes every code block in README.md and docs/*.md as ts, sh or yaml", () => {
+it("writes every code block in README.md and docs/*.md as ts, sh, yaml or mermaid", () => {
   expect(userDocs).toEqual(
     expect.arrayContaining(["README.md", "docs/mock.md", "docs/sandbox.md", "docs/webhooks.md"]),
   );
   expect(blocksOf("ts").length).toBeGreaterThanOrEqual(10);
-  expect(codeBlocks.filter((b) => !["ts", "sh", "yaml"].includes(b.lang)).map((b) => `${b.doc} #${b.index}`)).toEqual(
-    [],
+  expect(
+    codeBlocks.filter((b) => !["ts", "sh", "yaml", "mermaid"].includes(b.lang)).map((b) => `${b.doc} #${b.index}`),
+  ).toEqual([]);
+});
+
+// GitHub renders a mermaid block; this keeps a diagram from naming a call or a webhook the spec lacks.
+it("every mermaid block in README.md and docs/*.md is a sequence diagram of declared participants, the spec's calls and webhooks", () => {
+  const spec = JSON.parse(fs.readFileSync(path.join(repo, "generated/openapi.json"), "utf8"));
+  const routes = Object.entries<Record<string, unknown>>(spec.paths).flatMap(([route, item]) =>
+    Object.keys(item).map((method) => `${method.toUpperCase()} ${route}`),
   );
+  expect(blocksOf("mermaid").length).toBeGreaterThan(0);
+  for (const { doc, index, code } of blocksOf("mermaid")) {
+    const where = `${doc} #${index}`;
+    const lines = code.split("\n").map((line) => line.trim());
+    expect(lines[0], where).toBe("sequenceDiagram");
+    const declared = lines.flatMap((line) => /^participant (\w+)/.exec(line)?.[1] ?? []);
+    const messages = lines.flatMap((line) => /^(\w+)-(?:-)?>>(\w+): (.*)$/.exec(line) ?? []);
+    expect(messages.length, where).toBeGreaterThan(0);
+    for (const line of lines.filter((l) => l.includes(">>"))) {
+      const [, from, to, text] = /^(\w+)-(?:-)?>>(\w+): (.*)$/.exec(line) ?? [];
+      expect(declared, `${where}: ${line}`).toEqual(expect.arrayContaining([from, to]));
+      const call = /^(GET|POST|PUT|PATCH|DELETE) (\/\S+)/.exec(text ?? "");
+      if (call) expect(routes, `${where}: ${line}`).toContain(`${call[1]} ${call[2]}`);
+      const webhook = /^webhook (\w+)/.exec(text ?? "");
+      if (webhook) expect(Object.keys(spec.webhooks), `${where}: ${line}`).toContain(webhook[1]);
+    }
+  }
 });
 
 it("every sh block in README.md and docs/*.md parses (bash -n), and every yaml block parses", async () => {

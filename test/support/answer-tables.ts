@@ -12,6 +12,9 @@ export interface AnswerCase {
   name: string;
   /** `METHOD /path`, with the path filled in. */
   route: string;
+  /** The path template and its parameters, when the path holds more than one id at its end. */
+  template?: string;
+  params?: Record<string, string>;
   body?: unknown;
   answer: { status: number; body: string; contentType?: string };
   expect: {
@@ -23,6 +26,8 @@ export interface AnswerCase {
     reason?: string;
     /** Picked out of `data` or `error`. */
     fields?: Record<string, unknown>;
+    /** `data` as a whole (a text answer). */
+    data?: unknown;
   };
 }
 
@@ -34,6 +39,19 @@ const createUser = {
   route: "POST /v1/user/balances/crypto-and-fiat",
   body: validBody("createUser", { externalUserId: id }),
 };
+const kyc = {
+  route: "POST /v1/kyc",
+  body: validBody("createKycVerification", { externalUserId: id }),
+};
+const verificationId = "8f2d6c1e-3b7a-4e59-9c0d-5a1b2c3d4e5f";
+const redirect = {
+  route: `GET /v1/kyc/verification/${id}/${verificationId}`,
+  template: "/v1/kyc/verification/{externalUserId}/{verificationId}",
+  params: { externalUserId: id, verificationId },
+};
+const kycStatus = { route: `GET /v1/kyc/status/${id}` };
+const loadingPage =
+  '<!doctype html><html><body><script>location.replace("https://ui.idenfy.com/?authToken=x&country=pl")</script></body></html>';
 const v2Balances = {
   fiatBalances: [{ id, amount: "0.00", name: "eur", rate: 1, iban: null, status: "WAITING_TO_BE_ACTIVATED" }],
   cryptoBalances: [],
@@ -139,6 +157,59 @@ export const plausible: AnswerCase[] = [
     expect: { outcome: "success", status: 201, drift: ["a body where none is documented"] },
   },
   {
+    name: "Creating KYC Verification answering 201 (its success status is not documented)",
+    ...kyc,
+    answer: json(201, { verificationId }),
+    expect: { outcome: "success", status: 201, fields: { verificationId } },
+  },
+  {
+    name: "Creating KYC Verification naming the id otherwise",
+    ...kyc,
+    answer: json(200, { id: verificationId, redirectUrl: "https://ui.idenfy.com/" }),
+    expect: { outcome: "success", status: 200, drift: ["`verificationId` is missing"], fields: { id: verificationId } },
+  },
+  {
+    name: "Redirect to Verification's HTML loading page",
+    ...redirect,
+    answer: { status: 200, body: loadingPage, contentType: "text/html" },
+    expect: { outcome: "success", status: 200, data: loadingPage },
+  },
+  {
+    name: "Redirect to Verification's HTML under another content type",
+    ...redirect,
+    answer: { status: 200, body: loadingPage, contentType: "text/plain" },
+    expect: { outcome: "success", status: 200, data: loadingPage },
+  },
+  {
+    name: "Redirect to Verification's documented P412, with its errorName",
+    ...redirect,
+    answer: json(400, { errorCode: "P412", errorMessage: "User does not exist", errorName: "invalid-user" }),
+    expect: { outcome: "error", status: 400, fields: { errorCode: "P412", errorName: "invalid-user" } },
+  },
+  {
+    name: "Get KYC Status's documented 404 P445 (no KYC yet)",
+    ...kycStatus,
+    answer: json(404, { errorCode: "P445", errorMessage: "KYC not found" }),
+    expect: { outcome: "error", status: 404, fields: { errorCode: "P445" } },
+  },
+  {
+    name: "Get KYC Status in a shape of its own (its body is not documented)",
+    ...kycStatus,
+    answer: json(200, { status: "APPROVED", reasons: [] }),
+    expect: {
+      outcome: "success",
+      status: 200,
+      drift: ["`attemptStatus` is missing", "`externalUserId` is missing", "`verificationStatus` is missing"],
+      fields: { status: "APPROVED" },
+    },
+  },
+  {
+    name: "Get KYC Status with a status the spec does not list (no drift: only required keys are checked)",
+    ...kycStatus,
+    answer: json(200, { externalUserId: id, verificationStatus: "IN_REVIEW", attemptStatus: "PENDING" }),
+    expect: { outcome: "success", status: 200, fields: { verificationStatus: "IN_REVIEW" } },
+  },
+  {
     name: "an error body without errorMessage",
     ...extend,
     answer: json(400, { errorCode: "P500" }),
@@ -190,6 +261,30 @@ export const garbage: AnswerCase[] = [
     expect: { outcome: "unexpected", reason: "undocumented-status" },
   },
   {
+    name: "Redirect to Verification answering 302 with a Location (the docs say it answers a page)",
+    ...redirect,
+    answer: { status: 302, body: "", contentType: "text/html" },
+    expect: { outcome: "unexpected", reason: "undocumented-status" },
+  },
+  {
+    name: "Get KYC Status: an HTML page on a 200",
+    ...kycStatus,
+    answer: { status: 200, body: "<html><body>Maintenance</body></html>", contentType: "text/html" },
+    expect: { outcome: "unexpected", reason: "not-json" },
+  },
+  {
+    name: "Creating KYC Verification: truncated JSON on a 200",
+    ...kyc,
+    answer: { status: 200, body: '{"verificationId":"8f2d', contentType: "application/json" },
+    expect: { outcome: "unexpected", reason: "not-json" },
+  },
+  {
+    name: "Get KYC Status: a 5xx even with a P-code",
+    ...kycStatus,
+    answer: json(503, { errorCode: "P501", errorMessage: "Service temporarily unavailable" }),
+    expect: { outcome: "unexpected", reason: "undocumented-status" },
+  },
+  {
     name: "a 429 (retries off)",
     route: `GET /v1/user/balances/${id}`,
     answer: json(429, { message: "slow down" }),
@@ -208,8 +303,12 @@ export async function answerProblems(client: LooseClient, server: HostileServer,
     res.end(c.answer.body);
   });
   // The call names the template path; the id goes in as its parameter.
-  const template = path.replace(/\/[0-9a-f-]{36}$/, "/{externalUserId}");
-  const params = template === path ? {} : { path: { externalUserId: path.split("/").pop() } };
+  const template = c.template ?? path.replace(/\/[0-9a-f-]{36}$/, "/{externalUserId}");
+  const params = c.params
+    ? { path: c.params }
+    : template === path
+      ? {}
+      : { path: { externalUserId: path.split("/").pop() } };
   const result = await client[method]!(template, { params, body: c.body, retry: false });
   const problems: string[] = [];
   const want = c.expect;
@@ -223,6 +322,8 @@ export async function answerProblems(client: LooseClient, server: HostileServer,
   for (const line of want.drift ?? [])
     if (!drift.includes(line)) problems.push(`drift lacks "${line}": ${JSON.stringify(drift)}`);
   if (!want.drift && drift.length) problems.push(`unexpected drift ${JSON.stringify(drift)}`);
+  if ("data" in want && result.data !== want.data)
+    problems.push(`data is ${JSON.stringify(result.data)}, expected ${JSON.stringify(want.data)}`);
   const body = (result.outcome === "error" ? result.error : result.data) as Record<string, unknown>;
   for (const [key, value] of Object.entries(want.fields ?? {})) {
     if (body?.[key] !== value)

@@ -13,13 +13,31 @@ const files = fc.constantFrom("front.png", "back.png", "bill.pdf").map((name) =>
 export function flatten(schema: Schema): Schema {
   const resolved = deref(schema);
   if (!resolved.allOf) return resolved;
-  const parts = [resolved, ...resolved.allOf.map(flatten)];
+  // `if`/`then` parts are conditions (a field required for some value of another), kept apart.
+  const conditions = resolved.allOf.filter((part: Schema) => part.if);
+  const parts = [resolved, ...resolved.allOf.filter((part: Schema) => !part.if).map(flatten)];
   return {
     type: parts.map((p) => p.type).find(Boolean),
     required: [...new Set(parts.flatMap((p) => p.required ?? []))],
     properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})),
     additionalProperties: parts.map((p) => p.additionalProperties).find((a) => a !== undefined),
+    ...(conditions.length ? { conditions } : {}),
   };
+}
+
+/** Whether an object meets an `if` of the spec's kind: each named property equal to its `const` or in its `enum`. */
+export function meets(value: Record<string, unknown>, condition: Schema): boolean {
+  return Object.entries<Schema>(condition.properties ?? {}).every(([key, s]) =>
+    key in value ? (s.const !== undefined ? value[key] === s.const : (s.enum ?? []).includes(value[key])) : false,
+  );
+}
+
+/** Adds what the conditions an object meets require, from a second object with every property. */
+function withConditions(conditions: Schema[], value: Record<string, unknown>, full: Record<string, unknown>) {
+  const out = { ...value };
+  for (const { if: condition, then } of conditions)
+    if (meets(out, condition)) for (const key of then.required ?? []) if (!(key in out)) out[key] = full[key];
+  return out;
 }
 
 export function valid(schema: Schema): fc.Arbitrary<unknown> {
@@ -40,7 +58,12 @@ export function valid(schema: Schema): fc.Arbitrary<unknown> {
         const properties = Object.fromEntries(
           Object.entries<Schema>(s.properties ?? {}).map(([k, v]) => [k, valid(v)]),
         );
-        const record = fc.record(properties, { requiredKeys: s.required ?? [] });
+        const some = fc.record(properties, { requiredKeys: s.required ?? [] });
+        const record = s.conditions
+          ? fc
+              .tuple(some, fc.record(properties))
+              .map(([value, full]) => withConditions(s.conditions, value as Record<string, unknown>, full))
+          : some;
         return s.minProperties ? record.filter((value) => Object.keys(value).length >= s.minProperties) : record;
       }
       case "array":

@@ -33,7 +33,8 @@ export const operations: Operation[] = operationsOf(spec).map(({ path, method, o
 
 export const responseCases: ResponseCase[] = operations.flatMap(({ operationId, method, path, operation }) =>
   Object.keys(operation.responses).flatMap((status) => {
-    const examples = deref(operation.responses[status]).content?.["application/json"]?.examples;
+    const content = deref(operation.responses[status]).content ?? {};
+    const examples = (content["application/json"] ?? Object.values<any>(content)[0])?.examples;
     const names: (string | null)[] = examples ? Object.keys(examples) : [null];
     return names.map((example) => ({ operationId, method, path, status, example }));
   }),

@@ -84,6 +84,22 @@ function bodyBreaks(
     if (json && type === "string" && !p.enum && !p.format && !p.pattern)
       out.push({ kind: `oversize ${field}`, change: set(field, "x".repeat(200_000)) });
   }
+  // A field required for some value of another (`if`/`then`): that value, without the field.
+  for (const { if: condition, then } of s.conditions ?? []) {
+    const values = Object.fromEntries(
+      Object.entries<Schema>(condition.properties).map(([key, c]) => [key, c.const ?? c.enum[0]]),
+    );
+    for (const field of then.required ?? []) {
+      const when = Object.entries(values)
+        .map(([key, value]) => `${key} ${value}`)
+        .join(", ");
+      out.push({
+        kind: `missing ${field} when ${when}`,
+        answer: "P403",
+        change: ({ [field]: _, ...rest }) => ({ ...rest, ...values }),
+      });
+    }
+  }
   return out;
 }
 

@@ -15,9 +15,15 @@ export function response(path: string, method: string, status: string) {
   return deref(spec.paths[path][method].responses[status]);
 }
 
+/** The media type of one response's body: JSON, else its one other (an HTML page). */
+export function mediaTypeOf(path: string, method: string, status: string): string {
+  const content = response(path, method, status).content ?? {};
+  return "application/json" in content ? "application/json" : (Object.keys(content)[0] ?? "application/json");
+}
+
 /** The value of a named example of one response. */
 export function exampleValue(path: string, method: string, status: string, name: string): unknown {
-  return deref(response(path, method, status).content["application/json"].examples[name]).value;
+  return deref(response(path, method, status).content[mediaTypeOf(path, method, status)].examples[name]).value;
 }
 
 /** Validates a value against the schema at a JSON pointer into the spec; returns readable errors. */
@@ -30,5 +36,5 @@ export function schemaErrorsAt(schemaPointer: string, value: unknown): string[] 
 export function schemaErrors(path: string, method: string, status: string, body: unknown): string[] {
   const raw = spec.paths[path][method].responses[status];
   const at = raw.$ref ? raw.$ref.replace(/^#/, "") : pointer("paths", path, method, "responses", status);
-  return schemaErrorsAt(`${at}${pointer("content", "application/json", "schema")}`, body);
+  return schemaErrorsAt(`${at}${pointer("content", mediaTypeOf(path, method, status), "schema")}`, body);
 }

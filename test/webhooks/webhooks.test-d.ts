@@ -18,6 +18,12 @@ describe("webhook types", () => {
     }
     expectTypeOf<WebhookPayload<"kycFileAdded">["status"]>().toEqualTypeOf<"ADDED" | "ERROR">();
     expectTypeOf<WebhookPayload<"userBalanceGeneration">["status"]>().toEqualTypeOf<"ACTIVE">();
+    type KycStatus = WebhookPayload<"kycVerificationStatus">;
+    expectTypeOf<KycStatus["verificationStatus"]>().toEqualTypeOf<"EXPIRED" | "NOT_VERIFIED" | "VERIFIED">();
+    expectTypeOf<KycStatus["attemptStatus"]>().toEqualTypeOf<
+      "PENDING" | "REJECTED_BY_PROVIDER" | "SUCCESSFUL" | "VERIFICATION"
+    >();
+    expectTypeOf<KycStatus["rejectionReason"]>().toEqualTypeOf<string | null | undefined>();
     // @ts-expect-error -- no such webhook
     verifyAndParseWebhook("userCreated", { headers: {}, rawBody: "" }, { token: "t" });
   });

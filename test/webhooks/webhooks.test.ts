@@ -42,16 +42,16 @@ describe("verifyAndParseWebhook accepts what the docs do not rule out, and says 
   const id = "bca65c48-df49-4831-a7b2-de7903321581";
   it.each<[string, WebhookName, unknown, string]>([
     [
-      "a KYC Verification Status with a status POA does not have",
+      "a KYC Verification Status without attemptStatus (the docs list it, but not as required)",
       "kycVerificationStatus",
-      { externalUserId: id, status: "IN_REVIEW" },
-      "/status",
+      { externalUserId: id, verificationStatus: "VERIFIED" },
+      "/attemptStatus",
     ],
     [
-      "a KYC Verification Status in a shape of its own",
+      "a KYC Verification Status in the shape the spec used to guess",
       "kycVerificationStatus",
-      { userId: id, kycStatus: "OK" },
-      "/externalUserId",
+      { externalUserId: id, status: "APPROVED" },
+      "/verificationStatus",
     ],
     ["a Create Wallet without externalUserId", "createWallet", { walletId: "w-1", currency: "btc" }, "/externalUserId"],
     [
@@ -72,6 +72,29 @@ describe("verifyAndParseWebhook accepts what the docs do not rule out, and says 
     expect(result.ok && result.unrecognised.map((issue) => issue.path)).toContain(path);
   });
 
+  it("recognises the docs' KYC Verification Status example, and any rejectionReason (a string, null or none)", () => {
+    const docs = {
+      externalUserId: "bca65c48-df49-4831-a7b2-de7903321581",
+      verificationStatus: "NOT_VERIFIED",
+      attemptStatus: "REJECTED_BY_PROVIDER",
+      rejectionReason: "NO_FACE_FOUND",
+    };
+    expect(deliver("kycVerificationStatus", docs)).toEqual({
+      ok: true,
+      name: "kycVerificationStatus",
+      recognised: true,
+      payload: docs,
+      unrecognised: [],
+    });
+    const { rejectionReason: _, ...withoutReason } = docs;
+    for (const payload of [
+      { ...docs, rejectionReason: "FACE_MISMATCH" },
+      { ...docs, rejectionReason: null },
+      withoutReason,
+    ])
+      expect(deliver("kycVerificationStatus", payload)).toMatchObject({ ok: true, recognised: true, payload });
+  });
+
   it("a recognised payload keeps extra fields", () => {
     const payload = { externalUserId: id, status: "ADDED", fileCount: 2 };
     expect(deliver("kycFileAdded", payload)).toMatchObject({ ok: true, recognised: true, payload });
@@ -86,6 +109,29 @@ describe("verifyAndParseWebhook accepts what the docs do not rule out, and says 
     ],
     ["a payload that is not an object", "createWallet", ["wallet"], "/"],
     ["a KYC Verification Status that is a string", "kycVerificationStatus", "APPROVED", "/"],
+    [
+      "a KYC Verification Status with a verificationStatus the docs do not list",
+      "kycVerificationStatus",
+      { externalUserId: id, verificationStatus: "APPROVED", attemptStatus: "SUCCESSFUL" },
+      "/verificationStatus",
+    ],
+    [
+      "a KYC Verification Status with an attemptStatus the docs do not list",
+      "kycVerificationStatus",
+      { externalUserId: id, verificationStatus: "VERIFIED", attemptStatus: "DONE" },
+      "/attemptStatus",
+    ],
+    [
+      "a KYC Verification Status whose rejectionReason is not a string",
+      "kycVerificationStatus",
+      {
+        externalUserId: id,
+        verificationStatus: "NOT_VERIFIED",
+        attemptStatus: "REJECTED_BY_PROVIDER",
+        rejectionReason: 7,
+      },
+      "/rejectionReason",
+    ],
   ])("but rejects %s", (_, name, payload, path) => {
     const result = deliver(name, payload);
     expect(result).toMatchObject({ ok: false, reason: "invalid-payload", status: 400 });

@@ -6,7 +6,7 @@
 // call acts on its x-api-key's world.
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
 import { isLoopbackHost } from "../loopback.js";
-import { type Answer, decisions } from "./rules.js";
+import { type Answer, answer, decisions } from "./rules.js";
 import { publicUser, type Sandbox } from "./world.js";
 
 const problem = (status: number, message: string): Answer => ({ status, body: { message } });
@@ -24,7 +24,12 @@ const schemas = {
   advance: validatorOf("POST /_sandbox/clock/advance", "body"),
   verification: validatorOf("POST /_sandbox/users/{externalUserId}/verification/{decision}", "decision"),
   poa: validatorOf("POST /_sandbox/users/{externalUserId}/poa/{decision}", "decision"),
+  kyc: validatorOf("POST /_sandbox/users/{externalUserId}/kyc/{decision}", "decision"),
+  kycBody: validatorOf("POST /_sandbox/users/{externalUserId}/kyc/{decision}", "body"),
 };
+
+/** The KYC by P100 decisions, as the rules name them. */
+const kycDecisions = ["approve", "reject", "expire"];
 
 /** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
 function invalid(value: unknown, validate: Validate): Answer | undefined {
@@ -84,22 +89,31 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
     await world.settled();
     return { status: 200, body: world.deliveries };
   }
-  const user = /^(GET|POST) \/_sandbox\/users\/([^/]+)(?:\/(verification|poa)\/([^/]+))?$/.exec(route);
+  const user = /^(GET|POST) \/_sandbox\/users\/([^/]+)(?:\/(verification|poa|kyc)\/([^/]+))?$/.exec(route);
   if (user && (user[1] === "GET") === (user[3] === undefined)) {
     const [, , id, kind, decision] = user as unknown as [
       string,
       string,
       string,
-      "verification" | "poa" | undefined,
+      "verification" | "poa" | "kyc" | undefined,
       string,
     ];
     const externalUserId = decodeURIComponent(id); // the HTTP layer answered a malformed path already
     if (kind) {
       const bad = invalid(decision, schemas[kind]);
-      if (bad) return problem(400, `decision must be one of: ${Object.keys(decisions[kind]).join(", ")}`);
+      const names = kind === "kyc" ? kycDecisions : Object.keys(decisions[kind]);
+      if (bad) return problem(400, `decision must be one of: ${names.join(", ")}`);
+    }
+    if (kind === "kyc" && body !== undefined) {
+      const bad = invalid(body, schemas.kycBody);
+      if (bad) return bad;
     }
     const stored = world.users.get(externalUserId);
     if (!stored) return problem(404, `no user ${externalUserId}`);
+    if (kind === "kyc") {
+      const decided = { decision, ...(body as Record<string, unknown> | undefined) };
+      return answer("decideKycVerification", { world, externalUserId, body: decided, user: stored }) as Answer;
+    }
     if (kind === "verification") {
       if (stored.verification !== "pending") return problem(409, `${externalUserId} has no pending verification`);
       decisions.verification[decision as "approve" | "reject"](world, stored);

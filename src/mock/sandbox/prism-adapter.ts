@@ -9,14 +9,24 @@ import type { Sandbox } from "./world.js";
 
 /**
  * The world and user a request is about: its key's world, and the `externalUserId` of its body,
- * else of the path's last segment (`/v1/user/balances/{externalUserId}`).
+ * else of its path (`/v1/user/balances/{externalUserId}`), with the path's parameters by name
+ * (from the operation's path template) and the Host the request was sent to.
  */
-function contextOf(sandbox: Sandbox, key: string, request: IHttpRequest): RuleContext {
+function contextOf(sandbox: Sandbox, key: string, request: IHttpRequest, template: string): RuleContext {
   const world = sandbox.world(key);
   const body =
     typeof request.body === "object" && request.body !== null ? (request.body as Record<string, unknown>) : {};
-  const externalUserId = String(body.externalUserId ?? decodeURIComponent(request.url.path.split("/").pop() ?? ""));
-  return { world, externalUserId, body, user: world.users.get(externalUserId) };
+  const segments = request.url.path.split("/");
+  const params = Object.fromEntries(
+    template
+      .split("/")
+      .flatMap((part, i) =>
+        /^\{\w+\}$/.test(part) ? [[part.slice(1, -1), decodeURIComponent(segments[i] ?? "")]] : [],
+      ),
+  );
+  const externalUserId = String(body.externalUserId ?? params.externalUserId ?? "");
+  const host = request.headers?.host;
+  return { world, externalUserId, body, user: world.users.get(externalUserId), params, host };
 }
 
 /**
@@ -32,7 +42,7 @@ export function statefulMock(sandbox: Sandbox, prismMock: Mock): Mock {
     const key = data.headers?.["x-api-key"];
     const picked = opts.config.code !== undefined || opts.config.exampleKey !== undefined;
     if (validations.length || !key || picked) return prismMock(opts)(logger);
-    const context = contextOf(sandbox, key, data);
+    const context = contextOf(sandbox, key, data, opts.resource.path);
     let found: ReturnType<typeof answer>;
     try {
       found = answer(opts.resource.iid ?? "", context);
@@ -44,7 +54,7 @@ export function statefulMock(sandbox: Sandbox, prismMock: Mock): Mock {
     if (!found) return prismMock(opts)(logger);
     const response: IHttpResponse = {
       statusCode: found.status,
-      headers: found.body === undefined ? {} : { "Content-type": "application/json" },
+      headers: found.body === undefined ? {} : { "Content-type": found.contentType ?? "application/json" },
       body: found.body,
     };
     return { _tag: "Right", right: response }; // fp-ts's Either, as Prism's components return it

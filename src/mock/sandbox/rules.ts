@@ -7,7 +7,8 @@
 import { randomUUID } from "node:crypto";
 import { examples, poaCountries } from "../../../generated/facts.js";
 import webhookValidators from "../../../generated/webhook-validators.js";
-import type { StoredUser, World } from "./world.js";
+import { defaultRejectionReason, kycSessionUrl, loadingPage } from "./kyc-pages.js";
+import { publicUser, type StoredUser, type World } from "./world.js";
 
 /** "AM, AR, ... or UA". */
 const poaCountryList = `${poaCountries.slice(0, -1).join(", ")} or ${poaCountries.at(-1)}`;
@@ -17,11 +18,17 @@ export interface RuleContext {
   externalUserId: string;
   body: Record<string, unknown>;
   user: StoredUser | undefined;
+  /** The request's path parameters by name (`verificationId`). */
+  params?: Record<string, string>;
+  /** The request's Host header: the loading page sends the browser to this origin's hosted page. */
+  host?: string;
 }
 
 export interface Answer {
   status: number;
   body?: unknown;
+  /** The body's media type when it is not JSON (the loading page's `text/html`). */
+  contentType?: string;
 }
 
 export interface Rule {
@@ -77,6 +84,9 @@ function newUser(ctx: RuleContext, model: StoredUser["model"]): StoredUser {
 
 const unknown = (ctx: RuleContext) => !ctx.user;
 const known = (ctx: RuleContext) => ctx.user as StoredUser;
+/** The user's KYC by P100 verification, where a rule before has found one. */
+type Kyc = NonNullable<StoredUser["kyc"]>;
+const kycOf = (user: StoredUser) => user.kyc as Kyc;
 const unknownUser = (operation: string, source: Rule["source"] = "inferred"): Rule => ({
   operation,
   when: "the user does not exist (never created, or deleted)",
@@ -141,6 +151,135 @@ export const rules: Rule[] = [
       return { status: 201 };
     },
   },
+  unknownUser("createKycVerification"),
+  {
+    operation: "createKycVerification",
+    when: "otherwise",
+    result:
+      "200 with a new verificationId; the verification is NOT_VERIFIED, its attempt PENDING (a KYC Verification Status webhook); it replaces an earlier one",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => {
+      const user = known(ctx);
+      const { documentType, country } = ctx.body;
+      user.kyc = {
+        verificationId: randomUUID(),
+        verificationStatus: "NOT_VERIFIED",
+        attemptStatus: "PENDING",
+        rejectionReason: null,
+        sessionToken: randomUUID(),
+        ...(typeof documentType === "string" ? { documentType } : {}),
+        ...(typeof country === "string" ? { country } : {}),
+      };
+      sendKycStatus(ctx.world, user);
+      return { status: 200, body: { verificationId: user.kyc.verificationId } };
+    },
+  },
+  unknownUser("redirectToVerification", "documented"),
+  {
+    operation: "redirectToVerification",
+    when: "the user has no verification with this verificationId",
+    result: "404 P445",
+    source: "inferred",
+    applies: (ctx) => known(ctx).kyc?.verificationId !== ctx.params?.verificationId,
+    answer: () => error("P445", 404),
+  },
+  {
+    operation: "redirectToVerification",
+    when: "otherwise",
+    result:
+      "200 text/html: a loading page whose script sends the browser on to the hosted stand-in page /_sandbox/kyc-session/{sessionToken}",
+    source: "documented",
+    applies: () => true,
+    answer: (ctx) => ({
+      status: 200,
+      contentType: "text/html",
+      body: loadingPage(kycSessionUrl(ctx.host, kycOf(known(ctx)))),
+    }),
+  },
+  unknownUser("getKycStatus", "documented"),
+  {
+    operation: "getKycStatus",
+    when: "no verification was created",
+    result: "404 P445",
+    source: "documented",
+    applies: (ctx) => !known(ctx).kyc,
+    answer: () => error("P445", 404),
+  },
+  {
+    operation: "getKycStatus",
+    when: "otherwise",
+    result: "200 with the verification's verificationStatus, attemptStatus and rejectionReason (the body is inferred)",
+    source: "inferred",
+    applies: () => true,
+    answer: (ctx) => ({ status: 200, body: kycStatusOf(known(ctx)) }),
+  },
+  {
+    operation: "decideKycVerification",
+    when: "no verification was created",
+    result: "409",
+    source: "inferred",
+    applies: (ctx) => !known(ctx).kyc,
+    answer: (ctx) => message(409, `${ctx.externalUserId} has no KYC verification`),
+  },
+  {
+    operation: "decideKycVerification",
+    when: "expire, and the verification has not expired",
+    result: "200; the verification is EXPIRED (the user must verify again); a KYC Verification Status webhook",
+    source: "documented",
+    applies: (ctx) => ctx.body.decision === "expire" && kycOf(known(ctx)).verificationStatus !== "EXPIRED",
+    answer: (ctx) => {
+      const user = known(ctx);
+      kycOf(user).verificationStatus = "EXPIRED";
+      sendKycStatus(ctx.world, user);
+      return { status: 200, body: publicUser(user) };
+    },
+  },
+  {
+    operation: "decideKycVerification",
+    when: "the attempt is decided, or the verification expired",
+    result: "409",
+    source: "inferred",
+    applies: (ctx) => {
+      const kyc = kycOf(known(ctx));
+      return kyc.verificationStatus === "EXPIRED" || !["PENDING", "VERIFICATION"].includes(kyc.attemptStatus);
+    },
+    answer: (ctx) => message(409, `${ctx.externalUserId} has no KYC verification attempt to decide`),
+  },
+  {
+    operation: "decideKycVerification",
+    when: "approve",
+    result:
+      "200; the attempt goes VERIFICATION, then SUCCESSFUL, and the verification VERIFIED; a KYC Verification Status webhook for each",
+    source: "documented",
+    applies: (ctx) => ctx.body.decision === "approve",
+    answer: (ctx) => {
+      const user = known(ctx);
+      processKycAttempt(ctx.world, user);
+      Object.assign(kycOf(user), {
+        attemptStatus: "SUCCESSFUL",
+        verificationStatus: "VERIFIED",
+        rejectionReason: null,
+      });
+      sendKycStatus(ctx.world, user);
+      return { status: 200, body: publicUser(user) };
+    },
+  },
+  {
+    operation: "decideKycVerification",
+    when: "reject",
+    result: `200; the attempt goes VERIFICATION, then REJECTED_BY_PROVIDER with the reason (${defaultRejectionReason} unless another is given); the verification stays NOT_VERIFIED; a KYC Verification Status webhook for each`,
+    source: "documented",
+    applies: (ctx) => ctx.body.decision === "reject",
+    answer: (ctx) => {
+      const user = known(ctx);
+      const reason = typeof ctx.body.rejectionReason === "string" ? ctx.body.rejectionReason : defaultRejectionReason;
+      processKycAttempt(ctx.world, user);
+      Object.assign(kycOf(user), { attemptStatus: "REJECTED_BY_PROVIDER", rejectionReason: reason });
+      sendKycStatus(ctx.world, user);
+      return { status: 200, body: publicUser(user) };
+    },
+  },
   unknownUser("addPoaFile", "documented"),
   {
     operation: "addPoaFile",
@@ -178,6 +317,20 @@ export const rules: Rule[] = [
     source: "inferred",
     applies: (ctx) => known(ctx).verification === "approved",
     answer: () => message(201, "Verification data accepted"),
+  },
+  {
+    operation: "addUserVerification",
+    when: "the KYC by P100 verification is VERIFIED",
+    result:
+      "201; the user is verified; the balances are generated, and a User Balance Generation webhook ACTIVE follows",
+    source: "documented",
+    applies: (ctx) => known(ctx).kyc?.verificationStatus === "VERIFIED",
+    answer: (ctx) => {
+      const user = known(ctx);
+      user.verification = "approved";
+      generateBalances(ctx.world, user);
+      return message(201, "Verification data accepted");
+    },
   },
   {
     operation: "addUserVerification",
@@ -341,17 +494,15 @@ export function answer(operation: string, ctx: RuleContext): Answer | undefined 
 /** Decisions made through the control API, with the webhooks they send. */
 export const decisions = {
   verification: {
+    // Method A. No KYC Verification Status webhook: the docs document it for KYC by P100
+    // (Method B) only, and nothing says it is sent for Method A; no webhook reporting a Method A
+    // decision is documented, so a rejection sends none.
     approve(world: World, user: StoredUser) {
       user.verification = "approved";
-      send(world, "kycVerificationStatus", { externalUserId: user.externalUserId, status: "APPROVED" });
-      // V4: balances are generated after verification; the User Balance Generation webhook follows.
-      user.balances = newBalances();
-      user.balancesGenerated = true;
-      send(world, "userBalanceGeneration", { externalUserId: user.externalUserId, status: "ACTIVE" });
+      generateBalances(world, user);
     },
-    reject(world: World, user: StoredUser) {
+    reject(_world: World, user: StoredUser) {
       user.verification = "rejected";
-      send(world, "kycVerificationStatus", { externalUserId: user.externalUserId, status: "REJECTED" });
     },
   },
   poa: {
@@ -360,6 +511,29 @@ export const decisions = {
     question: (world: World, user: StoredUser) => decidePoa(world, user, "QUESTIONED"),
   },
 };
+
+/** V4: balances are generated after Add User Verification; the User Balance Generation webhook follows. */
+function generateBalances(world: World, user: StoredUser) {
+  user.balances = newBalances();
+  user.balancesGenerated = true;
+  send(world, "userBalanceGeneration", { externalUserId: user.externalUserId, status: "ACTIVE" });
+}
+
+/** The KYC by P100 state as the webhook and Get KYC Status carry it. */
+function kycStatusOf(user: StoredUser) {
+  const { verificationStatus, attemptStatus, rejectionReason } = kycOf(user);
+  return { externalUserId: user.externalUserId, verificationStatus, attemptStatus, rejectionReason };
+}
+
+function sendKycStatus(world: World, user: StoredUser) {
+  send(world, "kycVerificationStatus", kycStatusOf(user));
+}
+
+/** The provider takes the attempt up (`VERIFICATION`), before it decides. */
+function processKycAttempt(world: World, user: StoredUser) {
+  kycOf(user).attemptStatus = "VERIFICATION";
+  sendKycStatus(world, user);
+}
 
 function decidePoa(world: World, user: StoredUser, status: "APPROVED" | "REJECTED" | "QUESTIONED") {
   user.poa = status;

@@ -234,6 +234,16 @@ export class Sandbox {
     return undefined;
   }
 
+  /**
+   * The world and user whose KYC by P100 session `token` names (the hosted stand-in page's link
+   * carries no key, as a provider's link does not). A scan: each user holds at most one session.
+   */
+  kycSession(token: string): { world: World; user: StoredUser } | undefined {
+    for (const world of this.worlds.values())
+      for (const user of world.users.values()) if (user.kyc?.sessionToken === token) return { world, user };
+    return undefined;
+  }
+
   /** Forgets a key's world, cancelling its deliveries in flight. */
   reset(key: string) {
     this.worlds.get(key)?.close();

@@ -229,8 +229,7 @@ describe("the onboarding flow, through state alone", () => {
     expect(webhooksFor(id).sort()).toEqual(
       [
         "kycFileAdded ADDED",
-        "kycVerificationStatus APPROVED",
-        "userBalanceGeneration ACTIVE",
+        "userBalanceGeneration ACTIVE", // Method A's approval: no KYC Verification Status (Method B's webhook)
         "poaVerificationStatus WAITING",
         "poaVerificationStatus REJECTED",
         "poaVerificationStatus WAITING",
