@@ -148,11 +148,26 @@ async function problemsOf(
   return problems;
 }
 
+/**
+ * The path with each `{kyc:<externalUserId>:<field>}` filled in from the control API's view of
+ * that user's KYC by P100 verification (its random `verificationId`, `sessionToken`).
+ */
+async function filledPath(mockUrl: string, path: string): Promise<string> {
+  let filled = path;
+  for (const [placeholder, id, field] of path.matchAll(/\{kyc:([^:}]+):(\w+)\}/g)) {
+    const user = await fetch(`${mockUrl}/_sandbox/users/${id}`, { headers: { "x-api-key": apiKey } });
+    const value = ((await user.json()) as { kyc?: Record<string, unknown> }).kyc?.[field!];
+    filled = filled.replace(placeholder, encodeURIComponent(String(value)));
+  }
+  return filled;
+}
+
 /** One `it` per row of the table for this mode, in table order, against `target()`. */
 export function acceptRows(mode: Mode, target: () => Target) {
-  for (const row of rows.filter((r) => r.modes.includes(mode))) {
-    it(row.name, { timeout: 60_000 }, async () => {
+  for (const table of rows.filter((r) => r.modes.includes(mode))) {
+    it(table.name, { timeout: 60_000 }, async () => {
       const { mock, receiver } = target();
+      const row = { ...table, path: await filledPath(mock.url, table.path) };
       const headers: Record<string, string> = { "x-api-key": apiKey };
       for (const [name, value] of Object.entries(row.headers ?? {})) {
         if (value === null) delete headers[name];

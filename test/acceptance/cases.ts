@@ -5,7 +5,7 @@
 // within a mode (the stateful ones build on the users created above them).
 import operationTable from "../../generated/operations.js";
 import { documentedRequest, operations, parametersOf, requestBodyOf } from "../support/cases.js";
-import { deref, exampleValue } from "../support/spec.js";
+import { deref, exampleValue, mediaTypeOf } from "../support/spec.js";
 import { file, type Part } from "./multipart.js";
 import type { Framing } from "./raw-http.js";
 
@@ -117,21 +117,31 @@ function validRequestRow(op: (typeof operations)[number]): Row {
     };
   } else if (requestBody) body = { json: documentedRequest(op).body };
   const status = Object.keys(op.operation.responses).find((s) => /^2\d\d$/.test(s))!;
-  const examples = deref(op.operation.responses[status]).content?.["application/json"]?.examples;
+  const mediaType = mediaTypeOf(op.path, op.method, status);
+  const examples = deref(op.operation.responses[status]).content?.[mediaType]?.examples;
   const first = examples && Object.keys(examples)[0];
+  // A text answer (Redirect to Verification's HTML page) is compared as text.
+  const text = mediaType !== "application/json";
   return {
     name: `${op.operationId}: its documented request → ${status}${first ? ` with the example "${first}"` : ""}`,
     modes: ["stateless"],
     method: op.method.toUpperCase(),
     path: query ? `${filled}?${query}` : filled,
     ...(body ? { body } : {}),
-    expect: first
-      ? {
-          status: Number(status),
-          contentType: /^application\/json/,
-          json: exampleValue(op.path, op.method, status, first),
-        }
-      : { status: Number(status) },
+    expect:
+      first && text
+        ? {
+            status: Number(status),
+            contentType: new RegExp(`^${mediaType}`),
+            bodyIncludes: [String(exampleValue(op.path, op.method, status, first))],
+          }
+        : first
+          ? {
+              status: Number(status),
+              contentType: /^application\/json/,
+              json: exampleValue(op.path, op.method, status, first),
+            }
+          : { status: Number(status) },
   };
 }
 
@@ -194,6 +204,190 @@ function uploadRows(op: UploadOp, framing: Framing, valid: boolean): Row[] {
   ];
 }
 
+// --- KYC by P100 (onboarding Method B), stateful: `{kyc:<id>:<field>}` in a path is filled in from
+// GET /_sandbox/users/<id> (accept.ts), as the verification's ids are random.
+
+const kycPath = "/v1/kyc";
+const kycOp = operations.find((o) => o.operationId === "createKycVerification")!;
+const kycRequest = (externalUserId: string) => ({ ...(documentedRequest(kycOp).body as object), externalUserId });
+const kycWebhook = (
+  externalUserId: string,
+  verificationStatus: string,
+  attemptStatus: string,
+  rejectionReason: string | null = null,
+) => ({
+  name: "kycVerificationStatus",
+  authorization: webhookToken,
+  payload: { externalUserId, verificationStatus, attemptStatus, rejectionReason },
+});
+
+function kycByP100Rows(): Row[] {
+  const modes: Mode[] = ["stateful", "script"];
+  const post = (name: string, path: string, json: unknown, expect: Expectation): Row => ({
+    name,
+    modes,
+    method: "POST",
+    path,
+    body: { json },
+    expect,
+  });
+  const get = (name: string, path: string, expect: Expectation, headers?: Row["headers"]): Row => ({
+    name,
+    modes,
+    method: "GET",
+    path,
+    ...(headers ? { headers } : {}),
+    expect,
+  });
+  const open = (id: string): Row[] => [
+    post(`createUser ${id} → 200`, createUserPath, validCreateUser({ externalUserId: id }), { status: 200 }),
+    post(
+      `createKycVerification for ${id} → 200 with a verificationId, and a KYC Verification Status PENDING`,
+      kycPath,
+      kycRequest(id),
+      {
+        status: 200,
+        keys: ["verificationId"],
+        webhook: kycWebhook(id, "NOT_VERIFIED", "PENDING"),
+      },
+    ),
+  ];
+  const html = /^text\/html/;
+  return [
+    // Approved, the whole way: the redirect's page, the hosted page, the decision, the status, step 5.
+    post("createUser kyc-approve → 200", createUserPath, validCreateUser({ externalUserId: "kyc-approve" }), {
+      status: 200,
+    }),
+    get("getKycStatus before any verification → 404 P445", "/v1/kyc/status/kyc-approve", {
+      status: 404,
+      errorCode: "P445",
+    }),
+    post("createKycVerification for an unknown user → 400 P412", kycPath, kycRequest("kyc-nobody"), {
+      status: 400,
+      errorCode: "P412",
+    }),
+    ...open("kyc-approve").slice(1),
+    get(
+      "redirectToVerification → 200 text/html: a loading page whose script goes on to the hosted page",
+      "/v1/kyc/verification/kyc-approve/{kyc:kyc-approve:verificationId}",
+      { status: 200, contentType: html, bodyIncludes: ["<script>location.replace(", "/_sandbox/kyc-session/"] },
+    ),
+    get("redirectToVerification with another verificationId → 404 P445", "/v1/kyc/verification/kyc-approve/other", {
+      status: 404,
+      errorCode: "P445",
+    }),
+    get(
+      "the hosted page, without a key → 200 text/html with the user and the Approve, Reject and Expire buttons",
+      "/_sandbox/kyc-session/{kyc:kyc-approve:sessionToken}",
+      {
+        status: 200,
+        contentType: html,
+        bodyIncludes: [
+          "kyc-approve",
+          '<input name="reason" value="NO_FACE_FOUND">',
+          ">Approve</button>",
+          ">Reject</button>",
+          ">Expire</button>",
+        ],
+        headers: { "referrer-policy": "no-referrer" },
+      },
+      { "x-api-key": null },
+    ),
+    post(
+      "POST /_sandbox/users/kyc-approve/kyc/approve → 200, and a KYC Verification Status VERIFIED SUCCESSFUL",
+      "/_sandbox/users/kyc-approve/kyc/approve",
+      {},
+      {
+        status: 200,
+        webhook: kycWebhook("kyc-approve", "VERIFIED", "SUCCESSFUL"),
+      },
+    ),
+    get("getKycStatus after the approval → 200 VERIFIED SUCCESSFUL", "/v1/kyc/status/kyc-approve", {
+      status: 200,
+      json: {
+        externalUserId: "kyc-approve",
+        verificationStatus: "VERIFIED",
+        attemptStatus: "SUCCESSFUL",
+        rejectionReason: null,
+      },
+    }),
+    post(
+      "addUserVerification of the verified user → 201, and a User Balance Generation ACTIVE",
+      "/v1/user/verification",
+      { externalUserId: "kyc-approve", documentType: "ID_CARD", documentNumber: "ABC123456" },
+      {
+        status: 201,
+        webhook: {
+          name: "userBalanceGeneration",
+          authorization: webhookToken,
+          payload: { externalUserId: "kyc-approve", status: "ACTIVE" },
+        },
+      },
+    ),
+    // Rejected on the hosted page (its form, the default reason), and through the control API with a reason.
+    ...open("kyc-page"),
+    {
+      name: "the hosted page's form, decision=reject → 200 text/html, and a KYC Verification Status REJECTED_BY_PROVIDER NO_FACE_FOUND",
+      modes,
+      method: "POST",
+      path: "/_sandbox/kyc-session/{kyc:kyc-page:sessionToken}",
+      headers: { "x-api-key": null },
+      body: { raw: "reason=NO_FACE_FOUND&decision=reject", contentType: "application/x-www-form-urlencoded" },
+      expect: {
+        status: 200,
+        contentType: html,
+        bodyIncludes: ["Verification rejected"],
+        webhook: kycWebhook("kyc-page", "NOT_VERIFIED", "REJECTED_BY_PROVIDER", "NO_FACE_FOUND"),
+      },
+    },
+    ...open("kyc-reject"),
+    post(
+      "POST /_sandbox/users/kyc-reject/kyc/reject { rejectionReason } → 200, and a KYC Verification Status with that reason",
+      "/_sandbox/users/kyc-reject/kyc/reject",
+      { rejectionReason: "FACE_MISMATCH" },
+      { status: 200, webhook: kycWebhook("kyc-reject", "NOT_VERIFIED", "REJECTED_BY_PROVIDER", "FACE_MISMATCH") },
+    ),
+    get("getKycStatus after the rejection → 200 with the reason", "/v1/kyc/status/kyc-reject", {
+      status: 200,
+      json: {
+        externalUserId: "kyc-reject",
+        verificationStatus: "NOT_VERIFIED",
+        attemptStatus: "REJECTED_BY_PROVIDER",
+        rejectionReason: "FACE_MISMATCH",
+      },
+    }),
+    // Expired: the user must verify again; nothing is left to approve.
+    ...open("kyc-expire"),
+    post(
+      "POST /_sandbox/users/kyc-expire/kyc/expire → 200, and a KYC Verification Status EXPIRED",
+      "/_sandbox/users/kyc-expire/kyc/expire",
+      {},
+      {
+        status: 200,
+        webhook: kycWebhook("kyc-expire", "EXPIRED", "PENDING"),
+      },
+    ),
+    post(
+      "POST /_sandbox/users/kyc-expire/kyc/approve after it expired → 409 with a message",
+      "/_sandbox/users/kyc-expire/kyc/approve",
+      {},
+      {
+        status: 409,
+        explained: true,
+      },
+    ),
+    post(
+      "POST /_sandbox/users/kyc-expire/kyc/accept → 400 naming the decisions",
+      "/_sandbox/users/kyc-expire/kyc/accept",
+      {},
+      {
+        status: 400,
+        bodyIncludes: ["approve, reject, expire"],
+      },
+    ),
+  ];
+}
+
 // --- the table
 
 /** The stateful mode, both ways users start it. */
@@ -242,10 +436,30 @@ export const rows: Row[] = [
     },
   },
 
+  // Stateful: KYC by P100 (Method B), approved, rejected (the hosted page's form; the control
+  // API with a reason) and expired, each decision's KYC Verification Status webhook checked.
+  ...kycByP100Rows(),
+
   // Stateless: every operation's documented request.
   ...operations.map(validRequestRow),
 
   // Both: the documented answers to mistakes.
+  {
+    name: "createKycVerification with incomeSource SALARY and no occupation → 400 P403 naming occupation",
+    modes: both,
+    method: "POST",
+    path: "/v1/kyc",
+    body: { json: { ...kycRequest(userId), occupation: undefined } },
+    expect: { ...p403, errorMessage: { includes: ["occupation"] } },
+  },
+  {
+    name: "createKycVerification with the full spelling INVESTMENTS_OR_CRYPTOCURRENCIES → 400 P403 (the docs spell it without the S)",
+    modes: both,
+    method: "POST",
+    path: "/v1/kyc",
+    body: { json: { ...kycRequest(userId), openAccountReason: "INVESTMENTS_OR_CRYPTOCURRENCIES" } },
+    expect: { ...p403, errorMessage: { includes: ["openAccountReason"] } },
+  },
   {
     name: "no x-api-key → 401 Access Denied. xo1",
     modes: both,
