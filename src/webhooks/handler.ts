@@ -88,9 +88,10 @@ export const nodeSide: unique symbol = Symbol("p100-user-accounts/webhooks node 
 const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 
-export const failureResponse = (failure: WebhookFailure) => json({ message: failure.message }, failure.status);
+export const failureResponse = (failure: WebhookFailure) =>
+  json({ message: failure.message }, failure.status, failure.status === 405 ? { allow: "POST" } : {});
 
-const methodNotAllowed = webhookFailure("unknown-webhook", "P100 sends webhooks with POST");
+const methodNotAllowed = webhookFailure("method-not-allowed", "P100 sends webhooks with POST");
 
 function normalise(path: string) {
   return `/${path.replace(/^\/+|\/+$/g, "")}`;
@@ -199,9 +200,7 @@ export function createWebhookHandler(options: WebhookHandlerOptions): WebhookHan
 
   const answer = (failure: WebhookFailure, request: Request) => {
     side.refused(failure, request);
-    const response = failureResponse(failure);
-    if (failure === methodNotAllowed) return json({ message: failure.message }, 405, { allow: "POST" });
-    return response;
+    return failureResponse(failure);
   };
 
   const handler = async (request: Request): Promise<Response> => {

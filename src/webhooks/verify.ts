@@ -45,6 +45,7 @@ export interface WebhookFailure {
   /**
    * - `unauthorized` (401): the `Authorization` header is missing or is not a configured token;
    * - `unknown-webhook` (404): the name (or the path) is not one of P100's webhooks;
+   * - `method-not-allowed` (405, from the handler only): not a POST;
    * - `too-large` (413): the body is over `maxBytes`;
    * - `invalid-json` (400), `invalid-payload` (400): what the docs rule out;
    * - `body-not-raw` (500), `no-token-configured` (500): the receiver's own setup; P100 retries,
@@ -53,13 +54,14 @@ export interface WebhookFailure {
   reason:
     | "unauthorized"
     | "unknown-webhook"
+    | "method-not-allowed"
     | "too-large"
     | "invalid-json"
     | "invalid-payload"
     | "body-not-raw"
     | "no-token-configured";
   /** What to answer P100. */
-  status: 400 | 401 | 404 | 413 | 500;
+  status: 400 | 401 | 404 | 405 | 413 | 500;
   /** One line, for the answer's body and the log: it never holds the token. */
   message: string;
   /** For `invalid-payload`: each failing JSON path (`/status`) and why. */
@@ -86,6 +88,7 @@ export const defaultMaxBytes = 64 * 1024;
 const statusOf: Record<WebhookFailure["reason"], WebhookFailure["status"]> = {
   unauthorized: 401,
   "unknown-webhook": 404,
+  "method-not-allowed": 405,
   "too-large": 413,
   "invalid-json": 400,
   "invalid-payload": 400,

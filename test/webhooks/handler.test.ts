@@ -110,7 +110,7 @@ describe("createWebhookHandler answers", () => {
       413,
       /^the body is over 65536 bytes$/,
     ],
-  ])("%s: %i with a one-line message, telling onRefused", async (_, request, status, message) => {
+  ])("%s: the documented status, a one-line message, onRefused told", async (_, request, status, message) => {
     const { handler, heard, refused } = receiver();
     const response = await handler(request);
     expect(response.status).toBe(status);
@@ -119,7 +119,8 @@ describe("createWebhookHandler answers", () => {
     expect(said).not.toContain("\n");
     expect(said).not.toContain(token);
     expect(heard).toEqual([]);
-    if (status !== 405) expect(refused.map((f) => f.message)).toEqual([said]);
+    expect(refused.map((f) => f.message)).toEqual([said]);
+    if (status === 405) expect(response.headers.get("allow")).toBe("POST");
   });
 
   it("500 when the callback throws, so that P100 retries; onError gets the error, the answer does not", async () => {

@@ -24,7 +24,7 @@ describe("webhook types", () => {
     }
     if (!result.ok) {
       expectTypeOf(result.errors).toEqualTypeOf<WebhookIssue[]>();
-      expectTypeOf(result.status).toEqualTypeOf<400 | 401 | 404 | 413 | 500>();
+      expectTypeOf(result.status).toEqualTypeOf<400 | 401 | 404 | 405 | 413 | 500>();
     }
     expectTypeOf<WebhookPayload<"kycFileAdded">["status"]>().toEqualTypeOf<"ADDED" | "ERROR">();
     expectTypeOf<WebhookPayload<"userBalanceGeneration">["status"]>().toEqualTypeOf<"ACTIVE">();
