@@ -57,14 +57,28 @@ describe.each(recipes)("$label ($doc)", (recipe) => {
   });
 });
 
-it("the README's p100-webhook command is accepted by the README's receiver", async () => {
-  const readme = fs.readFileSync(path.resolve(import.meta.dirname, "../../README.md"), "utf8");
-  const command = /`npx (p100-webhook send [^`]+)`/.exec(readme)![1]!;
+/** Every `p100-webhook send` command of README.md and docs/webhooks.md, as its argument list. */
+const sendCommands = ["README.md", "docs/webhooks.md"].flatMap((doc) => {
+  const text = fs.readFileSync(path.resolve(import.meta.dirname, "../..", doc), "utf8").replaceAll("\\\n", " ");
+  return [...text.matchAll(/npx (p100-webhook send [^`\n]+)/g)].map(([, command]) => ({
+    doc,
+    command: command!.trim(),
+  }));
+});
+
+it.each(sendCommands)("$doc's `$command` is accepted by the README's receiver", async ({ command }) => {
   const receiver = receivers.get(recipes[0]!.name)!;
-  const [bin, ...args] = command.replaceAll("http://127.0.0.1:3000", receiver.url).split(" ");
+  const before = receiver.output();
+  const [bin, ...args] = command.replaceAll("http://127.0.0.1:3000", receiver.url).split(/\s+/);
   const { stdout } = await promisify(execFile)(path.join(app, "node_modules/.bin", bin!), args, {
     env: { ...process.env, P100_WEBHOOK_TOKEN: webhookToken },
   });
   expect(stdout).toContain("HTTP 200 {}");
-  await expect.poll(receiver.output).toMatch(/poaVerificationStatus bca65c48-df49-4831-a7b2-de7903321581 \w+/);
+  await expect
+    .poll(() => receiver.output().slice(before.length))
+    .toMatch(/^poaVerificationStatus bca65c48-df49-4831-a7b2-de7903321581 (WAITING|APPROVED)$/m);
+});
+
+it("tries every p100-webhook command of the docs", () => {
+  expect(sendCommands.map(({ doc }) => doc)).toEqual(["README.md", "docs/webhooks.md"]);
 });
