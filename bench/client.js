@@ -118,6 +118,20 @@ console.log(
   `"." entry (esbuild, ESM): ${minified.byteLength} bytes minified, ${gzipSync(minified).byteLength} bytes minified + gzipped`,
 );
 
+const webhooksBundle = await build({
+  entryPoints: [new URL("../dist/webhooks/index.js", import.meta.url).pathname],
+  bundle: true,
+  minify: true,
+  format: "esm",
+  platform: "browser",
+  write: false,
+  logLevel: "silent",
+});
+const webhooksMinified = webhooksBundle.outputFiles[0].contents;
+console.log(
+  `"./webhooks" entry (esbuild, ESM, browser platform): ${webhooksMinified.byteLength} bytes minified, ${gzipSync(webhooksMinified).byteLength} bytes minified + gzipped`,
+);
+
 // The webhook verifier against a bare Ajv validation of the same payload.
 const payload = { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "ADDED" };
 const raw = JSON.stringify(payload);
@@ -129,15 +143,17 @@ const validate = ajv.compile({
   required: ["externalUserId", "status"],
   properties: { externalUserId: { type: "string" }, status: { enum: ["ADDED", "ERROR"] } },
 });
-const rate = (fn) => {
-  for (let i = 0; i < 10_000; i++) fn();
+const rate = async (fn) => {
+  for (let i = 0; i < 10_000; i++) await fn();
   const n = 200_000;
   const started = performance.now();
-  for (let i = 0; i < n; i++) fn();
+  for (let i = 0; i < n; i++) await fn();
   return n / ((performance.now() - started) / 1000);
 };
-const verifier = rate(() => verifyAndParseWebhook("kycFileAdded", delivery, { token: "whsec_bench" }));
-const ajvOnly = rate(() => validate(JSON.parse(raw)));
+// Web Crypto's digest is asynchronous: the verifier is awaited, and so is the bare check, so that
+// the ratio compares the work and not the await.
+const verifier = await rate(() => verifyAndParseWebhook("kycFileAdded", delivery, { tokens: "whsec_bench" }));
+const ajvOnly = await rate(async () => validate(JSON.parse(raw)));
 console.log();
 console.log("| webhook check | verifications/s | ratio |");
 console.log("|---|---|---|");

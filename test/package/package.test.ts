@@ -169,10 +169,17 @@ const codeBlocks = userDocs.flatMap((doc) => {
 });
 const blocksOf = (lang: string) => codeBlocks.filter((block) => block.lang === lang);
 
-/** Links this repository's vitest into the consumer project (its examples' test runner). */
+/**
+ * Links this repository's copies of what the examples import besides the package into the
+ * consumer project: vitest (the sandbox example's test runner) and the web frameworks of
+ * docs/webhooks.md's recipes, with Express's types.
+ */
 function linkVitest() {
-  const link = path.join(project, "node_modules/vitest");
-  if (!fs.existsSync(link)) fs.symlinkSync(path.join(repo, "node_modules/vitest"), link, "dir");
+  for (const name of ["vitest", "express", "fastify", "hono", "@types/express"]) {
+    const link = path.join(project, "node_modules", name);
+    fs.mkdirSync(path.dirname(link), { recursive: true });
+    if (!fs.existsSync(link)) fs.symlinkSync(path.join(repo, "node_modules", name), link, "dir");
+  }
 }
 
 it("writes every code block in README.md and docs/*.md as ts, sh, yaml or mermaid", () => {

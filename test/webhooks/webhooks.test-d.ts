@@ -1,9 +1,19 @@
 import { describe, expectTypeOf, it } from "vitest";
-import { verifyAndParseWebhook, type WebhookIssue, type WebhookPayload } from "../../src/webhooks/index.js";
+import {
+  createWebhookHandler,
+  toNodeHandler,
+  verifyAndParseWebhook,
+  verifyWebhookToken,
+  type WebhookFailure,
+  type WebhookIssue,
+  type WebhookName,
+  type WebhookPayload,
+  type WebhookResult,
+} from "../../src/webhooks/index.js";
 
 describe("webhook types", () => {
-  it("a recognised payload has the webhook's type; an unrecognised one is a loose object with its issues", () => {
-    const result = verifyAndParseWebhook("poaVerificationStatus", { headers: {}, rawBody: "" }, { token: "t" });
+  it("a recognised payload has the webhook's type; an unrecognised one is a loose object with its issues", async () => {
+    const result = await verifyAndParseWebhook("poaVerificationStatus", { headers: {}, rawBody: "" }, { tokens: "t" });
     if (result.ok && result.recognised) {
       expectTypeOf(result.payload.status).toEqualTypeOf<"APPROVED" | "QUESTIONED" | "REJECTED" | "WAITING">();
       expectTypeOf(result.unrecognised).toEqualTypeOf<[]>();
@@ -14,7 +24,7 @@ describe("webhook types", () => {
     }
     if (!result.ok) {
       expectTypeOf(result.errors).toEqualTypeOf<WebhookIssue[]>();
-      expectTypeOf(result.status).toEqualTypeOf<401 | 400>();
+      expectTypeOf(result.status).toEqualTypeOf<400 | 401 | 404 | 405 | 413 | 500>();
     }
     expectTypeOf<WebhookPayload<"kycFileAdded">["status"]>().toEqualTypeOf<"ADDED" | "ERROR">();
     expectTypeOf<WebhookPayload<"userBalanceGeneration">["status"]>().toEqualTypeOf<"ACTIVE">();
@@ -24,7 +34,59 @@ describe("webhook types", () => {
       "PENDING" | "REJECTED_BY_PROVIDER" | "SUCCESSFUL" | "VERIFICATION"
     >();
     expectTypeOf<KycStatus["rejectionReason"]>().toEqualTypeOf<string | null | undefined>();
+    expectTypeOf(verifyAndParseWebhook<"kycFileAdded">).returns.toEqualTypeOf<Promise<WebhookResult<"kycFileAdded">>>();
     // @ts-expect-error -- no such webhook
-    verifyAndParseWebhook("userCreated", { headers: {}, rawBody: "" }, { token: "t" });
+    void verifyAndParseWebhook("userCreated", { headers: {}, rawBody: "" }, { tokens: "t" });
+    // @ts-expect-error -- a parsed body is not a raw body
+    void verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: { status: "ADDED" } }, { tokens: "t" });
+    // One token, several, or the deprecated single `token`.
+    void verifyAndParseWebhook(
+      "kycFileAdded",
+      { headers: {}, rawBody: "" },
+      { tokens: ["old", "new"], maxBytes: 1024 },
+    );
+    void verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: "" }, { token: "t" });
+    expectTypeOf(verifyWebhookToken(new Headers(), ["a", "b"])).resolves.toEqualTypeOf<{ ok: true } | WebhookFailure>();
+  });
+
+  it("createWebhookHandler types each callback's payload by webhook name, narrowed by info.recognised", () => {
+    const handler = createWebhookHandler({
+      tokens: ["t1", "t2"],
+      on: {
+        kycFileAdded(payload, info) {
+          expectTypeOf(info.name).toEqualTypeOf<"kycFileAdded">();
+          expectTypeOf(info.request).toEqualTypeOf<Request>();
+          expectTypeOf(payload.status).toEqualTypeOf<"ADDED" | "ERROR">();
+          expectTypeOf(payload.externalUserId).toEqualTypeOf<string>();
+        },
+        async poaVerificationStatus(payload) {
+          expectTypeOf(payload.status).toEqualTypeOf<"APPROVED" | "QUESTIONED" | "REJECTED" | "WAITING">();
+        },
+        userBalanceGeneration(payload) {
+          expectTypeOf(payload.status).toEqualTypeOf<"ACTIVE">();
+          // @ts-expect-error -- a kycFileAdded status is not a User Balance Generation one
+          expectTypeOf(payload.status).toEqualTypeOf<"ADDED" | "ERROR">();
+        },
+      },
+      onUnrecognised(payload, info) {
+        expectTypeOf(payload).toEqualTypeOf<Record<string, unknown>>();
+        expectTypeOf(info.unrecognised).toEqualTypeOf<WebhookIssue[]>();
+        expectTypeOf(info.name).toEqualTypeOf<WebhookName>();
+      },
+      maxBytes: 16_384,
+      paths: { "/p100/kyc-file": "kycFileAdded" },
+    });
+    expectTypeOf(handler).toBeCallableWith(new Request("http://localhost/"));
+    expectTypeOf(handler).returns.toEqualTypeOf<Promise<Response>>();
+    expectTypeOf(toNodeHandler(handler)).parameters.toMatchTypeOf<[unknown, unknown]>();
+
+    // @ts-expect-error -- no such webhook
+    createWebhookHandler({ tokens: "t", on: { userCreated() {} } });
+    // @ts-expect-error -- a path must name a webhook
+    createWebhookHandler({ tokens: "t", on: {}, paths: { "/x": "userCreated" } });
+    // @ts-expect-error -- the tokens are required
+    createWebhookHandler({ on: {} });
+    // @ts-expect-error -- toNodeHandler takes createWebhookHandler's handler, not any fetch function
+    toNodeHandler(async (_request: Request) => new Response());
   });
 });

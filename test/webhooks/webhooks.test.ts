@@ -5,7 +5,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAndParseWebhook, type WebhookName, webhookNames } from "../../src/webhooks/index.js";
+import {
+  createWebhookHandler,
+  toNodeHandler,
+  verifyAndParseWebhook,
+  verifyWebhookToken,
+  type WebhookHeaders,
+  type WebhookName,
+  webhookNames,
+} from "../../src/webhooks/index.js";
 import { deref, spec } from "../support/spec.js";
 
 const token = "whsec_test-token-123";
@@ -19,7 +27,7 @@ const examples = webhookNames.flatMap((name) =>
   ),
 );
 const deliver = (name: WebhookName, payload: unknown, headers: Record<string, string> = { authorization: token }) =>
-  verifyAndParseWebhook(name, { headers, rawBody: JSON.stringify(payload) }, { token });
+  verifyAndParseWebhook(name, { headers, rawBody: JSON.stringify(payload) }, { tokens: token });
 
 describe("the spec's webhooks", () => {
   it("describe every User & KYC webhook of the docs", () => {
@@ -33,8 +41,8 @@ describe("the spec's webhooks", () => {
     for (const name of webhookNames) expect(spec.webhooks[name].post["x-p100-source"].docs.length).toBeGreaterThan(0);
   });
 
-  it.for(examples)("$name example $example is accepted as a valid payload", ({ name, value }) => {
-    expect(deliver(name, value)).toEqual({ ok: true, name, recognised: true, payload: value, unrecognised: [] });
+  it.for(examples)("$name example $example is accepted as a valid payload", async ({ name, value }) => {
+    expect(await deliver(name, value)).toEqual({ ok: true, name, recognised: true, payload: value, unrecognised: [] });
   });
 });
 
@@ -66,20 +74,20 @@ describe("verifyAndParseWebhook accepts what the docs do not rule out, and says 
       { externalUserId: id, status: "EXPIRED" },
       "/status",
     ],
-  ])("%s", (_, name, payload, path) => {
-    const result = deliver(name, payload);
+  ])("%s", async (_, name, payload, path) => {
+    const result = await deliver(name, payload);
     expect(result).toMatchObject({ ok: true, recognised: false, payload });
     expect(result.ok && result.unrecognised.map((issue) => issue.path)).toContain(path);
   });
 
-  it("recognises the docs' KYC Verification Status example, and any rejectionReason (a string, null or none)", () => {
+  it("recognises the docs' KYC Verification Status example, and any rejectionReason (a string, null or none)", async () => {
     const docs = {
       externalUserId: "bca65c48-df49-4831-a7b2-de7903321581",
       verificationStatus: "NOT_VERIFIED",
       attemptStatus: "REJECTED_BY_PROVIDER",
       rejectionReason: "NO_FACE_FOUND",
     };
-    expect(deliver("kycVerificationStatus", docs)).toEqual({
+    expect(await deliver("kycVerificationStatus", docs)).toEqual({
       ok: true,
       name: "kycVerificationStatus",
       recognised: true,
@@ -92,12 +100,12 @@ describe("verifyAndParseWebhook accepts what the docs do not rule out, and says 
       { ...docs, rejectionReason: null },
       withoutReason,
     ])
-      expect(deliver("kycVerificationStatus", payload)).toMatchObject({ ok: true, recognised: true, payload });
+      expect(await deliver("kycVerificationStatus", payload)).toMatchObject({ ok: true, recognised: true, payload });
   });
 
-  it("a recognised payload keeps extra fields", () => {
+  it("a recognised payload keeps extra fields", async () => {
     const payload = { externalUserId: id, status: "ADDED", fileCount: 2 };
-    expect(deliver("kycFileAdded", payload)).toMatchObject({ ok: true, recognised: true, payload });
+    expect(await deliver("kycFileAdded", payload)).toMatchObject({ ok: true, recognised: true, payload });
   });
 
   it.each<[string, WebhookName, unknown, string]>([
@@ -132,8 +140,8 @@ describe("verifyAndParseWebhook accepts what the docs do not rule out, and says 
       },
       "/rejectionReason",
     ],
-  ])("but rejects %s", (_, name, payload, path) => {
-    const result = deliver(name, payload);
+  ])("but rejects %s", async (_, name, payload, path) => {
+    const result = await deliver(name, payload);
     expect(result).toMatchObject({ ok: false, reason: "invalid-payload", status: 400 });
     expect(!result.ok && result.errors.map((issue) => issue.path)).toContain(path);
   });
@@ -147,17 +155,17 @@ describe("verifyAndParseWebhook rejects", () => {
     ["an unknown status", { ...valid, status: "DONE" }, "/status", "must be equal to one of the allowed values"],
     ["a wrong type", { ...valid, externalUserId: 42 }, "/externalUserId", "must be string"],
     ["a non-object", ["ADDED"], "/", "must be object"],
-  ])("%s, naming the failing path", (_, payload, path, message) => {
-    const result = deliver("kycFileAdded", payload);
+  ])("%s, naming the failing path", async (_, payload, path, message) => {
+    const result = await deliver("kycFileAdded", payload);
     expect(result).toMatchObject({ ok: false, reason: "invalid-payload", status: 400 });
     expect(!result.ok && result.errors).toContainEqual({ path, message });
   });
 
-  it("a body that is not JSON", () => {
-    const result = verifyAndParseWebhook(
+  it("a body that is not JSON", async () => {
+    const result = await verifyAndParseWebhook(
       "kycFileAdded",
       { headers: { authorization: token }, rawBody: "status=ADDED" },
-      { token },
+      { tokens: token },
     );
     expect(result).toMatchObject({ ok: false, reason: "invalid-json", status: 400 });
   });
@@ -167,28 +175,131 @@ describe("verifyAndParseWebhook rejects", () => {
     ["a wrong token", { authorization: "whsec_wrong" }],
     ["a token with a prefix", { authorization: `Bearer ${token}` }],
     ["the token's prefix only", { authorization: token.slice(0, -1) }],
-  ])("%s with 401, never echoing the token", (_, headers) => {
-    const result = deliver("kycFileAdded", valid, headers);
+  ])("%s with 401, never echoing the token", async (_, headers) => {
+    const result = await deliver("kycFileAdded", valid, headers);
     expect(result).toMatchObject({ ok: false, reason: "unauthorized", status: 401 });
     expect(JSON.stringify(result)).not.toContain(token);
   });
 
-  it("accepts a Headers object and a Uint8Array body as well", () => {
-    const result = verifyAndParseWebhook(
-      "kycFileAdded",
-      { headers: new Headers({ Authorization: token }), rawBody: new TextEncoder().encode(JSON.stringify(valid)) },
-      { token },
-    );
-    expect(result.ok).toBe(true);
+  it("accepts a Headers object and a Uint8Array or ArrayBuffer body as well", async () => {
+    const bytes = new TextEncoder().encode(JSON.stringify(valid));
+    for (const rawBody of [bytes, bytes.buffer]) {
+      const result = await verifyAndParseWebhook(
+        "kycFileAdded",
+        { headers: new Headers({ Authorization: token }), rawBody },
+        { tokens: token },
+      );
+      expect(result.ok).toBe(true);
+    }
   });
 
-  it("refuses to run without a token or for an unknown webhook", () => {
-    expect(() => verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: "{}" }, { token: "" })).toThrow(
-      /token.*required/,
+  it("accepts any of several tokens (rotation), and still the deprecated `token`", async () => {
+    const delivery = (given: string) => ({ headers: { authorization: given }, rawBody: JSON.stringify(valid) });
+    for (const given of ["whsec_old", "whsec_new"])
+      expect(
+        await verifyAndParseWebhook("kycFileAdded", delivery(given), { tokens: ["whsec_old", "whsec_new"] }),
+      ).toMatchObject({ ok: true });
+    expect(
+      await verifyAndParseWebhook("kycFileAdded", delivery("whsec_other"), { tokens: ["whsec_old", "whsec_new"] }),
+    ).toMatchObject({ ok: false, status: 401 });
+    expect(await verifyAndParseWebhook("kycFileAdded", delivery("whsec_old"), { token: "whsec_old" })).toMatchObject({
+      ok: true,
+    });
+  });
+
+  // Never a throw on input: each failure is a value with its status and one line of reason.
+  it.each<[string, () => Promise<unknown>, object, RegExp]>([
+    [
+      "an unknown webhook name (as taken from a URL)",
+      () =>
+        verifyAndParseWebhook(
+          "favicon.ico" as WebhookName,
+          { headers: { authorization: token }, rawBody: "{}" },
+          { tokens: token },
+        ),
+      { reason: "unknown-webhook", status: 404 },
+      /^"favicon\.ico" is not a P100 webhook; known: createWallet, /,
+    ],
+    [
+      "a body express.json() already parsed",
+      () =>
+        verifyAndParseWebhook(
+          "kycFileAdded",
+          { headers: { authorization: token }, rawBody: valid as never },
+          { tokens: token },
+        ),
+      { reason: "body-not-raw", status: 500 },
+      /^the body is a object, not the bytes as received .*express\.raw\(\{ type: "application\/json" \}\).*parseAs: "buffer".*request\.arrayBuffer\(\)/,
+    ],
+    [
+      "no body at all (no body parser ran)",
+      () =>
+        verifyAndParseWebhook(
+          "kycFileAdded",
+          { headers: { authorization: token }, rawBody: undefined as never },
+          { tokens: token },
+        ),
+      { reason: "body-not-raw", status: 500 },
+      /^the body is undefined, not the bytes as received/,
+    ],
+    [
+      "a body over maxBytes",
+      () =>
+        verifyAndParseWebhook(
+          "kycFileAdded",
+          { headers: { authorization: token }, rawBody: "x".repeat(101) },
+          { tokens: token, maxBytes: 100 },
+        ),
+      { reason: "too-large", status: 413 },
+      /^the body is over 100 bytes$/,
+    ],
+    [
+      "no token configured (an unset variable)",
+      () =>
+        verifyAndParseWebhook(
+          "kycFileAdded",
+          { headers: { authorization: token }, rawBody: "{}" },
+          { tokens: process.env.P100_NO_SUCH_VARIABLE! },
+        ),
+      { reason: "no-token-configured", status: 500 },
+      /^no webhook security token is configured/,
+    ],
+    [
+      "no options at all",
+      () =>
+        verifyAndParseWebhook("kycFileAdded", { headers: { authorization: token }, rawBody: "{}" }, undefined as never),
+      { reason: "no-token-configured", status: 500 },
+      /^no webhook security token/,
+    ],
+  ])("returns a failure, never throws, for %s", async (_, call, expected, message) => {
+    const result = (await call()) as { message: string };
+    expect(result).toMatchObject({ ok: false, ...expected });
+    expect(result.message).toMatch(message);
+    expect(result.message).not.toContain("\n");
+    expect(JSON.stringify(result)).not.toContain(token);
+  });
+
+  it("checks the token before the name and the body: a stranger learns nothing else", async () => {
+    const result = await verifyAndParseWebhook(
+      "nope" as WebhookName,
+      { headers: {}, rawBody: {} as never },
+      { tokens: token },
     );
-    expect(() => verifyAndParseWebhook("nope" as WebhookName, { headers: {}, rawBody: "{}" }, { token })).toThrow(
-      /unknown webhook "nope"/,
-    );
+    expect(result).toMatchObject({ ok: false, reason: "unauthorized", status: 401 });
+  });
+});
+
+describe("verifyWebhookToken", () => {
+  it.each<[string, WebhookHeaders, boolean]>([
+    ["the token", { authorization: token }, true],
+    ["the second token", { Authorization: "whsec_next" }, true],
+    ["in a Headers", new Headers({ authorization: "whsec_next" }), true],
+    ["none", {}, false],
+    ["twice", { authorization: [token, token] }, false],
+    ["another", { authorization: "whsec_next2" }, false],
+    ["empty", { authorization: "" }, false],
+  ])("%s: ok is %s", async (_, headers, ok) => {
+    expect((await verifyWebhookToken(headers, [token, "whsec_next"])).ok).toBe(ok);
   });
 });
 
@@ -197,23 +308,12 @@ describe("p100-webhook send", () => {
   let server: http.Server;
   let url: string;
   beforeAll(async () => {
-    // A partner endpoint built on verifyAndParseWebhook: /webhooks/<name>.
-    server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req
-        .on("data", (chunk) => chunks.push(chunk))
-        .on("end", () => {
-          const name = req.url!.split("/").pop() as WebhookName;
-          const result = verifyAndParseWebhook(
-            name,
-            { headers: req.headers, rawBody: Buffer.concat(chunks) },
-            { token },
-          );
-          if (result.ok) received.push({ name, payload: result.payload });
-          res.writeHead(result.ok ? 200 : result.status, { "content-type": "application/json" });
-          res.end(JSON.stringify(result.ok ? {} : { message: result.message }));
-        });
-    });
+    // A partner endpoint built on createWebhookHandler: /webhooks/<name>.
+    const record = (payload: unknown, info: { name: string }) => {
+      received.push({ name: info.name, payload });
+    };
+    const on = Object.fromEntries(webhookNames.map((name) => [name, record]));
+    server = http.createServer(toNodeHandler(createWebhookHandler({ tokens: token, on })));
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
   });

@@ -38,9 +38,13 @@ beforeAll(async () => {
   receiverUrl = await listen((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       const name = req.url!.split("/").pop() as WebhookName;
-      const result = verifyAndParseWebhook(name, { headers: req.headers, rawBody: Buffer.concat(chunks) }, { token });
+      const result = await verifyAndParseWebhook(
+        name,
+        { headers: req.headers, rawBody: Buffer.concat(chunks) },
+        { tokens: token },
+      );
       if (result.ok)
         received.push({ name, payload: result.payload as Record<string, unknown>, recognised: result.recognised });
       res.writeHead(result.ok ? 200 : result.status).end("{}");

@@ -59,14 +59,18 @@ beforeAll(async () => {
   receiver = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
-    req.on("end", () => {
+    req.on("end", async () => {
       if (failFirst > 0) {
         failFirst--;
         res.writeHead(500).end();
         return;
       }
       const name = req.url!.split("/").pop() as WebhookName;
-      const result = verifyAndParseWebhook(name, { headers: req.headers, rawBody: Buffer.concat(chunks) }, { token });
+      const result = await verifyAndParseWebhook(
+        name,
+        { headers: req.headers, rawBody: Buffer.concat(chunks) },
+        { token },
+      );
       if (result.ok) received.push({ name, payload: result.payload, recognised: result.recognised });
       res.writeHead(result.ok ? 200 : result.status).end("{}");
     });
