@@ -106,8 +106,12 @@ export const webhookFailure = (
 export const isWebhookName = (name: unknown): name is WebhookName =>
   typeof name === "string" && (webhookNames as string[]).includes(name);
 
+/** The name (or path) is quoted as JSON, so that a stranger's newline or quote stays on one line. */
 export const unknownWebhook = (name: string) =>
-  webhookFailure("unknown-webhook", `"${name.slice(0, 100)}" is not a P100 webhook; known: ${webhookNames.join(", ")}`);
+  webhookFailure(
+    "unknown-webhook",
+    `${JSON.stringify(name.slice(0, 100))} is not a P100 webhook; known: ${webhookNames.join(", ")}`,
+  );
 
 /** How to hand over the raw bytes, per framework: the message of every `body-not-raw` failure. */
 export const rawBodyHint =

@@ -91,6 +91,12 @@ describe("createWebhookHandler answers", () => {
     ["a wrong token on an unknown path", post("/favicon.ico", "", { authorization: "x" }), 401, /not the webhook/],
     ["an unknown path", post("/favicon.ico", added), 404, /^"\/favicon\.ico" is not a P100 webhook/],
     [
+      "a path with a newline",
+      post("/x%0Aforged%20log%20line", added),
+      404,
+      /^"\/x\\nforged log line" is not a P100 webhook/,
+    ],
+    [
       "a webhook with no callback here",
       post("/createWallet", { externalUserId: id }),
       404,
