@@ -655,8 +655,9 @@ describe("the p100-mock bin", () => {
     expect(banner).toContain("Each answer\ncomes from that world's state (docs/sandbox.md's lifecycle table)");
     expect(banner).toContain("A Prefer header picks a documented\nexample instead and changes no state");
     expect(banner).toContain("Webhooks may go to any host (--allow-remote-webhooks).");
-
     const url = `http://127.0.0.1:${port}`;
+    expect(banner).toContain(`  and ${url}/_sandbox/ui (the dashboard of one key's world)`);
+
     const clients = {
       p100: createP100Client({ apiKey: "bin-a", baseUrl: url, retry: false }),
       sandbox: createSandboxClient({ apiKey: "bin-a", baseUrl: url }),
