@@ -163,13 +163,13 @@ export function createHandler({
       onAnswer(req.method ?? "", url.pathname, status, [], own(allowed ? undefined : "origin not allowed"));
       return;
     }
-    // A page is no API answer: it is neither logged nor in the proxy's report.
-    if ((method === "get" || method === "head") && pages?.(req, res, url.pathname)) return;
     const answer = (status: number, body: unknown, note?: string, summary?: string) => {
       onAnswer(req.method ?? "", url.pathname, status, [], own(note ?? noteOf(body), summary));
       json(res, status, body, source);
     };
     try {
+      // A page is no API answer: it is neither logged nor in the proxy's report.
+      if ((method === "get" || method === "head") && pages?.(req, res, url.pathname)) return;
       const raw = await readBody(req);
       if (raw === undefined) {
         if (!req.complete) res.setHeader("connection", "close"); // the rest of it is not read
@@ -201,7 +201,9 @@ export function createHandler({
         const found = await route.handle({ method, path: url.pathname, key, body });
         const { message } = (found.body ?? {}) as { message?: unknown };
         const note = noteOf(found.body) ?? (found.status >= 400 && typeof message === "string" ? message : undefined);
-        onAnswer(req.method ?? "", url.pathname, found.status, [], own(note));
+        // The dashboard's refreshes (every 2 s) would bury the log; its actions and failures are logged.
+        const refresh = method === "get" && req.headers["x-p100-dashboard"] === "refresh" && found.status < 400;
+        if (!refresh) onAnswer(req.method ?? "", url.pathname, found.status, [], own(note));
         // no-store: one key's world is never answered from a cache to another key.
         const type: Record<string, string> = found.body === undefined ? {} : { "content-type": "application/json" };
         res.writeHead(found.status, { "cache-control": "no-store", ...type });

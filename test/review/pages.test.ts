@@ -23,9 +23,14 @@ const controlApi = JSON.parse(fs.readFileSync(new URL("../../generated/sandbox.j
 let browser: Browser;
 let stateless: RunningMock;
 let stateful: RunningMock;
+const statefulLog: string[] = [];
 
 beforeAll(async () => {
-  [browser, stateless, stateful] = await Promise.all([launchChromium(), startMock(), startMock({ stateful: true })]);
+  [browser, stateless, stateful] = await Promise.all([
+    launchChromium(),
+    startMock(),
+    startMock({ stateful: true, onOutput: (line) => statefulLog.push(line) }),
+  ]);
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -198,6 +203,10 @@ describe("/_sandbox/ui", () => {
         .toBe("advance the clock by 8 s: 200");
       await page.getByRole("button", { name: "Reset this world" }).click();
       await expect.poll(() => page.getByText("No users yet").isVisible(), { timeout: 10_000 }).toBe(true);
+      // The log has the dashboard's actions, not its refreshes (it polled many times by now).
+      expect(statefulLog).toContain(`POST /_sandbox/users/${externalUserId}/verification/approve → 200\n`);
+      expect(statefulLog.filter((line) => line === "POST /_sandbox/reset → 204\n")).toHaveLength(2); // this test's, the click's
+      expect(statefulLog.filter((line) => line.startsWith("GET /_sandbox/"))).toEqual([]);
       expect((await sandbox.GET("/_sandbox/users")).data).toEqual([]);
 
       expect(hostsOf(requested)).toEqual([stateful.url]);

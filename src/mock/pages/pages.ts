@@ -85,7 +85,7 @@ function once<T>(make: () => T): () => T {
   };
 }
 
-/** The answer for `GET pathname`, or `undefined` when it is no page of the mock's. */
+/** The mock's pages: a function that answers a GET or HEAD of one, and says whether it did. */
 export function createPages(options: PagesOptions) {
   const renderer = "swaggerUiDir" in options ? options.swaggerUiDir : swaggerUiDir();
   const file = (name: string) => once(() => readFileSync(path.join(here, name)));
@@ -129,9 +129,9 @@ export function createPages(options: PagesOptions) {
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
       "cache-control": found.asset ? "no-cache" : "no-store",
-      vary: "Accept-Encoding",
+      vary: "Origin, Accept-Encoding", // Origin: CORS (http.ts) answers per origin
     };
-    // The renderer's bundle is 1.7 MB: gzip makes it a third of that. Each answer is gzipped once.
+    // The renderer's bundle is 1.7 MB: gzip makes it about a quarter of that. Each answer is gzipped once.
     if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) && body.length > 1024) {
       const zipped = gzipped.get(name) ?? gzipSync(body);
       gzipped.set(name, zipped);
