@@ -24,6 +24,11 @@ export const docsHtml = `<!doctype html>
 </html>
 `;
 
+import { readFileSync } from "node:fs";
+
+/** The renderer's version this package is tested with: its optional peer's. */
+const { peerDependencies } = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8"));
+
 export const noRendererHtml = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>API reference · p100-mock</title><link rel="icon" href="data:,"></head>
@@ -31,7 +36,7 @@ export const noRendererHtml = `<!doctype html>
 <main>
 <h1>No renderer installed</h1>
 <p>The API reference is drawn by Swagger UI, an optional peer of p100-user-accounts. Install it next to the package:</p>
-<pre>npm install --save-dev --save-exact swagger-ui-dist@5.35.0</pre>
+<pre>npm install --save-dev --save-exact swagger-ui-dist@${peerDependencies["swagger-ui-dist"]}</pre>
 <p>The spec itself is at <a href="/docs/openapi">/docs/openapi</a>.</p>
 </main>
 </body>
