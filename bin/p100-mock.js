@@ -164,6 +164,9 @@ function readyMessage(url) {
     `  curl -X POST ${url}/v1/user/balances/extended -H 'x-api-key: k' -H 'content-type: application/json' \\`,
     `       -H 'Prefer: code=202, example=P211' -d '{"externalUserId":"f47ac10b-58cc-4372-a567-0e02b2c3d479"}'`,
     "",
+    `In a browser: ${url}/docs (the API reference; "Try it out" calls this mock)`,
+    ...(options.stateful ? [`  and ${url}/_sandbox/ui (the dashboard of one key's world)`] : []),
+    "",
     ...(options.stateful
       ? [
           "Stateful: each x-api-key has its own world of users and webhooks. Control it under",

@@ -51,6 +51,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_sandbox/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the users
+         * @description Every user of this key's world, in the order they were created, with their whole state
+         *     (as Read a user's state gives it). Deleted users are not listed. The dashboard
+         *     (`/_sandbox/ui`) reads it.
+         */
+        get: operations["listSandboxUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_sandbox/users/{externalUserId}": {
         parameters: {
             query?: never;
@@ -405,6 +427,28 @@ export interface operations {
                 };
             };
             400: components["responses"]["EndpointRefused"];
+            401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    listSandboxUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The users. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxUser"][];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             507: components["responses"]["SandboxFull"];
         };

@@ -9,6 +9,7 @@
 // - CORS answers loopback origins only (a local page), unless the mock's user allows others.
 // - Requests that arrive while Prism is loading wait for it, so nothing gets an error at startup.
 // - Anything that fails inside the mock is a 500 with a plain message and a log line.
+// - The mock's own pages (pages/pages.ts) are answered first, in every mode.
 import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
@@ -52,6 +53,8 @@ export interface HandlerOptions {
     method: string,
     path: string,
   ): { status: number; body: { message: string } } | undefined;
+  /** The mock's own pages (/docs, /_sandbox/ui and their assets): answers a GET or HEAD, and says whether it did. */
+  pages?(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean;
   /** Origins besides loopback ones that may call the mock from a browser (`*`: any). */
   corsOrigins?: string[];
   /**
@@ -136,7 +139,15 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(JSON.stringify(body));
 };
 
-export function createHandler({ engine, transparent, routes = [], admit, corsOrigins = [], onAnswer }: HandlerOptions) {
+export function createHandler({
+  engine,
+  transparent,
+  routes = [],
+  admit,
+  pages,
+  corsOrigins = [],
+  onAnswer,
+}: HandlerOptions) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
@@ -160,6 +171,8 @@ export function createHandler({ engine, transparent, routes = [], admit, corsOri
       json(res, status, body, source);
     };
     try {
+      // A page is no API answer: it is neither logged nor in the proxy's report.
+      if ((method === "get" || method === "head") && pages?.(req, res, url.pathname)) return;
       const raw = await readBody(req);
       if (raw === undefined) {
         if (!req.complete) res.setHeader("connection", "close"); // the rest of it is not read
@@ -191,9 +204,13 @@ export function createHandler({ engine, transparent, routes = [], admit, corsOri
         const found = await route.handle({ method, path: url.pathname, key, body });
         const { message } = (found.body ?? {}) as { message?: unknown };
         const note = noteOf(found.body) ?? (found.status >= 400 && typeof message === "string" ? message : undefined);
-        onAnswer(req.method ?? "", url.pathname, found.status, [], own(note));
+        // The dashboard's refreshes (every 2 s) would bury the log; its actions and failures are logged.
+        const refresh = method === "get" && req.headers["x-p100-dashboard"] === "refresh" && found.status < 400;
+        if (!refresh) onAnswer(req.method ?? "", url.pathname, found.status, [], own(note));
         const text = found.contentType !== undefined && typeof found.body === "string";
+        // no-store: one key's world is never answered from a cache to another key.
         res.writeHead(found.status, {
+          "cache-control": "no-store",
           ...(found.body === undefined ? {} : { "content-type": found.contentType ?? "application/json" }),
           ...found.headers,
         });

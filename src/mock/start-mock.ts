@@ -11,6 +11,7 @@ import { MockStartError } from "../errors.js";
 import { createEngine } from "./engine.js";
 import { createHandler, type OwnAnswer, type RouteRequest } from "./http.js";
 import { isLoopbackHost } from "./loopback.js";
+import { createPages } from "./pages/pages.js";
 import { type DiffEntry, DiffLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
 import { Sandbox } from "./sandbox/world.js";
 
@@ -124,6 +125,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         { prefix: "/_sandbox/", handle: (request) => controlSandbox(sandbox, request) },
       ],
     }),
+    pages: createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined }),
     corsOrigins: options.corsOrigins,
     onAnswer: (method, path, status, findings, facts) => {
       // An upstream that was not reached gets a line of its own below, with the reason.

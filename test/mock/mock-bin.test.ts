@@ -78,6 +78,8 @@ it("prints one ready block naming the URL, logs one line per request with no err
     expect(ready).toMatch(new RegExp(`^  ${method} +${url}${path!.replace(/[{}]/g, "\\$&")} +${operationId}$`, "m"));
   }
   expect(ready).toContain("Prefer: code=202, example=P211");
+  expect(ready).toContain(`In a browser: ${url}/docs`);
+  expect(ready).not.toContain("/_sandbox/ui"); // stateless: no dashboard
   expect(ready).toContain("Ctrl-C");
 
   // --dynamic: answers generated from the schemas, still valid against them. Prism's generator can

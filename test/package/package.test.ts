@@ -324,7 +324,7 @@ const portState = (port: number) =>
     () => "closed",
   );
 
-describe("the p100-mock bin in a consumer project (Prism, its optional peer, installed)", () => {
+describe("the p100-mock bin in a consumer project (Prism and swagger-ui-dist, its optional peers, installed)", () => {
   it("`npx p100-mock --port <free>` answers as documented, and Ctrl-C (SIGINT to the group) stops everything", {
     timeout: 60_000,
   }, async () => {
@@ -337,6 +337,13 @@ describe("the p100-mock bin in a consumer project (Prism, its optional peer, ins
     });
     expect(response.status).toBe(202);
     expect(await response.json()).toEqual({ errorCode: "P211", errorMessage: "POA pending" });
+    // /docs, drawn by the application's own swagger-ui-dist (an optional peer).
+    const docs = await fetch(`http://127.0.0.1:${port}/docs`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('<script src="/docs/swagger-ui-bundle.js">');
+    const bundle = await fetch(`http://127.0.0.1:${port}/docs/swagger-ui-bundle.js`);
+    const installed = path.join(project, "node_modules", "swagger-ui-dist", "swagger-ui-bundle.js");
+    expect(Buffer.from(await bundle.arrayBuffer()).equals(fs.readFileSync(installed))).toBe(true);
     process.kill(-child.pid!, "SIGINT");
     await expect.poll(() => portState(port), { timeout: 5000 }).toBe("closed");
   });

@@ -77,10 +77,10 @@ describe("publishing", () => {
 
 describe("what a consumer installs", () => {
   // About 25% over what was measured when they were set (0.2.0: a 115 kB tarball, 555 kB and 71
-  // files unpacked; the client alone 9 packages, 2186 kB), raised once on purpose: KYC by P100's
-  // three operations, its webhook and hosted page made it a 157 kB tarball, 758 kB and 89 files.
+  // files unpacked; the client alone 9 packages, 2186 kB), raised on purpose since: KYC by P100's
+  // three operations, its webhook and hosted page, and the mock's web pages (src/mock/pages).
   // Crossing one is a decision, not an accident.
-  const budget = { tarballKb: 195, unpackedKb: 950, files: 110, clientPackages: 12, clientKb: 2750 };
+  const budget = { tarballKb: 195, unpackedKb: 950, files: 125, clientPackages: 12, clientKb: 2750 };
 
   it("the tarball and the client-only install stay within their size budgets", () => {
     const unpacked = packed.reduce((sum, file) => sum + fs.statSync(path.join(installed, file)).size, 0);
@@ -107,8 +107,10 @@ describe("what a consumer installs", () => {
   it("ships in dist/ only what src/ builds (build:dist empties dist/ first, so nothing stale is packed)", () => {
     const built = packed.filter((file) => file.startsWith("dist/"));
     expect(built.length).toBeGreaterThan(20);
-    const source = (file: string) => file.replace(/^dist\//, "src/").replace(/\.d\.ts$|\.js$/, ".ts");
-    expect(built.filter((file) => !fs.existsSync(path.join(repo, source(file))))).toEqual([]);
+    // A module is built from its .ts; a browser script (src/mock/pages/*.js) is copied with its .d.ts.
+    const source = (file: string, ext: string) => file.replace(/^dist\//, "src/").replace(/\.d\.ts$|\.js$/, ext);
+    const unbuilt = (file: string) => [".ts", ".js"].every((ext) => !fs.existsSync(path.join(repo, source(file, ext))));
+    expect(built.filter(unbuilt)).toEqual([]);
   });
 
   it("its types import no package but openapi-fetch: `skipLibCheck: false` needs no Prism, pino or undici types", () => {

@@ -95,6 +95,11 @@ describe("test.yml", () => {
     expect(test.jobs.test.strategy.matrix.node).toEqual([20, 22, 24]);
     expect(test.jobs.test.steps.map((s: any) => s.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
   });
+
+  it("keeps the browser tests' screenshots as an artifact, whether the tests passed or not", () => {
+    const keep = test.jobs.test.steps.find((s: any) => s.uses?.startsWith("actions/upload-artifact@"));
+    expect(keep).toMatchObject({ if: "always()", with: { path: "test-results/*.png" } });
+  });
 });
 
 describe("release.yml", () => {

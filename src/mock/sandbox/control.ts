@@ -1,9 +1,9 @@
 // The stateful mock's control API under /_sandbox (openapi/sandbox.yaml, bundled into
 // generated/sandbox.json): reset a world (cancelling its deliveries in flight), set its webhook
 // endpoint (a loopback host unless remote webhooks are allowed), decide pending
-// verifications, move its clock, read its deliveries and users. Requests are validated against
-// that spec with its validators, compiled at build time (generated/sandbox-validators.js); every
-// call acts on its x-api-key's world.
+// verifications, move its clock, read its deliveries and users (one, or all of them). Requests
+// are validated against that spec with its validators, compiled at build time
+// (generated/sandbox-validators.js); every call acts on its x-api-key's world.
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
 import { isLoopbackHost } from "../loopback.js";
 import { type Answer, answer, decisions } from "./rules.js";
@@ -85,6 +85,7 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
     if (bad) return bad;
     return { status: 200, body: await world.advance((body as { seconds: number }).seconds) };
   }
+  if (route === "GET /_sandbox/users") return { status: 200, body: [...world.users.values()].map(publicUser) };
   if (route === "GET /_sandbox/deliveries") {
     await world.settled();
     return { status: 200, body: world.deliveries };

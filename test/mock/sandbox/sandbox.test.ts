@@ -245,7 +245,7 @@ describe("the onboarding flow, through state alone", () => {
   });
 
   it("updates, suspends, unsuspends and deletes a user", async () => {
-    const { p100 } = await world("sk_account");
+    const { p100, sandbox } = await world("sk_account");
     const id = "account-user";
     const body = { externalUserId: id };
     await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person(id, "PL") });
@@ -257,7 +257,9 @@ describe("the onboarding flow, through state alone", () => {
       status: 200,
       data: [],
     });
+    expect((await sandbox.GET("/_sandbox/users")).data).toMatchObject([{ externalUserId: id, suspended: false }]);
     expect((await p100.DELETE("/v1/user", { body })).status).toBe(200);
+    expect((await sandbox.GET("/_sandbox/users")).data).toEqual([]);
     expect(await p100.GET("/v1/user/balances/{externalUserId}", { params: { path: body } })).toMatchObject({
       status: 400,
       error: { errorCode: "P412" },
@@ -327,6 +329,11 @@ describe("worlds and the control API", () => {
     });
     expect((await a.sandbox.GET("/_sandbox/deliveries")).data).toHaveLength(1);
     expect((await b.sandbox.GET("/_sandbox/deliveries")).data).toEqual([]);
+    const listed = await a.sandbox.GET("/_sandbox/users");
+    expect(listed.data?.map((u) => [u.externalUserId, u.kycFiles])).toEqual([["shared-id", 1]]);
+    expect((await b.sandbox.GET("/_sandbox/users")).data?.map((u) => u.externalUserId)).toEqual(["other-id"]);
+    // One key's answers are never kept for another (a browser or a proxy between them).
+    expect(listed.response.headers.get("cache-control")).toBe("no-store");
   });
 
   it("makes a webhook's first attempt at once: it arrives with no further call to the mock", async () => {
@@ -651,8 +658,9 @@ describe("the p100-mock bin", () => {
     expect(banner).toContain("Each answer\ncomes from that world's state (docs/sandbox.md's lifecycle table)");
     expect(banner).toContain("A Prefer header picks a documented\nexample instead and changes no state");
     expect(banner).toContain("Webhooks may go to any host (--allow-remote-webhooks).");
-
     const url = `http://127.0.0.1:${port}`;
+    expect(banner).toContain(`  and ${url}/_sandbox/ui (the dashboard of one key's world)`);
+
     const clients = {
       p100: createP100Client({ apiKey: "bin-a", baseUrl: url, retry: false }),
       sandbox: createSandboxClient({ apiKey: "bin-a", baseUrl: url }),

@@ -1,0 +1,146 @@
+// The mock's own web pages, on its own port:
+// - /docs: the spec it serves, rendered by Swagger UI (swagger-ui-dist, an optional peer like
+//   Prism's packages), whose try-it console calls this mock and nothing else;
+// - /_sandbox/ui: the stateful mode's dashboard (dashboard.js), built on the control API alone.
+// Every asset comes from this package or swagger-ui-dist. A Content-Security-Policy keeps each
+// page to its own origin: a page that tried to load or call anything elsewhere would be refused
+// by the browser. The pages hold no data and no key: the dashboard asks the control API with the
+// key the tab was given.
+import { readFileSync } from "node:fs";
+import type http from "node:http";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { dashboardCss, dashboardHtml, noDashboardHtml } from "./dashboard-page.js";
+import { docsCss, docsHtml, noRendererHtml } from "./docs-page.js";
+
+export interface PagesOptions {
+  /** The spec file the mock serves, shown at /docs. */
+  spec: string;
+  /** Whether the control API (and so the dashboard) is there. */
+  stateful: boolean;
+  /** Where swagger-ui-dist is; found from this package by default (tests name a missing one). */
+  swaggerUiDir?: string | undefined;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const controlApiSpec = fileURLToPath(new URL("../../../generated/sandbox.json", import.meta.url));
+
+/** Same origin for everything; inline script and style are not needed, so they are not allowed. */
+const policy = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join("; ");
+
+interface Asset {
+  type: string;
+  body: () => Buffer;
+  /** Whether the page's answer may be revalidated rather than fetched again (assets, not pages). */
+  asset?: boolean;
+}
+
+const html = "text/html; charset=utf-8";
+const js = "text/javascript; charset=utf-8";
+const css = "text/css; charset=utf-8";
+const jsonType = "application/json";
+
+function swaggerUiDir(): string | undefined {
+  try {
+    return path.dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The spec as /docs shows it: its servers are this mock (the page's own origin), so try-it calls it. */
+function docsSpec(file: string): { type: string; text: string } {
+  const text = readFileSync(file, "utf8");
+  try {
+    const spec = JSON.parse(text);
+    spec.servers = [{ url: "/", description: "This mock (p100-mock)" }];
+    return { type: jsonType, text: JSON.stringify(spec) };
+  } catch {
+    return { type: "application/yaml", text }; // a YAML spec: docs.js points try-it at the mock anyway
+  }
+}
+
+/** Lazily read and kept: files are read at their first request, each once. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  let made = false;
+  return () => {
+    if (!made) {
+      value = make();
+      made = true;
+    }
+    return value as T;
+  };
+}
+
+/** The mock's pages: a function that answers a GET or HEAD of one, and says whether it did. */
+export function createPages(options: PagesOptions) {
+  const renderer = "swaggerUiDir" in options ? options.swaggerUiDir : swaggerUiDir();
+  const file = (name: string) => once(() => readFileSync(path.join(here, name)));
+  const text = (value: string) => once(() => Buffer.from(value));
+  const fromRenderer = (name: string) => once(() => readFileSync(path.join(renderer as string, name)));
+  const spec = once(() => docsSpec(options.spec));
+  const assets = new Map<string, Asset>([
+    ["/docs", { type: html, body: text(renderer ? docsHtml : noRendererHtml) }],
+    [
+      "/docs/openapi",
+      {
+        get type() {
+          return spec().type;
+        },
+        body: once(() => Buffer.from(spec().text)),
+      },
+    ],
+    ["/docs/docs.js", { type: js, body: file("docs.js"), asset: true }],
+    ["/docs/docs.css", { type: css, body: text(docsCss), asset: true }],
+    ["/_sandbox/ui", { type: html, body: text(options.stateful ? dashboardHtml : noDashboardHtml) }],
+    ["/_sandbox/ui/dashboard.js", { type: js, body: file("dashboard.js"), asset: true }],
+    ["/_sandbox/ui/dashboard.css", { type: css, body: text(dashboardCss), asset: true }],
+    ["/_sandbox/ui/control-api.json", { type: jsonType, body: once(() => readFileSync(controlApiSpec)) }],
+  ]);
+  if (renderer) {
+    assets.set("/docs/swagger-ui-bundle.js", { type: js, body: fromRenderer("swagger-ui-bundle.js"), asset: true });
+    assets.set("/docs/swagger-ui.css", { type: css, body: fromRenderer("swagger-ui.css"), asset: true });
+  }
+  const gzipped = new Map<string, Buffer>();
+
+  /** Answers `GET`/`HEAD` of a page or asset, and says whether it did. */
+  return function serve(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean {
+    const name = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+    const found = assets.get(name);
+    if (!found) return false;
+    const missing = (name === "/docs" && !renderer) || (name === "/_sandbox/ui" && !options.stateful);
+    let body = found.body();
+    const headers: Record<string, string> = {
+      "content-type": found.type,
+      "content-security-policy": policy,
+      "x-content-type-options": "nosniff",
+      "referrer-policy": "no-referrer",
+      "cache-control": found.asset ? "no-cache" : "no-store",
+      vary: "Origin, Accept-Encoding", // Origin: CORS (http.ts) answers per origin
+    };
+    // The renderer's bundle is 1.7 MB: gzip makes it about a quarter of that. Each answer is gzipped once.
+    if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) && body.length > 1024) {
+      const zipped = gzipped.get(name) ?? gzipSync(body);
+      gzipped.set(name, zipped);
+      body = zipped;
+      headers["content-encoding"] = "gzip";
+    }
+    headers["content-length"] = String(body.length);
+    res.writeHead(missing ? 404 : 200, headers);
+    res.end(req.method === "HEAD" ? undefined : body);
+    return true;
+  };
+}
