@@ -141,6 +141,19 @@ describe("no outcome hands the key back", () => {
     expect(result.data).toMatchObject({ errorCode: "P211", errorMessage: expect.stringContaining("[redacted]") });
   });
 
+  it("a text answer (Redirect to Verification's HTML page), key in the page", async () => {
+    server.script("v-html", (res, _, req) => {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(`<script>location.replace("https://ui.idenfy.com/?authToken=${echo(req)}")</script>`);
+    });
+    const result = await client().GET("/v1/kyc/verification/{externalUserId}/{verificationId}", {
+      params: { path: { externalUserId: "u", verificationId: "v-html" } },
+    });
+    expect(result).toMatchObject({ outcome: "success", status: 200, drift: [] });
+    expect(leaksOf(result, secret)).toEqual([]);
+    expect(result.data).toContain("[redacted]");
+  });
+
   it("the documented 400 keeps the rest of its message", async () => {
     const result = await getBalances("echo-key-P412");
     expect(result).toMatchObject({ outcome: "error", status: 400, error: { errorCode: "P412" } });
