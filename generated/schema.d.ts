@@ -1066,7 +1066,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412" | "P426" | "P440";
+                        errorCode: "P403" | "P412" | "P426" | "P440" | "P455";
                     };
                 };
             };
@@ -1119,7 +1119,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501";
+                        errorCode: "P403" | "P412" | "P426" | "P440" | "P447" | "P455" | "P500" | "P501";
                     };
                 };
             };
@@ -1168,7 +1168,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412";
+                        errorCode: "P403" | "P412" | "P455";
                     };
                 };
             };
@@ -1217,7 +1217,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P444" | "P458" | "P459" | "P500";
+                        errorCode: "P403" | "P444" | "P455" | "P458" | "P459" | "P500";
                     };
                 };
             };
@@ -1291,7 +1291,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412";
+                        errorCode: "P403" | "P412" | "P455";
                     };
                 };
             };

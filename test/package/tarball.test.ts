@@ -78,7 +78,7 @@ describe("publishing", () => {
 describe("what a consumer installs", () => {
   // About 25% over what was measured when they were set (0.2.0: a 115 kB tarball, 555 kB and 71
   // files unpacked; the client alone 9 packages, 2186 kB): crossing one is a decision, not an accident.
-  const budget = { tarballKb: 145, unpackedKb: 700, files: 90, clientPackages: 12, clientKb: 2750 };
+  const budget = { tarballKb: 165, unpackedKb: 820, files: 90, clientPackages: 12, clientKb: 2750 };
 
   it("the tarball and the client-only install stay within their size budgets", () => {
     const unpacked = packed.reduce((sum, file) => sum + fs.statSync(path.join(installed, file)).size, 0);
