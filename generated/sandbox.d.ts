@@ -370,11 +370,8 @@ export interface components {
             reset?: boolean;
             /** @description Send the headers and half the body, then close the connection. */
             truncate?: boolean;
-            /**
-             * @description How many calls get the fault.
-             * @default 1
-             */
-            times: number;
+            /** @description How many calls get the fault; 1 when not given. */
+            times?: number;
         };
         JournalEntry: {
             id: number;
