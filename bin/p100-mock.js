@@ -23,6 +23,16 @@ Options:
   --max-worlds <n>, --max-users-per-world <n>, --max-deliveries-per-world <n>
                 with --stateful: the sandbox's caps (default 10000 each); a new key or user
                 beyond its cap gets 507, a delivery beyond its cap drops the oldest
+  --max-journal-per-world <n>
+                with --stateful: calls each world's journal keeps (default 1000)
+  --max-idle-minutes <n>
+                with --stateful: drop a world unused this long (default 1440, a day)
+  --state <file>
+                with --stateful: keep every world in <file> across restarts (read at start,
+                written soon after each change and on exit); a file that is not a state file
+                stops the start and is left as it is
+  --latency <ms>|<min>-<max>
+                hold every answer of the API back <ms>, or a random time from <min> to <max>
   --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
                 answer against the spec, log each difference and write a report of them on exit
                 (honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY)
@@ -47,6 +57,10 @@ try {
       "max-worlds": { type: "string" },
       "max-users-per-world": { type: "string" },
       "max-deliveries-per-world": { type: "string" },
+      "max-journal-per-world": { type: "string" },
+      "max-idle-minutes": { type: "string" },
+      state: { type: "string" },
+      latency: { type: "string" },
       proxy: { type: "string" },
       report: { type: "string", default: "p100-contract-report.md" },
       cors: { type: "string", multiple: true, default: [] },
@@ -67,6 +81,7 @@ for (const [flag, option] of [
   ["max-worlds", "maxWorlds"],
   ["max-users-per-world", "maxUsersPerWorld"],
   ["max-deliveries-per-world", "maxDeliveriesPerWorld"],
+  ["max-journal-per-world", "maxJournalPerWorld"],
 ]) {
   if (options[flag] === undefined) continue;
   if (!options.stateful) fail(`--${flag} needs --stateful`);
@@ -75,6 +90,20 @@ for (const [flag, option] of [
     fail(`--${flag} must be a positive integer, not "${options[flag]}"`);
 }
 if (options["allow-remote-webhooks"] && !options.stateful) fail("--allow-remote-webhooks needs --stateful");
+if (options["max-idle-minutes"] !== undefined) {
+  if (!options.stateful) fail("--max-idle-minutes needs --stateful");
+  caps.maxIdleMinutes = Number(options["max-idle-minutes"]);
+  if (!(caps.maxIdleMinutes > 0))
+    fail(`--max-idle-minutes must be a positive number, not "${options["max-idle-minutes"]}"`);
+}
+if (options.state !== undefined && !options.stateful) fail("--state needs --stateful");
+let latency;
+if (options.latency !== undefined) {
+  const range = /^(\d+)(?:-(\d+))?$/.exec(options.latency);
+  latency = range && { min: Number(range[1]), max: Number(range[2] ?? range[1]) };
+  if (!latency || latency.max > 60_000 || latency.min > latency.max)
+    fail(`--latency must be <ms> or <min>-<max> in ms, at most 60000, not "${options.latency}"`);
+}
 
 // Stop cleanly on a signal, even one that arrives while Prism is still loading; and when a
 // wrapper such as npx dies without passing its signal on (this process is orphaned: its parent
@@ -119,6 +148,8 @@ try {
     corsOrigins: options.cors,
     allowRemoteWebhooks: options["allow-remote-webhooks"],
     ...caps,
+    ...(options.state === undefined ? {} : { stateFile: options.state }),
+    ...(latency ? { latency } : {}),
     onOutput: (text) => process.stdout.write(text),
     signal: starting.signal,
   });
@@ -170,7 +201,9 @@ function readyMessage(url) {
     ...(options.stateful
       ? [
           "Stateful: each x-api-key has its own world of users and webhooks. Control it under",
-          `  ${url}/_sandbox (reset, webhook-endpoint, users/{id}/verification|poa/{decision}, clock/advance, deliveries)`,
+          `  ${url}/_sandbox (reset, webhook-endpoint, users/{id}/verification|poa/{decision}, clock/advance, deliveries,`,
+          "  deliveries/{id}/resend, faults, requests, users/{id}/balances|transactions|kyc-files/fail-next)",
+          ...(options.state ? [`World state is kept in ${options.state}.`] : []),
           options["allow-remote-webhooks"]
             ? "Webhooks may go to any host (--allow-remote-webhooks)."
             : "Webhooks go to loopback hosts only (127.0.0.0/8, localhost, [::1]); --allow-remote-webhooks allows others.",

@@ -27,19 +27,19 @@ export default operations;
 export interface ResponseExamples {
   addKycFile: {
     201: never;
-    400: "P403" | "P412" | "P426" | "P440";
+    400: "P403" | "P412" | "P426" | "P440" | "P455";
     401: "xo1" | "xo2" | "xo3";
   };
   addPoaFile: {
     201: never;
     202: "P211";
-    400: "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501";
+    400: "P403" | "P412" | "P426" | "P440" | "P447" | "P455" | "P500" | "P501";
     401: "xo1" | "xo2" | "xo3";
     404: "P460";
   };
   addUserVerification: {
     201: "success";
-    400: "P403" | "P412";
+    400: "P403" | "P412" | "P455";
     401: "xo1" | "xo2" | "xo3";
   };
   createKycVerification: {
@@ -66,7 +66,7 @@ export interface ResponseExamples {
   extendUser: {
     201: "success";
     202: "P210" | "P211";
-    400: "P403" | "P444" | "P458" | "P459" | "P500";
+    400: "P403" | "P444" | "P455" | "P458" | "P459" | "P500";
     401: "xo1" | "xo2" | "xo3";
   };
   getKycStatus: {
@@ -103,7 +103,7 @@ export interface ResponseExamples {
   };
   updateUser: {
     200: "success";
-    400: "P403" | "P412";
+    400: "P403" | "P412" | "P455";
     401: "xo1" | "xo2" | "xo3";
   };
 }

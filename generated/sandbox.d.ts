@@ -165,6 +165,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_sandbox/users/{externalUserId}/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set a user's balance amounts
+         * @description Sets the amount of the user's balances by currency (`eur`, `btc`, ...), as Get User
+         *     Balances will answer them. The balances must exist (generated on approval of the
+         *     verification, or at once without KYC): before that, `409`. A currency the user has no
+         *     balance in gets `400` naming the ones it has.
+         */
+        put: operations["seedBalances"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_sandbox/users/{externalUserId}/transactions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add transactions to a user's history
+         * @description Adds transactions to the user's history, which Get User Transaction History answers newest
+         *     first (by `createdAt`), honouring its `page` and `limit`. `id` defaults to a new UUID and
+         *     `createdAt` to the world's clock. A user keeps at most 1 000 transactions: beyond, `400`.
+         */
+        post: operations["seedTransactions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_sandbox/users/{externalUserId}/kyc-files/fail-next": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make the next KYC upload fail
+         * @description The user's next Add KYC File is answered `201` as usual, but its KYC File Added webhook
+         *     says `ERROR` (the file could not be processed) and the file is not counted. The one after
+         *     it is `ADDED` again.
+         */
+        post: operations["failNextKycFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_sandbox/clock/advance": {
         parameters: {
             query?: never;
@@ -197,11 +264,96 @@ export interface paths {
         };
         /**
          * List the webhook deliveries
-         * @description Every webhook delivery of this key, oldest first, with each attempt; answered once the
-         *     attempts under way are done. At most the world's cap of deliveries (10 000 by default) is
-         *     kept: beyond it the oldest is forgotten.
+         * @description This key's webhook deliveries, oldest first, with each attempt, one page at a time (see
+         *     Paging above), filtered by `externalUserId`, `webhook` and `state` when given; answered
+         *     once the attempts under way are done. At most the world's cap of deliveries (10 000 by
+         *     default) is kept: beyond it the oldest is forgotten.
          */
         get: operations["listDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_sandbox/deliveries/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend a delivery
+         * @description Makes one new attempt of the delivery at once, to the endpoint set now, and answers once
+         *     it is done, with the delivery and the new attempt last (`resent: true`). A 2xx makes the
+         *     delivery `delivered` (its pending retries are dropped); a failure leaves its state and its
+         *     retries as they were. Like Stripe CLI's `stripe events resend`.
+         */
+        post: operations["resendDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_sandbox/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the faults
+         * @description The faults still to apply in this key's world, each with the calls it has left (`times`).
+         */
+        get: operations["listFaults"];
+        put?: never;
+        /**
+         * Add a fault
+         * @description The next `times` calls of `operation` in this key's world get the fault, then the rules
+         *     answer again. `delayMs` holds the answer back first (alone, it only slows the call);
+         *     then `reset` closes the connection without an answer (a TCP reset), `truncate` sends the
+         *     rules' answer with its headers and half its body, then closes the connection, and
+         *     `status` answers that status instead of the rules, with `{ message }` and, given
+         *     `retryAfterSeconds`, a `Retry-After` header. Faults of one operation apply in the order
+         *     they were added. `GET` lists them, `DELETE` clears them all.
+         */
+        post: operations["addFault"];
+        /**
+         * Clear the faults
+         * @description Forgets every fault of this key's world; the rules answer every call again.
+         */
+        delete: operations["clearFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_sandbox/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the requests the world received
+         * @description The journal: each call of the P100 API with this key (the control API's own calls are
+         *     not in it), oldest first, one page at a time (see Paging above), filtered by
+         *     `externalUserId`, `operation` and `status` when given. It keeps the world's last 1 000
+         *     calls (`--max-journal-per-world`). Each entry says when (real time) and, on the world's
+         *     clock, what was called, the status answered, the operation, the rule that answered (a
+         *     rule of the lifecycle table, or `Prefer`, or `validation` for a request Prism answered
+         *     itself) and the fault that applied, if any. Never a header or a body: the API key is not
+         *     in it.
+         */
+        get: operations["listRequests"];
         put?: never;
         post?: never;
         delete?: never;
@@ -236,11 +388,93 @@ export interface components {
                  *     endpoint: ...` when none is set.
                  */
                 error?: string;
+                /** @description This attempt was asked for with `POST /_sandbox/deliveries/{id}/resend`. */
+                resent?: boolean;
             }[];
             /** Format: date-time */
             nextAttemptAt?: string;
             /** @enum {string} */
             state: "delivered" | "failed" | "retrying";
+        };
+        /** @description A fault of this world, with the calls it has left (`times`). */
+        Fault: {
+            /** @description The fault's id in this world. */
+            id: number;
+            operation: string;
+            status?: number;
+            retryAfterSeconds?: number;
+            delayMs?: number;
+            reset?: boolean;
+            truncate?: boolean;
+            times: number;
+        };
+        /** @description What goes wrong; at least one of `status`, `delayMs`, `reset` and `truncate`. */
+        FaultRequest: {
+            /** @description The operationId of a P100 operation (`getUserBalances`, `extendUser`, ...). */
+            operation: string;
+            /** @description Answer this status instead of the rules, with `{ message }`. */
+            status?: number;
+            /** @description With `status`, the `Retry-After` header to send. */
+            retryAfterSeconds?: number;
+            /** @description Hold the answer back this long first. */
+            delayMs?: number;
+            /** @description Close the connection without an answer. */
+            reset?: boolean;
+            /** @description Send the headers and half the body, then close the connection. */
+            truncate?: boolean;
+            /**
+             * @description How many calls get the fault.
+             * @default 1
+             */
+            times: number;
+        };
+        JournalEntry: {
+            id: number;
+            /**
+             * Format: date-time
+             * @description When the call arrived, in real time.
+             */
+            time: string;
+            /**
+             * Format: date-time
+             * @description The world's virtual clock then.
+             */
+            clock: string;
+            method: string;
+            /** @description The path, without the query. */
+            path: string;
+            /** @description The status answered; 0 when the connection was reset without an answer. */
+            status: number;
+            /** @description The operationId, when the call matched an operation. */
+            operation?: string;
+            externalUserId?: string;
+            /**
+             * @description The lifecycle rule that answered (its "when" in docs/sandbox.md's table), `Prefer` for a
+             *     documented example picked by the request, or `validation` for an invalid request.
+             */
+            rule?: string;
+            /** @description The fault that applied (its id and what it did). */
+            fault?: {
+                [key: string]: unknown;
+            };
+        };
+        SeededBalances: {
+            fiatBalances: {
+                [key: string]: unknown;
+            }[];
+            cryptoBalances: {
+                [key: string]: unknown;
+            }[];
+        };
+        SeedTransaction: {
+            id?: string;
+            amount: number;
+            currency: string;
+            status: string;
+            /** Format: date-time */
+            createdAt?: string;
+            sourceExternalUserId?: string;
+            destinationExternalUserId?: string;
         };
         EndpointSet: {
             url: string;
@@ -265,6 +499,8 @@ export interface components {
             suspended: boolean;
             balancesGenerated: boolean;
             kyc?: components["schemas"]["SandboxKycVerification"];
+            /** @description The next Add KYC File's webhook will say `ERROR` (`POST .../kyc-files/fail-next`). */
+            nextKycFileError?: boolean;
         };
         /**
          * @description The user's KYC by P100 verification (Method B), from Creating KYC Verification on; absent
@@ -364,12 +600,38 @@ export interface components {
          * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
          */
         ExternalUserId: string;
+        /**
+         * @description Only what is about this user.
+         * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+         */
+        ExternalUserIdFilter: string;
+        /**
+         * @description How many items a page holds.
+         * @example 100
+         */
+        Limit: number;
+        /**
+         * @description Where the page starts, from the previous page's `x-next-cursor` header.
+         * @example 100
+         */
+        Cursor: string;
     };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /**
+         * @description The `cursor` of the next page; absent on the last page.
+         * @example 100
+         */
+        NextCursor: string;
+    };
     pathItems: never;
 }
 export type Delivery = components['schemas']['Delivery'];
+export type Fault = components['schemas']['Fault'];
+export type FaultRequest = components['schemas']['FaultRequest'];
+export type JournalEntry = components['schemas']['JournalEntry'];
+export type SeededBalances = components['schemas']['SeededBalances'];
+export type SeedTransaction = components['schemas']['SeedTransaction'];
 export type EndpointSet = components['schemas']['EndpointSet'];
 export type Problem = components['schemas']['Problem'];
 export type SandboxUser = components['schemas']['SandboxUser'];
@@ -383,6 +645,10 @@ export type ResponseNotFound = components['responses']['NotFound'];
 export type ResponseNothingPending = components['responses']['NothingPending'];
 export type ResponseUserState = components['responses']['UserState'];
 export type ParameterExternalUserId = components['parameters']['ExternalUserId'];
+export type ParameterExternalUserIdFilter = components['parameters']['ExternalUserIdFilter'];
+export type ParameterLimit = components['parameters']['Limit'];
+export type ParameterCursor = components['parameters']['Cursor'];
+export type HeaderNextCursor = components['headers']['NextCursor'];
 export type $defs = Record<string, never>;
 export interface operations {
     resetSandbox: {
@@ -573,6 +839,105 @@ export interface operations {
             507: components["responses"]["SandboxFull"];
         };
     };
+    seedBalances: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The new amount per currency, a decimal string as P100 writes it. */
+                    amounts: {
+                        [key: string]: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description The amounts are set; the user's balances after it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeededBalances"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["NothingPending"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    seedTransactions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    transactions: components["schemas"]["SeedTransaction"][];
+                };
+            };
+        };
+        responses: {
+            /** @description The transactions are added, as the history will answer them. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    failNextKycFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The partner's own id for the user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId: components["parameters"]["ExternalUserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: components["responses"]["UserState"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
     advanceClock: {
         parameters: {
             query?: never;
@@ -604,6 +969,86 @@ export interface operations {
     };
     listDeliveries: {
         parameters: {
+            query?: {
+                /**
+                 * @description How many items a page holds.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Where the page starts, from the previous page's `x-next-cursor` header.
+                 * @example 100
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Only what is about this user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId?: components["parameters"]["ExternalUserIdFilter"];
+                /**
+                 * @description Only the deliveries of this webhook.
+                 * @example kycFileAdded
+                 */
+                webhook?: string;
+                /**
+                 * @description Only the deliveries in this state.
+                 * @example failed
+                 */
+                state?: "delivered" | "failed" | "retrying";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of deliveries. */
+            200: {
+                headers: {
+                    "x-next-cursor": components["headers"]["NextCursor"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    resendDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The delivery's id, as `GET /_sandbox/deliveries` lists it.
+                 * @example 1
+                 */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new attempt is made; the delivery after it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delivery"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    listFaults: {
+        parameters: {
             query?: never;
             header?: never;
             path?: never;
@@ -611,15 +1056,112 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The deliveries. */
+            /** @description The faults. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Delivery"][];
+                    "application/json": components["schemas"]["Fault"][];
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    addFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultRequest"];
+            };
+        };
+        responses: {
+            /** @description The fault is set. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Fault"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    clearFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No fault is left. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            507: components["responses"]["SandboxFull"];
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many items a page holds.
+                 * @example 100
+                 */
+                limit?: components["parameters"]["Limit"];
+                /**
+                 * @description Where the page starts, from the previous page's `x-next-cursor` header.
+                 * @example 100
+                 */
+                cursor?: components["parameters"]["Cursor"];
+                /**
+                 * @description Only what is about this user.
+                 * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
+                 */
+                externalUserId?: components["parameters"]["ExternalUserIdFilter"];
+                /**
+                 * @description Only the calls of this operation (its operationId).
+                 * @example createUser
+                 */
+                operation?: string;
+                /**
+                 * @description Only the calls answered with this status.
+                 * @example 400
+                 */
+                status?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the journal. */
+            200: {
+                headers: {
+                    "x-next-cursor": components["headers"]["NextCursor"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JournalEntry"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             507: components["responses"]["SandboxFull"];
         };

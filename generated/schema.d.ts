@@ -1295,7 +1295,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412" | "P426" | "P440";
+                        errorCode: "P403" | "P412" | "P426" | "P440" | "P455";
                     };
                 };
             };
@@ -1485,7 +1485,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412";
+                        errorCode: "P403" | "P412" | "P455";
                     };
                 };
             };
@@ -1538,7 +1538,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501";
+                        errorCode: "P403" | "P412" | "P426" | "P440" | "P447" | "P455" | "P500" | "P501";
                     };
                 };
             };
@@ -1599,7 +1599,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P444" | "P458" | "P459" | "P500";
+                        errorCode: "P403" | "P444" | "P455" | "P458" | "P459" | "P500";
                     };
                 };
             };
@@ -1673,7 +1673,7 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ErrorBody"] & {
                         /** @enum {string} */
-                        errorCode: "P403" | "P412";
+                        errorCode: "P403" | "P412" | "P455";
                     };
                 };
             };

@@ -37,6 +37,8 @@ export interface AnswerFacts {
   note?: string;
   /** For the proxy's report, of an answer the mock gave itself: why, with no user data in it. */
   summary?: string;
+  /** Stateful mode: what answered (a lifecycle rule's `when`, `Prefer` or `validation`), for the journal. */
+  rule?: string;
 }
 
 export interface EngineAnswer {
@@ -65,6 +67,8 @@ export interface ArrivedRequest extends RawRequest {
 export interface Engine {
   /** `raw`: the request as it arrived, which the proxy forwards unchanged and the mock checks uploads on. */
   answer(input: IHttpRequest, raw?: ArrivedRequest): Promise<EngineAnswer | EngineProblem>;
+  /** The operation a request is for, by Prism's routing: its operationId and path template. */
+  operationOf?(method: string, path: string): { operationId: string; path: string } | undefined;
   /** Closes the proxy's upstream connections. */
   close(): Promise<void>;
 }
@@ -139,6 +143,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
       const resource = routed._tag === "Right" ? routed.right : undefined;
       const facts = (note?: string): AnswerFacts => ({
         path: resource?.path ?? reportPath(input.url.path),
+        ...(adapter && adapter.ruleOf(input) !== undefined ? { rule: adapter.ruleOf(input) } : {}),
         ...(exchange.failure === undefined ? {} : { failure: exchange.failure }),
         ...(exchange.brokenAfter === undefined ? {} : { brokenAfter: exchange.brokenAfter }),
         ...(exchange.answer ? { upstreamStatus: exchange.answer.status } : {}),
@@ -214,6 +219,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
         text: prism.serialize(output.body, contentType) ?? "",
         facts: facts(noteOf(output.body)),
       };
+    },
+    operationOf(method, path) {
+      const input = { method: method as IHttpRequest["method"], url: { path } };
+      const routed = prism.route({ resources: operations, input });
+      if (routed._tag !== "Right" || !routed.right.iid) return undefined;
+      return { operationId: routed.right.iid, path: routed.right.path };
     },
     close: async () => {
       await proxy?.dispatcher.close();

@@ -10,6 +10,9 @@
 // - Requests that arrive while Prism is loading wait for it, so nothing gets an error at startup.
 // - Anything that fails inside the mock is a 500 with a plain message and a log line.
 // - The mock's own pages (pages/pages.ts) are answered first, in every mode.
+// - `latency` holds every answer of the API back; in the stateful mode a world's faults (POST
+//   /_sandbox/faults) hold one back, reset its connection, answer another status or cut its body
+//   short, and each call with a key is noted in its world's journal.
 import type http from "node:http";
 import type { IPrismDiagnostic } from "@stoplight/prism-core";
 import type { IHttpRequest } from "@stoplight/prism-http";
@@ -25,6 +28,7 @@ export interface RouteRequest {
   path: string;
   key: string | undefined;
   body: unknown;
+  query?: URLSearchParams;
 }
 
 /** An answer of the mock's own: a status and a JSON body (none for `undefined`), or text of `contentType`. */
@@ -34,6 +38,29 @@ export interface OwnAnswer {
   /** A body that is not JSON (a page): `body` is its text. */
   contentType?: string;
   headers?: Record<string, string>;
+}
+
+/** A fault to apply to one call (the stateful mode's POST /_sandbox/faults). */
+export interface CallFault {
+  id: number;
+  status?: number;
+  retryAfterSeconds?: number;
+  delayMs?: number;
+  reset?: boolean;
+  truncate?: boolean;
+}
+
+/** One call of the API with a key, once answered: what a world's journal keeps (never a header or a body). */
+export interface CallRecord {
+  time: string;
+  method: string;
+  path: string;
+  /** 0 when the connection was reset without an answer. */
+  status: number;
+  operation?: string;
+  externalUserId?: string;
+  rule?: string;
+  fault?: Omit<CallFault, "times">;
 }
 
 /** Paths under `prefix` are answered by `handle`, not by Prism (the stateful mode's control API). */
@@ -57,6 +84,12 @@ export interface HandlerOptions {
   pages?(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean;
   /** Origins besides loopback ones that may call the mock from a browser (`*`: any). */
   corsOrigins?: string[];
+  /** Every answer of the API (not the routes') is held back a random time in this range (ms). */
+  latency?: { min: number; max: number };
+  /** Stateful mode: the fault for this call of `operation` with this key, if any (used up by it). */
+  takeFault?(key: string, operation: string): CallFault | undefined;
+  /** Stateful mode: each call of the API with a key, once answered. */
+  journal?(key: string, call: CallRecord): void;
   /**
    * One call for each answer: its method, path, status, Prism's findings about it, and the
    * engine's facts (the path to report, the proxy's upstream status or failure, a note for the log).
@@ -139,6 +172,16 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
   res.end(JSON.stringify(body));
 };
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The externalUserId a call is about: its JSON body's, else its path's `{externalUserId}`. */
+function userOf(body: unknown, pathname: string, template: string | undefined): string | undefined {
+  const id = (body as { externalUserId?: unknown } | undefined)?.externalUserId;
+  if (typeof id === "string") return id;
+  if (!template?.endsWith("{externalUserId}")) return undefined;
+  return decodeURIComponent(pathname.split("/").pop() ?? "");
+}
+
 export function createHandler({
   engine,
   transparent,
@@ -146,11 +189,45 @@ export function createHandler({
   admit,
   pages,
   corsOrigins = [],
-  onAnswer,
+  onAnswer: report,
+  latency,
+  takeFault,
+  journal,
 }: HandlerOptions) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const method = (req.method ?? "GET").toLowerCase();
     const url = new URL(req.url ?? "/", "http://mock");
+    const time = new Date().toISOString();
+    // What the journal notes of a call of the API with a key, filled in as it is answered.
+    const call: { key?: string; operation?: string; template?: string; externalUserId?: string; fault?: CallFault } =
+      {};
+    const onAnswer: HandlerOptions["onAnswer"] = (method, path, status, findings, facts) => {
+      report(method, path, status, findings, facts);
+      if (call.key === undefined || !journal) return;
+      const { times: _, ...fault } = (call.fault ?? {}) as CallFault & { times?: number };
+      journal(call.key, {
+        time,
+        method,
+        path,
+        status,
+        ...(call.operation === undefined ? {} : { operation: call.operation }),
+        ...(call.externalUserId === undefined ? {} : { externalUserId: call.externalUserId }),
+        ...(facts?.rule === undefined ? {} : { rule: facts.rule }),
+        ...(call.fault === undefined ? {} : { fault }),
+      });
+    };
+    // With a `truncate` fault, an answer is sent with its headers and half its body, then cut off.
+    let truncate = false;
+    const finish = (status: number, headers: Record<string, string | string[]>, body: string | Buffer) => {
+      if (!truncate) {
+        res.writeHead(status, headers);
+        res.end(body);
+        return;
+      }
+      const bytes = Buffer.from(body);
+      res.writeHead(status, { ...headers, "content-length": String(Math.max(bytes.length, 1)) });
+      res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
+    };
     // The facts of an answer the HTTP layer gives itself (no findings), with what a report may say of it.
     const own = (note: string | undefined, summary?: string): AnswerFacts => ({
       ...(note ? { note } : {}),
@@ -201,7 +278,7 @@ export function createHandler({
       const route = routes.find((r) => url.pathname.startsWith(r.prefix));
       if (route) {
         const body = bodyOf(raw, req.headers["content-type"], false);
-        const found = await route.handle({ method, path: url.pathname, key, body });
+        const found = await route.handle({ method, path: url.pathname, key, body, query: url.searchParams });
         const { message } = (found.body ?? {}) as { message?: unknown };
         const note = noteOf(found.body) ?? (found.status >= 400 && typeof message === "string" ? message : undefined);
         // The dashboard's refreshes (every 2 s) would bury the log; its actions and failures are logged.
@@ -219,6 +296,32 @@ export function createHandler({
       }
       const contentType = req.headers["content-type"];
       const body = bodyOf(raw, contentType, transparent);
+      if (latency) await sleep(latency.min + Math.round(Math.random() * (latency.max - latency.min)));
+      const operation = key === undefined ? undefined : prism.operationOf?.(method, url.pathname);
+      if (key !== undefined && journal) {
+        call.key = key;
+        call.operation = operation?.operationId;
+        call.externalUserId = userOf(body, url.pathname, operation?.path);
+      }
+      const fault = operation && key !== undefined ? takeFault?.(key, operation.operationId) : undefined;
+      if (fault) {
+        call.fault = fault;
+        if (fault.delayMs) await sleep(fault.delayMs);
+        if (fault.reset) {
+          onAnswer(req.method ?? "", url.pathname, 0, [], own(`connection reset (fault ${fault.id})`));
+          req.socket.resetAndDestroy();
+          return;
+        }
+        if (fault.status !== undefined) {
+          const retryAfter: Record<string, string> =
+            fault.retryAfterSeconds === undefined ? {} : { "retry-after": String(fault.retryAfterSeconds) };
+          const message = `p100-mock: fault ${fault.id}, set with POST /_sandbox/faults, answers ${fault.status}`;
+          onAnswer(req.method ?? "", url.pathname, fault.status, [], own(message));
+          json(res, fault.status, { message }, { ...source, ...retryAfter });
+          return;
+        }
+        truncate = fault.truncate === true;
+      }
       const input: IHttpRequest = {
         method: method as IHttpRequest["method"],
         url: { path: url.pathname, query: queryOf(url.searchParams) },
@@ -234,8 +337,11 @@ export function createHandler({
       });
       if ("problem" in found) {
         onAnswer(req.method ?? "", url.pathname, found.status, [], found.facts);
-        res.writeHead(found.status, { "content-type": "application/problem+json", ...found.headers });
-        res.end(JSON.stringify(found.problem));
+        finish(
+          found.status,
+          { "content-type": "application/problem+json", ...found.headers },
+          JSON.stringify(found.problem),
+        );
         return;
       }
       const { output, validations } = found;
@@ -250,8 +356,7 @@ export function createHandler({
         ],
         found.facts,
       );
-      res.writeHead(output.statusCode, headers);
-      res.end(found.text);
+      finish(output.statusCode, headers as Record<string, string | string[]>, found.text);
     } catch (error) {
       // A bug of the mock's own: the log says what failed; the caller gets a plain 500.
       const reason = error instanceof Error ? error.message : String(error);

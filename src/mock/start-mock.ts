@@ -49,6 +49,21 @@ export interface MockOptions {
   maxUsersPerWorld?: number;
   /** Stateful mode: deliveries kept per world, 10 000 by default; beyond it the oldest is forgotten. */
   maxDeliveriesPerWorld?: number;
+  /**
+   * Hold every answer of the API back this long (ms), or a random time from `min` to `max`: to see
+   * how a client copes with a slow API. The control API under /_sandbox is never slowed.
+   */
+  latency?: number | { min: number; max: number };
+  /**
+   * Stateful mode: keep every world (users, deliveries, clocks, faults, journals) in this file,
+   * read at start and written soon after each change and on close (whole, then renamed over the
+   * old one). A file that is not a state file stops the start and is left as it is.
+   */
+  stateFile?: string;
+  /** Stateful mode: a world unused this long (minutes) is dropped; 1440 (24 hours) by default. */
+  maxIdleMinutes?: number;
+  /** Stateful mode: calls each world's journal keeps (GET /_sandbox/requests); 1000 by default. */
+  maxJournalPerWorld?: number;
   /** Receives one log line per answer (`POST /v1/user/balances/extended → 201`), and each contract difference found. */
   onOutput?: (text: string) => void;
   /** Aborting it during startup stops the mock and rejects (e.g. on Ctrl-C before the mock is up). */
@@ -88,17 +103,26 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
   if (options.proxy !== undefined && options.stateful)
     throw new MockStartError("--proxy and --stateful do not go together");
-  for (const cap of ["maxWorlds", "maxUsersPerWorld", "maxDeliveriesPerWorld"] as const) {
+  for (const cap of ["maxWorlds", "maxUsersPerWorld", "maxDeliveriesPerWorld", "maxJournalPerWorld"] as const) {
     const value = options[cap];
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
       throw new MockStartError(`${cap} must be a positive integer (got ${value})`);
   }
+  if (options.maxIdleMinutes !== undefined && !(options.maxIdleMinutes > 0))
+    throw new MockStartError(`maxIdleMinutes must be a positive number (got ${options.maxIdleMinutes})`);
+  const latency = latencyOf(options.latency);
+  if (!options.stateful && options.stateFile !== undefined)
+    throw new MockStartError("stateFile (--state) needs the stateful mode (--stateful)");
   const sandbox = options.stateful
     ? new Sandbox({
         allowRemoteWebhooks: options.allowRemoteWebhooks,
         maxWorlds: options.maxWorlds,
         maxUsersPerWorld: options.maxUsersPerWorld,
         maxDeliveriesPerWorld: options.maxDeliveriesPerWorld,
+        maxJournalPerWorld: options.maxJournalPerWorld,
+        maxIdleMinutes: options.maxIdleMinutes,
+        stateFile: options.stateFile,
+        log: (line) => options.onOutput?.(line),
       })
     : undefined;
   const engine = createEngine({
@@ -109,6 +133,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     sandbox,
   });
   engine.catch(() => undefined); // a failed start is reported below
+  await sandbox?.load(); // a state file that cannot be read stops the start here, in one line
   const diffs = new DiffLog({
     upstream: options.proxy,
     specVersion: options.spec === undefined ? bundledVersion : `of ${options.spec}`,
@@ -124,8 +149,11 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         { prefix: "/_sandbox/kyc-session/", handle: (request) => kycSessionPage(sandbox, request) },
         { prefix: "/_sandbox/", handle: (request) => controlSandbox(sandbox, request) },
       ],
+      takeFault: (key, operation) => sandbox.takeFault(key, operation),
+      journal: (key, call) => sandbox.record(key, call),
     }),
     pages: createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined }),
+    ...(latency && { latency }),
     corsOrigins: options.corsOrigins,
     onAnswer: (method, path, status, findings, facts) => {
       // An upstream that was not reached gets a line of its own below, with the reason.
@@ -189,15 +217,17 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= new Promise<void>((resolve) => {
-      sandbox?.close(); // cancels the webhook deliveries in flight
       server.closeAllConnections();
       server.close(() => resolve());
-    }).then(() =>
-      engine.then(
-        (started) => started.close(),
-        () => undefined,
-      ),
-    ));
+    })
+      // Cancels the webhook deliveries in flight, and writes the state file a last time.
+      .then(() => sandbox?.close())
+      .then(() =>
+        engine.then(
+          (started) => started.close(),
+          () => undefined,
+        ),
+      ));
 
   let abort: (() => void) | undefined;
   try {
@@ -224,8 +254,20 @@ async function kycSessionPage(sandbox: Sandbox, request: RouteRequest): Promise<
   return kycSession(sandbox, request);
 }
 
+/** The `latency` option, checked: a range in ms. */
+function latencyOf(latency: MockOptions["latency"]): { min: number; max: number } | undefined {
+  if (latency === undefined) return undefined;
+  const { min, max } = typeof latency === "number" ? { min: latency, max: latency } : latency;
+  const fine = (ms: unknown) => Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= 60_000;
+  if (!fine(min) || !fine(max) || min > max)
+    throw new MockStartError(
+      `latency must be a whole number of ms from 0 to 60000, or { min, max } with min <= max (got ${JSON.stringify(latency)})`,
+    );
+  return { min, max };
+}
+
 /** The stateful mode's control API under /_sandbox, loaded at its first call. */
-async function controlSandbox(sandbox: Sandbox, { method, path, key, body }: RouteRequest): Promise<OwnAnswer> {
+async function controlSandbox(sandbox: Sandbox, { method, path, key, body, query }: RouteRequest): Promise<OwnAnswer> {
   const { control } = await import("./sandbox/control.js");
-  return control(sandbox, method, path, key, body);
+  return control(sandbox, method, path, key, body, query);
 }

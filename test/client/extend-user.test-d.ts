@@ -19,7 +19,9 @@ const path = "/v1/user/balances/extended";
 const body = { externalUserId: "u" };
 // What P100 may really send: the documented codes, or any other P-code (the principle of tolerance).
 type Pending = Omit<ErrorBody, "errorCode"> & { errorCode: "P210" | "P211" | UnlistedCode };
-type Rejected = Omit<ErrorBody, "errorCode"> & { errorCode: "P403" | "P444" | "P458" | "P459" | "P500" | UnlistedCode };
+type Rejected = Omit<ErrorBody, "errorCode"> & {
+  errorCode: "P403" | "P444" | "P455" | "P458" | "P459" | "P500" | UnlistedCode;
+};
 type Unlisted = Omit<ErrorBody, "errorCode"> & { errorCode: UnlistedCode };
 
 describe("Extend user types", () => {
@@ -107,7 +109,7 @@ describe("Extend user outcome types", () => {
         expectTypeOf(result.error.errorCode).toEqualTypeOf<"P459" | UnlistedCode>();
         break;
       default:
-        expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P444" | "P500" | UnlistedCode>();
+        expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P444" | "P455" | "P500" | UnlistedCode>();
         // An unknown code is still a string a caller can log or compare.
         expectTypeOf(result.error.errorCode).toMatchTypeOf<string>();
     }

@@ -118,7 +118,7 @@ describe("operation types", () => {
     if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460" | UnlistedCode>();
     if (result.status === 400)
       expectTypeOf(result.error.errorCode).toEqualTypeOf<
-        "P403" | "P412" | "P426" | "P440" | "P447" | "P500" | "P501" | UnlistedCode
+        "P403" | "P412" | "P426" | "P440" | "P447" | "P455" | "P500" | "P501" | UnlistedCode
       >();
     // @ts-expect-error -- files are required
     void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: {} });

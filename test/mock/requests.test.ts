@@ -77,7 +77,7 @@ describe.each(Object.keys(modes))("the %s mock", (mode) => {
     expect(problem.choices).toEqual([
       { code: "201", examples: ["success"] },
       { code: "202", examples: ["P210", "P211"] },
-      { code: "400", examples: ["P403", "P444", "P458", "P459", "P500"] },
+      { code: "400", examples: ["P403", "P444", "P455", "P458", "P459", "P500"] },
       { code: "401", examples: ["xo1", "xo2", "xo3"] },
     ]);
     expect(problem.detail).toContain("code=202 (example=P210 | P211)");

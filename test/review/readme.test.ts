@@ -17,10 +17,13 @@ it.for(operations)("the README lists $operationId with its method and path", ({ 
 });
 
 it.for(rules)("docs/sandbox.md's lifecycle table has the $operation rule for: $when", (rule) => {
-  expect(sandboxPage).toContain(`| \`${rule.operation}\` | ${rule.when} | ${rule.result} | ${rule.source} |`);
+  const source = rule.evidence ? `${rule.source}: ${rule.evidence}` : rule.source;
+  expect(sandboxPage).toContain(`| \`${rule.operation}\` | ${rule.when} | ${rule.result} | ${source} |`);
 });
 
 it("docs/sandbox.md's lifecycle table has no rule the sandbox lacks", () => {
-  const rows = sandboxPage.split("\n").filter((line) => /^\| `\w+` \| .* \| (documented|inferred) \|$/.test(line));
+  const rows = sandboxPage
+    .split("\n")
+    .filter((line) => /^\| `\w+` \| .* \| (documented|inferred)(: [^|]+)? \|$/.test(line));
   expect(rows).toHaveLength(rules.length);
 });

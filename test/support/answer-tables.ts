@@ -87,11 +87,11 @@ export const plausible: AnswerCase[] = [
     },
   },
   {
-    name: "an undocumented P-code on Update user (P455)",
+    name: "an undocumented P-code on Update user (P451, a card code)",
     route: "PATCH /v1/user",
     body: { ...user, email: "new@example.pl" },
-    answer: json(400, { errorCode: "P455", errorMessage: "User is suspended" }),
-    expect: { outcome: "error", status: 400, drift: ["errorCode P455 is not documented for HTTP 400"] },
+    answer: json(400, { errorCode: "P451", errorMessage: "Forbidden country card" }),
+    expect: { outcome: "error", status: 400, drift: ["errorCode P451 is not documented for HTTP 400"] },
   },
   {
     name: "a P-code nobody has seen yet",

@@ -1,13 +1,22 @@
 // The stateful mock's control API under /_sandbox (openapi/sandbox.yaml, bundled into
 // generated/sandbox.json): reset a world (cancelling its deliveries in flight), set its webhook
 // endpoint (a loopback host unless remote webhooks are allowed), decide pending
-// verifications, move its clock, read its deliveries and users (one, or all of them). Requests
-// are validated against that spec with its validators, compiled at build time
+// verifications, move its clock, read its deliveries (paged) and users (one, or all of them), seed
+// balances and transactions, set faults, read the journal, resend a delivery. Requests are
+// validated against that spec with its validators, compiled at build time
 // (generated/sandbox-validators.js); every call acts on its x-api-key's world.
+import { randomUUID } from "node:crypto";
+import operations from "../../../generated/operations.js";
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
 import { isLoopbackHost } from "../loopback.js";
 import { type Answer, answer, decisions } from "./rules.js";
-import { publicUser, type Sandbox } from "./world.js";
+import { type Delivery, type JournalEntry, pageLimits, pageOf, publicUser, type Sandbox, type World } from "./world.js";
+
+/** The most transactions one user keeps (seeded through the control API). */
+export const maxTransactionsPerUser = 1000;
+
+/** The P100 API's operations, which faults name. */
+const operationIds = Object.values(operations).map((o) => o.operationId);
 
 const problem = (status: number, message: string): Answer => ({ status, body: { message } });
 
@@ -26,10 +35,84 @@ const schemas = {
   poa: validatorOf("POST /_sandbox/users/{externalUserId}/poa/{decision}", "decision"),
   kyc: validatorOf("POST /_sandbox/users/{externalUserId}/kyc/{decision}", "decision"),
   kycBody: validatorOf("POST /_sandbox/users/{externalUserId}/kyc/{decision}", "body"),
+  fault: validatorOf("POST /_sandbox/faults", "body"),
+  balances: validatorOf("PUT /_sandbox/users/{externalUserId}/balances", "body"),
+  transactions: validatorOf("POST /_sandbox/users/{externalUserId}/transactions", "body"),
 };
 
 /** The KYC by P100 decisions, as the rules name them. */
 const kycDecisions = ["approve", "reject", "expire"];
+
+/** The query parameters of a paged list, each checked against the sandbox spec (numbers as numbers). */
+function queryOf(
+  route: string,
+  query: URLSearchParams | undefined,
+): { values: Record<string, string | number> } | { problem: Answer } {
+  const values: Record<string, string | number> = {};
+  for (const [name, text] of query ?? []) {
+    const validate = validators[route]?.parameters?.[name];
+    if (!validate) return { problem: problem(400, `${name}: not a query parameter of ${route}`) };
+    const value = numeric.has(name) && /^-?\d+$/.test(text) ? Number(text) : text;
+    if (!validate(value))
+      return { problem: problem(400, `${name}: ${validate.errors?.[0]?.message ?? "is not valid"}`) };
+    values[name] = value;
+  }
+  return { values };
+}
+
+/** The query parameters that are numbers. */
+const numeric = new Set(["limit", "status"]);
+
+/** One page of a list, as the control API answers it: the items, and the next page's cursor in `x-next-cursor`. */
+function page<T extends { id: number }>(
+  route: string,
+  query: URLSearchParams | undefined,
+  items: T[],
+  keep: (item: T, wanted: Record<string, string | number>) => boolean,
+): Answer & { headers?: Record<string, string> } {
+  const checked = queryOf(route, query);
+  if ("problem" in checked) return checked.problem;
+  const { limit, cursor, ...filters } = checked.values;
+  if (cursor !== undefined && !/^\d+$/.test(String(cursor)))
+    return problem(400, "cursor: must be the x-next-cursor of a previous page");
+  const found = pageOf(items, {
+    limit: Number(limit ?? pageLimits.default),
+    cursor: cursor === undefined ? undefined : Number(cursor),
+    keep: Object.keys(filters).length ? (item) => keep(item, filters) : undefined,
+  });
+  return { status: 200, body: found.items, ...(found.next ? { headers: { "x-next-cursor": found.next } } : {}) };
+}
+
+const deliveryKept = (d: Delivery, w: Record<string, string | number>) =>
+  (w.externalUserId === undefined || d.payload.externalUserId === w.externalUserId) &&
+  (w.webhook === undefined || d.webhook === w.webhook) &&
+  (w.state === undefined || d.state === w.state);
+
+const callKept = (c: JournalEntry, w: Record<string, string | number>) =>
+  (w.externalUserId === undefined || c.externalUserId === w.externalUserId) &&
+  (w.operation === undefined || c.operation === w.operation) &&
+  (w.status === undefined || c.status === w.status);
+
+/** The faults resource: POST adds one, GET lists them, DELETE clears them. */
+function faults(world: World, method: string, body: unknown): Answer {
+  if (method === "get") return { status: 200, body: world.faults };
+  if (method === "delete") {
+    world.faults.length = 0;
+    return { status: 204 };
+  }
+  const bad = invalid(body, schemas.fault);
+  if (bad) return bad;
+  const request = body as Parameters<World["addFault"]>[0];
+  if (!operationIds.includes(request.operation))
+    return problem(400, `operation: must be an operationId of the P100 API: ${operationIds.join(", ")}`);
+  if (request.status === undefined && !request.delayMs && !request.reset && !request.truncate)
+    return problem(400, "body: a fault needs at least one of status, delayMs, reset and truncate");
+  if ([request.status !== undefined, request.reset === true, request.truncate === true].filter(Boolean).length > 1)
+    return problem(400, "body: status, reset and truncate are each a way to answer: choose one");
+  if (request.retryAfterSeconds !== undefined && request.status === undefined)
+    return problem(400, "retryAfterSeconds: goes with status (the Retry-After of that answer)");
+  return { status: 201, body: world.addFault(request) };
+}
 
 /** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
 function invalid(value: unknown, validate: Validate): Answer | undefined {
@@ -63,8 +146,17 @@ function refusedToken(token: string): Answer | undefined {
   );
 }
 
-export async function control(sandbox: Sandbox, method: string, path: string, key: string | undefined, body: unknown) {
+export async function control(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  key: string | undefined,
+  body: unknown,
+  query?: URLSearchParams,
+): Promise<Answer & { headers?: Record<string, string> }> {
   if (!key) return problem(401, "x-api-key is required: it names the world to act on");
+  // Reads change nothing; anything else may, and the state file is written soon after.
+  if (method !== "get") sandbox.changed();
   const route = `${method.toUpperCase()} ${path}`;
   if (route === "POST /_sandbox/reset") {
     sandbox.reset(key); // cancels the deliveries in flight
@@ -88,7 +180,65 @@ export async function control(sandbox: Sandbox, method: string, path: string, ke
   if (route === "GET /_sandbox/users") return { status: 200, body: [...world.users.values()].map(publicUser) };
   if (route === "GET /_sandbox/deliveries") {
     await world.settled();
-    return { status: 200, body: world.deliveries };
+    return page(route, query, world.deliveries, deliveryKept);
+  }
+  if (route === "GET /_sandbox/requests") return page(route, query, world.journal, callKept);
+  if (path === "/_sandbox/faults" && ["get", "post", "delete"].includes(method)) return faults(world, method, body);
+  const resend = /^POST \/_sandbox\/deliveries\/([^/]+)\/resend$/.exec(route);
+  if (resend) {
+    const id = Number(resend[1]);
+    if (!Number.isInteger(id) || id < 1) return problem(400, "id: must be a delivery's id, a whole number from 1");
+    const delivery = world.delivery(id);
+    if (!delivery) return problem(404, `no delivery ${id} in this world (it may have been forgotten beyond the cap)`);
+    return { status: 200, body: await world.resend(delivery) };
+  }
+  const seed = /^(PUT|POST) \/_sandbox\/users\/([^/]+)\/(balances|transactions|kyc-files\/fail-next)$/.exec(route);
+  if (seed && `${seed[1]} ${seed[3]}`.match(/^(PUT balances|POST transactions|POST kyc-files\/fail-next)$/)) {
+    const externalUserId = decodeURIComponent(seed[2] as string);
+    const stored = world.users.get(externalUserId);
+    if (seed[3] === "balances") {
+      const bad = invalid(body, schemas.balances);
+      if (bad) return bad;
+      if (!stored) return problem(404, `no user ${externalUserId}`);
+      const all = [...stored.balances.fiatBalances, ...stored.balances.cryptoBalances] as {
+        name: string;
+        amount: string;
+      }[];
+      if (!all.length)
+        return problem(
+          409,
+          `${externalUserId} has no balances yet (they are generated when the verification is approved)`,
+        );
+      const amounts = Object.entries((body as { amounts: Record<string, string> }).amounts);
+      const missing = amounts.map(([name]) => name).filter((name) => !all.some((b) => b.name === name));
+      if (missing.length)
+        return problem(
+          400,
+          `amounts: ${externalUserId} has no balance in ${missing.join(", ")}; it has ${all.map((b) => b.name).join(", ")}`,
+        );
+      for (const [name, amount] of amounts) for (const b of all) if (b.name === name) b.amount = amount;
+      return { status: 200, body: stored.balances };
+    }
+    if (seed[3] === "transactions") {
+      const bad = invalid(body, schemas.transactions);
+      if (bad) return bad;
+      if (!stored) return problem(404, `no user ${externalUserId}`);
+      const added = (body as { transactions: Record<string, unknown>[] }).transactions.map((t) => ({
+        id: randomUUID(),
+        createdAt: world.at(),
+        ...t,
+      }));
+      if (stored.transactions.length + added.length > maxTransactionsPerUser)
+        return problem(
+          400,
+          `transactions: a user keeps at most ${maxTransactionsPerUser}; ${externalUserId} has ${stored.transactions.length}`,
+        );
+      stored.transactions.push(...added);
+      return { status: 201, body: added };
+    }
+    if (!stored) return problem(404, `no user ${externalUserId}`);
+    stored.nextKycFileError = true;
+    return { status: 200, body: publicUser(stored) };
   }
   const user = /^(GET|POST) \/_sandbox\/users\/([^/]+)(?:\/(verification|poa|kyc)\/([^/]+))?$/.exec(route);
   if (user && (user[1] === "GET") === (user[3] === undefined)) {

@@ -4,8 +4,14 @@ import type { IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import { SandboxError } from "../../errors.js";
 import type { Mock } from "../engine.js";
 import type { RuleContext } from "./rules.js";
-import { answer } from "./rules.js";
+import { decide } from "./rules.js";
 import type { Sandbox } from "./world.js";
+
+/** Which rule answered each request (its `when`), or `Prefer` or `validation`: for the world's journal. */
+const answeredBy = new WeakMap<IHttpRequest, string>();
+
+/** The rule that answered this request, once it is answered. */
+export const ruleOf = (request: IHttpRequest) => answeredBy.get(request);
 
 /**
  * The world and user a request is about: its key's world, and the `externalUserId` of its body,
@@ -26,7 +32,7 @@ function contextOf(sandbox: Sandbox, key: string, request: IHttpRequest, templat
   );
   const externalUserId = String(body.externalUserId ?? params.externalUserId ?? "");
   const host = request.headers?.host;
-  return { world, externalUserId, body, user: world.users.get(externalUserId), params, host };
+  return { world, externalUserId, body, user: world.users.get(externalUserId), params, host, query: request.url.query };
 }
 
 /**
@@ -41,17 +47,23 @@ export function statefulMock(sandbox: Sandbox, prismMock: Mock): Mock {
     const { data, validations } = opts.input;
     const key = data.headers?.["x-api-key"];
     const picked = opts.config.code !== undefined || opts.config.exampleKey !== undefined;
-    if (validations.length || !key || picked) return prismMock(opts)(logger);
+    if (validations.length || !key || picked) {
+      answeredBy.set(data, picked && !validations.length ? "Prefer" : "validation");
+      return prismMock(opts)(logger);
+    }
     const context = contextOf(sandbox, key, data, opts.resource.path);
-    let found: ReturnType<typeof answer>;
+    let decided: ReturnType<typeof decide>;
     try {
-      found = answer(opts.resource.iid ?? "", context);
+      decided = decide(opts.resource.iid ?? "", context);
+      sandbox.changed();
     } catch (error) {
       // A bug of the sandbox's own: a 500 that says so (the HTTP layer logs it), never a stack.
       const reason = error instanceof Error ? error.message : String(error);
       return { _tag: "Left", left: new SandboxError(`the sandbox could not answer: ${reason}`) };
     }
-    if (!found) return prismMock(opts)(logger);
+    if (!decided) return prismMock(opts)(logger);
+    const found = decided.answer;
+    answeredBy.set(data, decided.rule.when);
     const response: IHttpResponse = {
       statusCode: found.status,
       headers: found.body === undefined ? {} : { "Content-type": found.contentType ?? "application/json" },

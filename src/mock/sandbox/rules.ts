@@ -22,6 +22,8 @@ export interface RuleContext {
   params?: Record<string, string>;
   /** The request's Host header: the loading page sends the browser to this origin's hosted page. */
   host?: string;
+  /** The query parameters, as Prism read them. */
+  query?: Record<string, string | string[]>;
 }
 
 export interface Answer {
@@ -36,6 +38,8 @@ export interface Rule {
   when: string;
   result: string;
   source: "documented" | "inferred";
+  /** Where the rule comes from, when the source needs saying (docs/sandbox.md shows it after the source). */
+  evidence?: string;
   applies(ctx: RuleContext): boolean;
   answer(ctx: RuleContext): Answer;
 }
@@ -82,6 +86,19 @@ function newUser(ctx: RuleContext, model: StoredUser["model"]): StoredUser {
   return user;
 }
 
+/** The user's new country, when an update changes it: whether it needs a POA follows. */
+function moveCountry(user: StoredUser, country: unknown) {
+  if (typeof country !== "string" || country === user.country) return;
+  user.country = country;
+  if (user.model === "kyc") user.poaRequired = poaCountries.includes(country);
+}
+
+/** A query parameter as a whole number, else `fallback` (Prism has checked its range). */
+function whole(query: RuleContext["query"], name: string, fallback: number): number {
+  const value = Number(query?.[name]);
+  return Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
 const unknown = (ctx: RuleContext) => !ctx.user;
 const known = (ctx: RuleContext) => ctx.user as StoredUser;
 /** The user's KYC by P100 verification, where a rule before has found one. */
@@ -94,6 +111,17 @@ const unknownUser = (operation: string, source: Rule["source"] = "inferred"): Ru
   source,
   applies: unknown,
   answer: () => error("P412"),
+});
+
+/** A suspended user's call of an operation that changes the user: P455 (errors.md lists it, from third-party code). */
+const suspendedUser = (operation: string): Rule => ({
+  operation,
+  when: "the user is suspended",
+  result: "400 P455",
+  source: "inferred",
+  evidence: "P455 user-suspended, third-party code (errors.md)",
+  applies: (ctx) => known(ctx).suspended,
+  answer: () => error("P455"),
 });
 
 export const rules: Rule[] = [
@@ -139,6 +167,20 @@ export const rules: Rule[] = [
     },
   },
   unknownUser("addKycFile"),
+  suspendedUser("addKycFile"),
+  {
+    operation: "addKycFile",
+    when: "the upload was set to fail (POST /_sandbox/users/{id}/kyc-files/fail-next)",
+    result: "201; a KYC File Added webhook ERROR; the file is not counted",
+    source: "documented",
+    evidence: "KYC File Added: ERROR, could not be processed (webhooks.md)",
+    applies: (ctx) => known(ctx).nextKycFileError === true,
+    answer: (ctx) => {
+      delete known(ctx).nextKycFileError;
+      send(ctx.world, "kycFileAdded", { externalUserId: ctx.externalUserId, status: "ERROR" });
+      return { status: 201 };
+    },
+  },
   {
     operation: "addKycFile",
     when: "otherwise",
@@ -281,6 +323,7 @@ export const rules: Rule[] = [
     },
   },
   unknownUser("addPoaFile", "documented"),
+  suspendedUser("addPoaFile"),
   {
     operation: "addPoaFile",
     when: "the POA is approved",
@@ -310,6 +353,7 @@ export const rules: Rule[] = [
     },
   },
   unknownUser("addUserVerification"),
+  suspendedUser("addUserVerification"),
   {
     operation: "addUserVerification",
     when: "the user is already verified",
@@ -351,6 +395,7 @@ export const rules: Rule[] = [
     applies: unknown,
     answer: () => error("P459"),
   },
+  suspendedUser("extendUser"),
   {
     operation: "extendUser",
     when: "the user is not verified",
@@ -405,13 +450,15 @@ export const rules: Rule[] = [
     },
   },
   unknownUser("updateUser"),
+  suspendedUser("updateUser"),
   {
     operation: "updateUser",
     when: "otherwise",
-    result: "200; the stored user changes",
+    result: `200; the stored user changes; a new country sets poaRequired (${poaCountryList} need a POA)`,
     source: "inferred",
     applies: () => true,
     answer: (ctx) => {
+      moveCountry(known(ctx), ctx.body.country);
       Object.assign(known(ctx).data, ctx.body);
       return message(200, "User updated");
     },
@@ -479,16 +526,30 @@ export const rules: Rule[] = [
   {
     operation: "getUserTransactionHistory",
     when: "otherwise",
-    result: "200 with the user's transactions (none unless seeded)",
+    result:
+      "200 with one page of the user's transactions, newest first (page, limit: 20 by default; none unless seeded with POST /_sandbox/users/{id}/transactions)",
     source: "inferred",
     applies: () => true,
-    answer: (ctx) => ({ status: 200, body: known(ctx).transactions }),
+    answer: (ctx) => {
+      const limit = whole(ctx.query, "limit", 20);
+      const page = whole(ctx.query, "page", 1);
+      const newestFirst = [...(known(ctx).transactions as { createdAt: string }[])].sort((a, b) =>
+        b.createdAt.localeCompare(a.createdAt),
+      );
+      return { status: 200, body: newestFirst.slice((page - 1) * limit, page * limit) };
+    },
   },
 ];
 
+/** The first rule that applies and its answer; undefined for an operation without rules. */
+export function decide(operation: string, ctx: RuleContext): { rule: Rule; answer: Answer } | undefined {
+  const rule = rules.find((r) => r.operation === operation && r.applies(ctx));
+  return rule && { rule, answer: rule.answer(ctx) };
+}
+
 /** The answer of the first rule that applies; undefined for an operation without rules. */
 export function answer(operation: string, ctx: RuleContext): Answer | undefined {
-  return rules.find((rule) => rule.operation === operation && rule.applies(ctx))?.answer(ctx);
+  return decide(operation, ctx)?.answer;
 }
 
 /** Decisions made through the control API, with the webhooks they send. */

@@ -735,14 +735,14 @@ describe("p100-mock --proxy, end to end", () => {
 
 const DRIFT_LINES: string[] = [
   "p100-mock: differs from the contract: POST /v1/user/balances/crypto-and-fiat 200: response.body Response body must have required property 'poaRequiredForExtended'",
-  "p100-mock: differs from the contract: POST /v1/user/balances/extended 400: response.body.errorCode Response body property errorCode must be equal to one of the allowed values: P403, P444, P458, P459, P500",
+  "p100-mock: differs from the contract: POST /v1/user/balances/extended 400: response.body.errorCode Response body property errorCode must be equal to one of the allowed values: P403, P444, P455, P458, P459, P500",
   "p100-mock: differs from the contract: PATCH /v1/user/suspend 418: response Unable to match the returned status code with those defined in the document: 200,400,401",
 ];
 const REPORT_ROWS: string[] = [
   "| method | path | status | side | where | what differed |",
   "|---|---|---|---|---|---|",
   "| POST | `/v1/user/balances/crypto-and-fiat` | 200 | response | `response.body` | Response body must have required property 'poaRequiredForExtended' |",
-  "| POST | `/v1/user/balances/extended` | 400 | response | `response.body.errorCode` | Response body property errorCode must be equal to one of the allowed values: P403, P444, P458, P459, P500 |",
+  "| POST | `/v1/user/balances/extended` | 400 | response | `response.body.errorCode` | Response body property errorCode must be equal to one of the allowed values: P403, P444, P455, P458, P459, P500 |",
   "| PATCH | `/v1/user/suspend` | 418 | response | `response` | Unable to match the returned status code with those defined in the document: 200,400,401 |",
   "",
 ];

@@ -1,0 +1,519 @@
+// The sandbox for teams, through the package's own clients (createP100Client, createSandboxClient)
+// against startMock: faults and latency (the client retries a 429/503 as documented and reports a
+// reset or a truncated body as `unexpected`), the completed model (suspension, a new country, seeded
+// balances and transactions, a KYC upload that fails), the journal, paging and filters, resend,
+// the bounds (journal length, idle worlds), and the state file (kept across restarts, due
+// deliveries resumed, a foreign or corrupt file refused and left as it is).
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../../scripts/free-port.js";
+import { createP100Client } from "../../../src/index.js";
+import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
+import { validBody } from "../../support/cases.js";
+import { tinyFile } from "../../support/files.js";
+
+const token = "whsec_teams";
+const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-teams-"));
+let mock: RunningMock;
+/** What the receiver heard: each webhook's path and payload. `holdFirst` leaves that many requests unanswered. */
+const heard: { path: string; payload: Record<string, unknown> }[] = [];
+let holdFirst = 0;
+let receiver: http.Server;
+let receiverUrl: string;
+
+const mocks: RunningMock[] = [];
+async function ownMock(options: MockOptions = {}) {
+  const started = await startMock({ stateful: true, ...options });
+  mocks.push(started);
+  return started;
+}
+afterEach(async () => {
+  await Promise.all(mocks.splice(0).map((m) => m.close()));
+});
+
+beforeAll(async () => {
+  mock = await startMock({ stateful: true });
+  receiver = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      heard.push({ path: req.url!, payload: JSON.parse(Buffer.concat(chunks).toString() || "{}") });
+      if (holdFirst > 0) {
+        holdFirst--;
+        return;
+      }
+      res.writeHead(200).end("{}");
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/{webhook}`;
+});
+afterAll(async () => {
+  await mock.close();
+  receiver.closeAllConnections();
+  await new Promise((resolve) => receiver.close(resolve));
+  fs.rmSync(work, { recursive: true, force: true });
+});
+
+/** A partner's clients for one key, on a fresh world whose endpoint is the receiver. */
+async function world(apiKey: string, on: RunningMock = mock, { retries = false } = {}) {
+  const p100 = createP100Client({ apiKey, baseUrl: on.url, ...(retries ? {} : { retry: false }) });
+  const sandbox = createSandboxClient({ apiKey, baseUrl: on.url });
+  await sandbox.POST("/_sandbox/reset");
+  await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: receiverUrl, token } });
+  return { p100, sandbox };
+}
+type Clients = Awaited<ReturnType<typeof world>>;
+
+const person = (externalUserId: string, country = "PL") =>
+  validBody("createUser", { externalUserId, country, citizenship: country });
+const userPath = (externalUserId: string) => ({ params: { path: { externalUserId } } });
+
+async function created({ p100 }: Clients, externalUserId: string, country = "PL") {
+  expect((await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person(externalUserId, country) })).status).toBe(
+    200,
+  );
+}
+
+/** A user without KYC: balances at once. */
+async function withBalances({ p100 }: Clients, externalUserId: string) {
+  const result = await p100.POST("/v1/user/balances/crypto", {
+    body: validBody("createUserWithoutKyc", { externalUserId }),
+  });
+  expect(result.status).toBe(200);
+}
+
+const balances = ({ p100 }: Clients, id: string, options: { retry?: boolean; timeoutMs?: number } = {}) =>
+  p100.GET("/v1/user/balances/{externalUserId}", { ...userPath(id), ...options });
+
+describe("faults, through the package's client", () => {
+  it("retries a 429 with Retry-After and a 503 as documented (GET), and the rules answer once the faults are used up", async () => {
+    const clients = await world("teams-retry", mock, { retries: true });
+    await withBalances(clients, "r1");
+    const added = await clients.sandbox.POST("/_sandbox/faults", {
+      body: { operation: "getUserBalances", status: 429, retryAfterSeconds: 0, times: 1 },
+    });
+    expect(added).toMatchObject({ response: { status: 201 }, data: { id: 1, times: 1, status: 429 } });
+    await clients.sandbox.POST("/_sandbox/faults", { body: { operation: "getUserBalances", status: 503 } });
+    expect((await clients.sandbox.GET("/_sandbox/faults")).data!.map((f) => f.status)).toEqual([429, 503]);
+    expect(await balances(clients, "r1")).toMatchObject({ outcome: "success", status: 200 });
+    expect((await clients.sandbox.GET("/_sandbox/faults")).data).toEqual([]);
+    const calls = (
+      await clients.sandbox.GET("/_sandbox/requests", { params: { query: { operation: "getUserBalances" } } })
+    ).data!;
+    expect(calls.map((c) => [c.status, c.fault?.status])).toEqual([
+      [429, 429],
+      [503, 503],
+      [200, undefined],
+    ]);
+  });
+
+  it("reports 429s beyond its retries as unexpected (rate-limited), and does not retry a POST", async () => {
+    const clients = await world("teams-limited", mock, { retries: true });
+    await withBalances(clients, "l1");
+    await clients.sandbox.POST("/_sandbox/faults", {
+      body: { operation: "getUserBalances", status: 429, retryAfterSeconds: 0, times: 5 },
+    });
+    const limited = await balances(clients, "l1");
+    expect(limited).toMatchObject({ outcome: "unexpected", error: { reason: "rate-limited" } });
+    expect((await clients.sandbox.GET("/_sandbox/faults")).data).toMatchObject([{ times: 2 }]); // 3 tries used
+    await clients.sandbox.DELETE("/_sandbox/faults");
+    expect((await clients.sandbox.GET("/_sandbox/faults")).data).toEqual([]);
+
+    await clients.sandbox.POST("/_sandbox/faults", { body: { operation: "createUser", status: 503 } });
+    const refused = await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("l2") });
+    expect(refused.outcome).toBe("unexpected"); // not retried: a POST may not be idempotent
+    // The fault answered instead of the rules: no user was created, so the same call succeeds now.
+    expect((await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("l2") })).status).toBe(200);
+  });
+
+  it("reports a reset connection, a truncated body and an answer slower than its timeout as unexpected", async () => {
+    const clients = await world("teams-broken");
+    await withBalances(clients, "b1");
+    const fault = (body: Record<string, unknown>) =>
+      clients.sandbox.POST("/_sandbox/faults", { body: { operation: "getUserBalances", ...body } });
+    await fault({ reset: true });
+    expect(await balances(clients, "b1")).toMatchObject({ outcome: "unexpected", error: { reason: "network" } });
+    await fault({ truncate: true });
+    const truncated = await balances(clients, "b1");
+    expect(truncated).toMatchObject({
+      outcome: "unexpected",
+      error: { reason: "network", message: expect.stringMatching(/before a complete answer/) },
+    });
+    await fault({ delayMs: 1000 });
+    expect(await balances(clients, "b1", { timeoutMs: 100 })).toMatchObject({
+      outcome: "unexpected",
+      error: { reason: "timeout" },
+    });
+    expect(await balances(clients, "b1")).toMatchObject({ outcome: "success", status: 200 });
+    // The delayed call is noted once it is answered, after the client gave up on it.
+    const journal = async () =>
+      (await clients.sandbox.GET("/_sandbox/requests", { params: { query: { externalUserId: "b1" } } })).data!;
+    await expect.poll(async () => (await journal()).length).toBe(5);
+    const faults = (await journal()).flatMap((c) => (c.fault ? [`${c.status} ${Object.keys(c.fault).sort()}`] : []));
+    expect(faults.sort()).toEqual(["0 id,operation,reset", "200 delayMs,id,operation", "200 id,operation,truncate"]);
+  });
+
+  it("refuses a fault it cannot apply, with a 400 that says why", async () => {
+    const { sandbox } = await world("teams-bad-fault");
+    const add = (body: Record<string, unknown>) =>
+      sandbox.POST("/_sandbox/faults", { body: body as { operation: string } });
+    expect((await add({ operation: "nope", status: 503 })).error!.message).toMatch(
+      /^operation: must be an operationId/,
+    );
+    expect((await add({ operation: "createUser" })).error!.message).toMatch(/at least one of/);
+    expect((await add({ operation: "createUser", status: 503, reset: true })).error!.message).toMatch(/choose one/);
+    expect((await add({ operation: "createUser", delayMs: 5, retryAfterSeconds: 1 })).error!.message).toMatch(
+      /goes with status/,
+    );
+    expect((await add({ operation: "createUser", status: 200 })).response.status).toBe(400);
+  });
+
+  it("holds every answer of the API back with latency, and refuses a latency it cannot use", async () => {
+    const slow = await ownMock({ latency: { min: 400, max: 500 } });
+    const clients = await world("teams-latency", slow);
+    await withBalances(clients, "s1");
+    expect(await balances(clients, "s1", { timeoutMs: 100 })).toMatchObject({ outcome: "unexpected" });
+    expect(await balances(clients, "s1")).toMatchObject({ outcome: "success" });
+    for (const latency of [-1, 1.5, 60_001, { min: 5, max: 1 }])
+      await expect(startMock({ latency })).rejects.toThrow(/^latency must be a whole number of ms/);
+  });
+});
+
+describe("the model, completed", () => {
+  it("answers P455 to a suspended user's changes, and still lets it be read, unsuspended and deleted", async () => {
+    const clients = await world("teams-suspended");
+    const { p100 } = clients;
+    await created(clients, "s1");
+    const body = { externalUserId: "s1" };
+    expect((await p100.PATCH("/v1/user/suspend", { body })).status).toBe(200);
+    const p455 = { status: 400, error: { errorCode: "P455" } };
+    expect(await p100.PATCH("/v1/user", { body: { ...body, city: "Gdańsk" } })).toMatchObject(p455);
+    expect(
+      await p100.POST("/v1/user/kyc-files/{externalUserId}", {
+        ...userPath("s1"),
+        body: { files: [tinyFile("a.png")] },
+      }),
+    ).toMatchObject(p455);
+    expect(
+      await p100.POST("/v1/user/poa-files/{externalUserId}", {
+        ...userPath("s1"),
+        body: { files: [tinyFile("a.pdf")] },
+      }),
+    ).toMatchObject(p455);
+    expect(
+      await p100.POST("/v1/user/verification", {
+        body: { ...body, documentType: "PASSPORT", documentNumber: "AB123" },
+      }),
+    ).toMatchObject(p455);
+    expect(await p100.POST("/v1/user/balances/extended", { body })).toMatchObject(p455);
+    expect(await p100.PATCH("/v1/user/suspend", { body })).toMatchObject(p455);
+    expect(await balances(clients, "s1")).toMatchObject({ status: 200, drift: [] });
+    expect(await p100.GET("/v1/user/transactions/{externalUserId}", userPath("s1"))).toMatchObject({ status: 200 });
+    expect((await p100.PATCH("/v1/user/unsuspend", { body })).status).toBe(200);
+    expect((await p100.PATCH("/v1/user", { body: { ...body, city: "Gdańsk" } })).status).toBe(200);
+    expect((await p100.PATCH("/v1/user/suspend", { body })).status).toBe(200);
+    expect((await p100.DELETE("/v1/user", { body })).status).toBe(200);
+  });
+
+  it("moves the POA requirement with a new country", async () => {
+    const clients = await world("teams-country");
+    await created(clients, "c1", "PL");
+    const state = async () => (await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("c1"))).data!;
+    expect(await state()).toMatchObject({ country: "PL", poaRequired: false });
+    await clients.p100.PATCH("/v1/user", { body: { externalUserId: "c1", country: "UA" } });
+    expect(await state()).toMatchObject({ country: "UA", poaRequired: true });
+    expect((await balances(clients, "c1")).data).toMatchObject({ poaRequired: true });
+    await clients.p100.PATCH("/v1/user", { body: { externalUserId: "c1", country: "DE" } });
+    expect(await state()).toMatchObject({ country: "DE", poaRequired: false });
+  });
+
+  it("answers seeded balance amounts and seeded transactions, newest first, page by page", async () => {
+    const clients = await world("teams-seeded");
+    const { p100, sandbox } = clients;
+    await withBalances(clients, "m1");
+    const names = (await balances(clients, "m1")).data!.fiatBalances.map((b) => b.name);
+    const seeded = await sandbox.PUT("/_sandbox/users/{externalUserId}/balances", {
+      ...userPath("m1"),
+      body: { amounts: { [names[0]!]: "125.50" } },
+    });
+    expect(seeded.response.status).toBe(200);
+    const fiat = (await balances(clients, "m1")).data!.fiatBalances;
+    expect(fiat.find((b) => b.name === names[0])).toMatchObject({ amount: "125.50" });
+    const unknown = await sandbox.PUT("/_sandbox/users/{externalUserId}/balances", {
+      ...userPath("m1"),
+      body: { amounts: { xyz: "1.00" } },
+    });
+    expect(unknown).toMatchObject({
+      response: { status: 400 },
+      error: { message: expect.stringMatching(/no balance in xyz/) },
+    });
+    await created(clients, "m2");
+    expect(
+      (
+        await sandbox.PUT("/_sandbox/users/{externalUserId}/balances", {
+          ...userPath("m2"),
+          body: { amounts: { eur: "1" } },
+        })
+      ).response.status,
+    ).toBe(409);
+
+    expect((await p100.GET("/v1/user/transactions/{externalUserId}", userPath("m1"))).data).toEqual([]);
+    const days = ["2025-01-03", "2025-01-01", "2025-01-02"];
+    const added = await sandbox.POST("/_sandbox/users/{externalUserId}/transactions", {
+      ...userPath("m1"),
+      body: {
+        transactions: days.map((day, i) => ({
+          amount: i + 1,
+          currency: "eur",
+          status: "SUCCESSFUL",
+          createdAt: `${day}T10:00:00.000Z`,
+        })),
+      },
+    });
+    expect(added.response.status).toBe(201);
+    const history = (query: { page?: number; limit?: number }) =>
+      p100.GET("/v1/user/transactions/{externalUserId}", { params: { path: { externalUserId: "m1" }, query } });
+    const all = await history({});
+    expect(all).toMatchObject({ status: 200, drift: [] });
+    expect(all.data!.map((t) => t.createdAt.slice(0, 10))).toEqual(["2025-01-03", "2025-01-02", "2025-01-01"]);
+    expect((await history({ limit: 2, page: 1 })).data!.map((t) => t.amount)).toEqual([1, 3]);
+    expect((await history({ limit: 2, page: 2 })).data!.map((t) => t.amount)).toEqual([2]);
+    expect((await history({ limit: 2, page: 3 })).data).toEqual([]);
+  });
+
+  it("makes the next KYC upload's webhook say ERROR, then ADDED again", async () => {
+    const clients = await world("teams-kyc-error");
+    await created(clients, "k1");
+    const failing = await clients.sandbox.POST("/_sandbox/users/{externalUserId}/kyc-files/fail-next", userPath("k1"));
+    expect(failing.data).toMatchObject({ nextKycFileError: true });
+    const upload = () =>
+      clients.p100.POST("/v1/user/kyc-files/{externalUserId}", {
+        ...userPath("k1"),
+        body: { files: [tinyFile("a.png")] },
+      });
+    expect((await upload()).status).toBe(201);
+    expect((await upload()).status).toBe(201);
+    const listed = (await clients.sandbox.GET("/_sandbox/deliveries", { params: { query: { externalUserId: "k1" } } }))
+      .data!;
+    expect(listed.map((d) => d.payload.status)).toEqual(["ERROR", "ADDED"]);
+    const got = heard.filter((h) => h.payload.externalUserId === "k1").map((h) => h.payload.status);
+    expect(got.sort()).toEqual(["ADDED", "ERROR"]);
+    expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("k1"))).data).toMatchObject({
+      kycFiles: 1,
+    });
+  });
+});
+
+describe("the journal, paging and resend", () => {
+  it("notes each call with its operation, the rule that answered, Prefer or validation, and never the key", async () => {
+    const clients = await world("teams-journal-key");
+    await created(clients, "j1");
+    await created(clients, "j1").catch(() => undefined);
+    await clients.p100.POST("/v1/user/balances/extended", {
+      body: { externalUserId: "j1" },
+      headers: prefer("extendUser", 400, "P500"),
+    });
+    // @ts-expect-error -- an invalid body on purpose
+    await clients.p100.POST("/v1/user/balances/extended", { body: {} });
+    const journal = (await clients.sandbox.GET("/_sandbox/requests")).data!;
+    expect(
+      journal.map(({ method, path, status, operation, rule }) => ({ method, path, status, operation, rule })),
+    ).toEqual([
+      {
+        method: "POST",
+        path: "/v1/user/balances/crypto-and-fiat",
+        status: 200,
+        operation: "createUser",
+        rule: "otherwise",
+      },
+      {
+        method: "POST",
+        path: "/v1/user/balances/crypto-and-fiat",
+        status: 400,
+        operation: "createUser",
+        rule: "the externalUserId is already used",
+      },
+      { method: "POST", path: "/v1/user/balances/extended", status: 400, operation: "extendUser", rule: "Prefer" },
+      { method: "POST", path: "/v1/user/balances/extended", status: 400, operation: "extendUser", rule: "validation" },
+    ]);
+    for (const entry of journal) expect(Date.parse(entry.time)).not.toBeNaN();
+    expect(JSON.stringify(journal)).not.toContain("teams-journal-key");
+  });
+
+  it("pages deliveries and the journal with limit and cursor, and filters them", async () => {
+    const clients = await world("teams-paging");
+    const { sandbox } = clients;
+    for (const id of ["p1", "p2", "p3"]) await created(clients, id);
+    for (const id of ["p1", "p2", "p3", "p1"])
+      await clients.p100.POST("/v1/user/kyc-files/{externalUserId}", {
+        ...userPath(id),
+        body: { files: [tinyFile("a.png")] },
+      });
+    const ids: number[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await sandbox.GET("/_sandbox/deliveries", {
+        params: { query: { limit: 3, ...(cursor ? { cursor } : {}) } },
+      });
+      ids.push(...page.data!.map((d) => d.id));
+      cursor = page.response.headers.get("x-next-cursor") ?? undefined;
+      if (!cursor) break;
+    }
+    expect(ids).toEqual([1, 2, 3, 4]);
+    const p1 = await sandbox.GET("/_sandbox/deliveries", { params: { query: { externalUserId: "p1" } } });
+    expect(p1.data!.map((d) => d.id)).toEqual([1, 4]);
+    expect(p1.response.headers.get("x-next-cursor")).toBeNull();
+    const byWebhook = await sandbox.GET("/_sandbox/deliveries", {
+      params: { query: { webhook: "kycFileAdded", state: "delivered" } },
+    });
+    expect(byWebhook.data).toHaveLength(4);
+    expect((await sandbox.GET("/_sandbox/deliveries", { params: { query: { state: "failed" } } })).data).toEqual([]);
+    const first = await sandbox.GET("/_sandbox/requests", { params: { query: { limit: 2 } } });
+    expect(first.data!.map((c) => c.id)).toEqual([1, 2]);
+    const next = first.response.headers.get("x-next-cursor")!;
+    const second = await sandbox.GET("/_sandbox/requests", { params: { query: { limit: 2, cursor: next } } });
+    expect(second.data!.map((c) => c.id)).toEqual([3, 4]);
+    const uploads = await sandbox.GET("/_sandbox/requests", {
+      params: { query: { operation: "addKycFile", externalUserId: "p1" } },
+    });
+    expect(uploads.data!.map((c) => c.status)).toEqual([201, 201]);
+    for (const query of ["limit=0", "limit=1001", "cursor=abc", "state=lost", "colour=red"]) {
+      const bad = await fetch(`${mock.url}/_sandbox/deliveries?${query}`, { headers: { "x-api-key": "teams-paging" } });
+      expect(bad.status, query).toBe(400);
+    }
+  });
+
+  it("resends a delivery: one new attempt now, marked resent; a 2xx makes it delivered", async () => {
+    const clients = await world("teams-resend");
+    const { sandbox } = clients;
+    await created(clients, "x1");
+    await sandbox.PUT("/_sandbox/webhook-endpoint", {
+      body: { url: `http://127.0.0.1:${await freePort()}/{webhook}`, token },
+    });
+    await clients.p100.POST("/v1/user/kyc-files/{externalUserId}", {
+      ...userPath("x1"),
+      body: { files: [tinyFile("a.png")] },
+    });
+    await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 600 } });
+    const [failed] = (await sandbox.GET("/_sandbox/deliveries")).data!;
+    expect(failed).toMatchObject({ state: "failed" });
+    const again = await sandbox.POST("/_sandbox/deliveries/{id}/resend", { params: { path: { id: failed!.id } } });
+    expect(again.data).toMatchObject({ state: "failed", attempts: { length: 6 } });
+    expect(again.data!.attempts.at(-1)).toMatchObject({ resent: true, error: "ECONNREFUSED" });
+    await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: receiverUrl, token } });
+    const delivered = await sandbox.POST("/_sandbox/deliveries/{id}/resend", { params: { path: { id: failed!.id } } });
+    expect(delivered.data).toMatchObject({ state: "delivered" });
+    expect(delivered.data!.attempts.at(-1)).toMatchObject({ resent: true, status: 200 });
+    expect(heard.filter((h) => h.payload.externalUserId === "x1")).toHaveLength(1);
+    expect(
+      (await sandbox.POST("/_sandbox/deliveries/{id}/resend", { params: { path: { id: 99 } } })).response.status,
+    ).toBe(404);
+  });
+});
+
+describe("bounds", () => {
+  it("keeps the last calls of the journal, and drops a world idle beyond the limit", async () => {
+    const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 0.002 });
+    const clients = await world("teams-bounded", bounded);
+    for (const id of ["b1", "b2", "b3", "b4", "b5"]) await created(clients, id);
+    expect((await clients.sandbox.GET("/_sandbox/requests")).data!.map((c) => c.externalUserId)).toEqual([
+      "b3",
+      "b4",
+      "b5",
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // idle beyond 0.12 s
+    await createSandboxClient({ apiKey: "teams-other", baseUrl: bounded.url }).GET("/_sandbox/deliveries");
+    expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(404);
+    await expect(startMock({ stateful: true, maxIdleMinutes: 0 })).rejects.toThrow(/maxIdleMinutes must be a positive/);
+  });
+});
+
+describe("the state file", () => {
+  it("keeps users, deliveries, clocks, faults and journals across a restart, and never holds the key", async () => {
+    const stateFile = path.join(work, "kept.state");
+    const first = await ownMock({ stateFile });
+    const clients = await world("sk_kept_secret", first);
+    await created(clients, "kept-1", "UA");
+    await clients.p100.POST("/v1/user/kyc-files/{externalUserId}", {
+      ...userPath("kept-1"),
+      body: { files: [tinyFile("a.png")] },
+    });
+    await clients.sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 30 } });
+    await clients.sandbox.POST("/_sandbox/faults", { body: { operation: "extendUser", status: 503, times: 2 } });
+    const before = {
+      user: (await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("kept-1"))).data,
+      deliveries: (await clients.sandbox.GET("/_sandbox/deliveries")).data,
+      faults: (await clients.sandbox.GET("/_sandbox/faults")).data,
+      journal: (await clients.sandbox.GET("/_sandbox/requests")).data,
+    };
+    await first.close();
+    expect(fs.readFileSync(stateFile, "utf8")).not.toContain("sk_kept_secret");
+    expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
+
+    const second = await ownMock({ stateFile });
+    const sandbox = createSandboxClient({ apiKey: "sk_kept_secret", baseUrl: second.url });
+    expect((await sandbox.GET("/_sandbox/users/{externalUserId}", userPath("kept-1"))).data).toEqual(before.user);
+    expect((await sandbox.GET("/_sandbox/deliveries")).data).toEqual(before.deliveries);
+    expect((await sandbox.GET("/_sandbox/faults")).data).toEqual(before.faults);
+    expect((await sandbox.GET("/_sandbox/requests")).data).toEqual(before.journal);
+    const advanced = await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 1 } });
+    expect(advanced.response.status).toBe(200);
+    const p100 = createP100Client({ apiKey: "sk_kept_secret", baseUrl: second.url, retry: false });
+    expect(await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("kept-1") })).toMatchObject({
+      error: { errorCode: "P411" },
+    });
+    // The clock went on from 30 s: the next journal entry says 31 s.
+    const last = (await sandbox.GET("/_sandbox/requests")).data!.at(-1)!;
+    expect(last.clock).toBe("2026-01-01T00:00:31.000Z");
+  });
+
+  it("resumes the deliveries that were due: one under way at close is made again after the restart", async () => {
+    const stateFile = path.join(work, "resume.state");
+    const first = await ownMock({ stateFile });
+    const clients = await world("teams-resume", first);
+    await created(clients, "resume-1");
+    holdFirst = 1; // the receiver never answers the first attempt: it is under way at close
+    await clients.p100.POST("/v1/user/kyc-files/{externalUserId}", {
+      ...userPath("resume-1"),
+      body: { files: [tinyFile("a.png")] },
+    });
+    await expect.poll(() => heard.filter((h) => h.payload.externalUserId === "resume-1").length).toBe(1);
+    await first.close();
+    const second = await ownMock({ stateFile });
+    const sandbox = createSandboxClient({ apiKey: "teams-resume", baseUrl: second.url });
+    const [delivery] = (await sandbox.GET("/_sandbox/deliveries")).data!;
+    expect(delivery).toMatchObject({ state: "delivered", attempts: [{ status: 200 }] });
+    expect(heard.filter((h) => h.payload.externalUserId === "resume-1")).toHaveLength(2); // at least once
+  });
+
+  it("refuses a foreign, corrupt, newer or empty file with one line, and leaves it as it is", async () => {
+    const cases: [string, string, RegExp][] = [
+      ["foreign.json", '{"name":"my-app","version":"1.0.0"}\n', /is not a p100-mock state file/],
+      ["corrupt.state", '{"format":"p100-mock-sandbox-state","version":1}\n{"w":"a"}\n{oops\n', /is corrupt \(line 3/],
+      ["newer.state", '{"format":"p100-mock-sandbox-state","version":2}\n', /has state format version 2/],
+      ["empty.state", "", /is empty/],
+    ];
+    for (const [name, text, reason] of cases) {
+      const file = path.join(work, name);
+      fs.writeFileSync(file, text);
+      const failure = await startMock({ stateful: true, stateFile: file }).then(
+        (m) => m.close().then(() => new Error("started")),
+        (error: Error) => error,
+      );
+      expect(failure.name, name).toBe("MockStartError");
+      expect(failure.message, name).toMatch(reason);
+      expect(failure.message, name).toContain("it is left as it is");
+      expect(failure.message.split("\n"), name).toHaveLength(1);
+      expect(fs.readFileSync(file, "utf8"), name).toBe(text);
+    }
+    await expect(startMock({ stateful: true, stateFile: path.join(work, "no", "such", "dir.state") })).rejects.toThrow(
+      /^cannot write the state file .*: ENOENT$/,
+    );
+    await expect(startMock({ stateFile: path.join(work, "x.state") })).rejects.toThrow(/needs the stateful mode/);
+  });
+});
