@@ -1262,7 +1262,7 @@ return errors === 0;
 validate35.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const getSandboxRequestsStatus = validate36;
-const schema48 = {"type":"integer","minimum":100,"maximum":599};
+const schema48 = {"type":"integer","minimum":0,"maximum":599};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1295,8 +1295,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data < 100 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err2];
 }

@@ -1008,7 +1008,7 @@ export interface operations {
                  */
                 operation?: string;
                 /**
-                 * @description Only the calls answered with this status.
+                 * @description Only the calls answered with this status (0 for a reset connection).
                  * @example 400
                  */
                 status?: number;
