@@ -178,7 +178,8 @@ for (const size of sizes) {
   mock = await start();
 }
 await stop(mock.child);
-fs.rmSync(work, { recursive: true, force: true });
+if (process.env.BENCH_KEEP) console.error(`state file kept: ${stateFile}`);
+else fs.rmSync(work, { recursive: true, force: true });
 
 const ms = (n) => `${n.toFixed(0)} ms`;
 const lat = (r) => `${r.p50} / ${r.p99} ms, ${r.rps.toFixed(0)}/s${r.bad ? `, ${r.bad} bad` : ""}`;

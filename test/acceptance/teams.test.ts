@@ -245,6 +245,18 @@ it("--latency holds an answer of the API back: none within half the latency", { 
   expect((await call(slow, "GET", "/v1/user/balances/anyone")).body).toMatchObject({ errorCode: "P412" }); // later
 });
 
+it("--max-journal-per-world keeps the last calls, --max-idle-minutes drops an idle world", {
+  timeout: 60_000,
+}, async () => {
+  const bounded = await start(["--stateful", "--max-journal-per-world", "2", "--max-idle-minutes", "0.03"]);
+  for (const id of ["j1", "j2", "j3"]) await call(bounded, "POST", "/v1/user/balances/crypto-and-fiat", person(id));
+  const journal = (await call(bounded, "GET", "/_sandbox/requests")).body;
+  expect(journal.map((entry: { externalUserId: string }) => entry.externalUserId)).toEqual(["j2", "j3"]);
+  await new Promise((resolve) => setTimeout(resolve, 3000)); // idle beyond 1.8 s
+  await send(bounded.url, { method: "GET", path: "/_sandbox/faults", headers: { "x-api-key": "another-key" } });
+  expect((await call(bounded, "GET", "/_sandbox/users/j3")).status).toBe(404);
+});
+
 describe("what stops the bin with one line", () => {
   function run(args: string[]) {
     const child = spawn(path.join(app, "node_modules", ".bin", "p100-mock"), args, { cwd: app });

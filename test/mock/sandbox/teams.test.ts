@@ -420,7 +420,7 @@ describe("the journal, paging and resend", () => {
 
 describe("bounds", () => {
   it("keeps the last calls of the journal, and drops a world idle beyond the limit", { timeout: 60_000 }, async () => {
-    const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 0.002 });
+    const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 0.03 });
     const clients = await world("teams-bounded", bounded);
     for (const id of ["b1", "b2", "b3", "b4", "b5"]) await created(clients, id);
     expect((await clients.sandbox.GET("/_sandbox/requests")).data!.map((c) => c.externalUserId)).toEqual([
@@ -428,7 +428,7 @@ describe("bounds", () => {
       "b4",
       "b5",
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // idle beyond 0.12 s
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // idle beyond 1.8 s
     await createSandboxClient({ apiKey: "teams-other", baseUrl: bounded.url }).GET("/_sandbox/deliveries");
     expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(404);
     await expect(startMock({ stateful: true, maxIdleMinutes: 0 })).rejects.toThrow(/maxIdleMinutes must be a positive/);
