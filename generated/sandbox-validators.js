@@ -1086,7 +1086,7 @@ return errors === 0;
 validate35.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const postSandboxFaultsBody = validate36;
-const schema48 = {"type":"object","required":["operation"],"additionalProperties":false,"description":"What goes wrong; at least one of `status`, `delayMs`, `reset` and `truncate`.","properties":{"operation":{"type":"string","minLength":1,"description":"The operationId of a P100 operation (`getUserBalances`, `extendUser`, ...)."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"Answer this status instead of the rules, with `{ message }`."},"retryAfterSeconds":{"type":"integer","minimum":0,"maximum":86400,"description":"With `status`, the `Retry-After` header to send."},"delayMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Hold the answer back this long first."},"reset":{"type":"boolean","description":"Close the connection without an answer."},"truncate":{"type":"boolean","description":"Send the headers and half the body, then close the connection."},"times":{"type":"integer","minimum":1,"maximum":1000,"default":1,"description":"How many calls get the fault."}}};
+const schema48 = {"type":"object","required":["operation"],"additionalProperties":false,"description":"What goes wrong; at least one of `status`, `delayMs`, `reset` and `truncate`.","properties":{"operation":{"type":"string","minLength":1,"description":"The operationId of a P100 operation (`getUserBalances`, `extendUser`, ...)."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"Answer this status instead of the rules, with `{ message }`."},"retryAfterSeconds":{"type":"integer","minimum":0,"maximum":86400,"description":"With `status`, the `Retry-After` header to send."},"delayMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Hold the answer back this long first."},"reset":{"type":"boolean","description":"Close the connection without an answer."},"truncate":{"type":"boolean","description":"Send the headers and half the body, then close the connection."},"times":{"type":"integer","minimum":1,"maximum":1000,"description":"How many calls get the fault; 1 when not given."}}};
 
 function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1367,7 +1367,7 @@ return errors === 0;
 validate37.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
 export const getSandboxRequestsStatus = validate38;
-const schema50 = {"type":"integer","minimum":100,"maximum":599};
+const schema50 = {"type":"integer","minimum":0,"maximum":599};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -1400,8 +1400,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data < 100 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 100},message:"must be >= 100"};
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err2];
 }

@@ -422,11 +422,8 @@ export interface components {
             reset?: boolean;
             /** @description Send the headers and half the body, then close the connection. */
             truncate?: boolean;
-            /**
-             * @description How many calls get the fault.
-             * @default 1
-             */
-            times: number;
+            /** @description How many calls get the fault; 1 when not given. */
+            times?: number;
         };
         JournalEntry: {
             id: number;
@@ -1140,7 +1137,7 @@ export interface operations {
                  */
                 operation?: string;
                 /**
-                 * @description Only the calls answered with this status.
+                 * @description Only the calls answered with this status (0 for a reset connection).
                  * @example 400
                  */
                 status?: number;

@@ -297,7 +297,9 @@ export function createHandler({
       const contentType = req.headers["content-type"];
       const body = bodyOf(raw, contentType, transparent);
       if (latency) await sleep(latency.min + Math.round(Math.random() * (latency.max - latency.min)));
-      const operation = key === undefined ? undefined : prism.operationOf?.(method, url.pathname);
+      // The operation, for the faults and the journal (the stateful mode's).
+      const operation =
+        key === undefined || !(takeFault || journal) ? undefined : prism.operationOf?.(method, url.pathname);
       if (key !== undefined && journal) {
         call.key = key;
         call.operation = operation?.operationId;

@@ -154,9 +154,21 @@ export async function control(
   body: unknown,
   query?: URLSearchParams,
 ): Promise<Answer & { headers?: Record<string, string> }> {
-  if (!key) return problem(401, "x-api-key is required: it names the world to act on");
-  // Reads change nothing; anything else may, and the state file is written soon after.
+  const answered = await act(sandbox, method, path, key, body, query);
+  // Reads change nothing; anything else may have, and the state file is written soon after.
   if (method !== "get") sandbox.changed();
+  return answered;
+}
+
+async function act(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  key: string | undefined,
+  body: unknown,
+  query?: URLSearchParams,
+): Promise<Answer & { headers?: Record<string, string> }> {
+  if (!key) return problem(401, "x-api-key is required: it names the world to act on");
   const route = `${method.toUpperCase()} ${path}`;
   if (route === "POST /_sandbox/reset") {
     sandbox.reset(key); // cancels the deliveries in flight

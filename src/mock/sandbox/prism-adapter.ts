@@ -55,7 +55,7 @@ export function statefulMock(sandbox: Sandbox, prismMock: Mock): Mock {
     let decided: ReturnType<typeof decide>;
     try {
       decided = decide(opts.resource.iid ?? "", context);
-      sandbox.changed();
+      if (data.method !== "get") sandbox.changed(); // a read changes nothing to write
     } catch (error) {
       // A bug of the sandbox's own: a 500 that says so (the HTTP layer logs it), never a stack.
       const reason = error instanceof Error ? error.message : String(error);

@@ -243,7 +243,9 @@ export class World {
     const dueAt = (d: Delivery) =>
       d.state === "retrying" ? (this.due.get(d) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
     while (!this.cancel.signal.aborted) {
-      const next = Math.min(...this.deliveries.map(dueAt));
+      // A loop, not Math.min(...list): a spread of 100 000 deliveries would overflow the stack.
+      let next = Number.POSITIVE_INFINITY;
+      for (const d of this.deliveries) next = Math.min(next, dueAt(d));
       if (next > end) break;
       this.clock = Math.max(this.clock, next);
       const batch = this.deliveries.filter((d) => dueAt(d) <= this.clock);
@@ -393,10 +395,12 @@ export class Sandbox {
     return fault;
   }
 
-  /** Notes a call of the P100 API in its key's world's journal (a key without a world has none). */
+  /**
+   * Notes a call of the P100 API in its key's world's journal (a key without a world has none).
+   * The journal alone does not make the state file be written: it goes with the next change.
+   */
   record(key: string, call: Omit<JournalEntry, "id" | "clock">) {
     this.existing(key)?.record(call);
-    this.changed();
   }
 
   /** Something changed: the state file is written soon (changes close together are written once). */

@@ -51,7 +51,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
   receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/{webhook}`;
-});
+}, 60_000);
 afterAll(async () => {
   await mock.close();
   receiver.closeAllConnections();
@@ -173,7 +173,9 @@ describe("faults, through the package's client", () => {
     expect((await add({ operation: "createUser", status: 200 })).response.status).toBe(400);
   });
 
-  it("holds every answer of the API back with latency, and refuses a latency it cannot use", async () => {
+  it("holds every answer of the API back with latency, and refuses a latency it cannot use", {
+    timeout: 60_000,
+  }, async () => {
     const slow = await ownMock({ latency: { min: 400, max: 500 } });
     const clients = await world("teams-latency", slow);
     await withBalances(clients, "s1");
@@ -417,8 +419,8 @@ describe("the journal, paging and resend", () => {
 });
 
 describe("bounds", () => {
-  it("keeps the last calls of the journal, and drops a world idle beyond the limit", async () => {
-    const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 0.002 });
+  it("keeps the last calls of the journal, and drops a world idle beyond the limit", { timeout: 60_000 }, async () => {
+    const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 0.03 });
     const clients = await world("teams-bounded", bounded);
     for (const id of ["b1", "b2", "b3", "b4", "b5"]) await created(clients, id);
     expect((await clients.sandbox.GET("/_sandbox/requests")).data!.map((c) => c.externalUserId)).toEqual([
@@ -426,7 +428,7 @@ describe("bounds", () => {
       "b4",
       "b5",
     ]);
-    await new Promise((resolve) => setTimeout(resolve, 300)); // idle beyond 0.12 s
+    await new Promise((resolve) => setTimeout(resolve, 3000)); // idle beyond 1.8 s
     await createSandboxClient({ apiKey: "teams-other", baseUrl: bounded.url }).GET("/_sandbox/deliveries");
     expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(404);
     await expect(startMock({ stateful: true, maxIdleMinutes: 0 })).rejects.toThrow(/maxIdleMinutes must be a positive/);
@@ -434,7 +436,9 @@ describe("bounds", () => {
 });
 
 describe("the state file", () => {
-  it("keeps users, deliveries, clocks, faults and journals across a restart, and never holds the key", async () => {
+  it("keeps users, deliveries, clocks, faults and journals across a restart, and never holds the key", {
+    timeout: 60_000,
+  }, async () => {
     const stateFile = path.join(work, "kept.state");
     const first = await ownMock({ stateFile });
     const clients = await world("sk_kept_secret", first);
@@ -472,7 +476,9 @@ describe("the state file", () => {
     expect(last.clock).toBe("2026-01-01T00:00:31.000Z");
   });
 
-  it("resumes the deliveries that were due: one under way at close is made again after the restart", async () => {
+  it("resumes the deliveries that were due: one under way at close is made again after the restart", {
+    timeout: 60_000,
+  }, async () => {
     const stateFile = path.join(work, "resume.state");
     const first = await ownMock({ stateFile });
     const clients = await world("teams-resume", first);
@@ -491,7 +497,9 @@ describe("the state file", () => {
     expect(heard.filter((h) => h.payload.externalUserId === "resume-1")).toHaveLength(2); // at least once
   });
 
-  it("refuses a foreign, corrupt, newer or empty file with one line, and leaves it as it is", async () => {
+  it("refuses a foreign, corrupt, newer or empty file with one line, and leaves it as it is", {
+    timeout: 60_000,
+  }, async () => {
     const cases: [string, string, RegExp][] = [
       ["foreign.json", '{"name":"my-app","version":"1.0.0"}\n', /is not a p100-mock state file/],
       ["corrupt.state", '{"format":"p100-mock-sandbox-state","version":1}\n{"w":"a"}\n{oops\n', /is corrupt \(line 3/],
