@@ -77,10 +77,11 @@ describe("publishing", () => {
 
 describe("what a consumer installs", () => {
   // About 25% over what was measured when they were set (0.2.0: a 115 kB tarball, 555 kB and 71
-  // files unpacked; the client alone 9 packages, 2186 kB), raised on purpose since: KYC by P100's
-  // three operations, its webhook and hosted page, and the mock's web pages (src/mock/pages).
+  // files unpacked; the client alone 9 packages, 2186 kB), raised once on purpose for KYC by P100
+  // (three operations, a webhook, the hosted page), the sandbox for teams (faults, the journal,
+  // the state file) and the mock's web pages: a 212 kB tarball, 990 kB and 106 files.
   // Crossing one is a decision, not an accident.
-  const budget = { tarballKb: 195, unpackedKb: 950, files: 125, clientPackages: 12, clientKb: 2750 };
+  const budget = { tarballKb: 265, unpackedKb: 1240, files: 135, clientPackages: 12, clientKb: 2750 };
 
   it("the tarball and the client-only install stay within their size budgets", () => {
     const unpacked = packed.reduce((sum, file) => sum + fs.statSync(path.join(installed, file)).size, 0);
