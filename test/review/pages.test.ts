@@ -18,7 +18,6 @@ import { validBody } from "../support/cases.js";
 import { exampleValue, spec } from "../support/spec.js";
 
 const axeSource = fs.readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
-const controlApi = JSON.parse(fs.readFileSync(new URL("../../generated/sandbox.json", import.meta.url), "utf8"));
 
 let browser: Browser;
 let stateless: RunningMock;
@@ -169,7 +168,7 @@ describe("/_sandbox/ui", () => {
       const externalUserId = "dash-user-1";
       const body = validBody("createUser", { externalUserId, country: "PL", citizenship: "PL" });
       expect((await p100.POST("/v1/user/balances/crypto-and-fiat", { body })).status).toBe(200);
-      await p100.POST("/v1/user/verification", {
+      const verification = await p100.POST("/v1/user/verification", {
         body: { externalUserId, documentType: "PASSPORT", documentNumber: "FA123456" },
       });
       // It appears while the page is watched (no reload), its verification pending.
@@ -210,8 +209,16 @@ describe("/_sandbox/ui", () => {
         .filter((line) => line.startsWith("/kycVerificationStatus "))
         .map((line) => JSON.parse(line.slice(23)));
       expect(kycHeard).toContainEqual(expect.objectContaining(successful));
-      const journal = "/_sandbox/requests" in controlApi.paths;
-      if (!journal) expect(await page.locator("#journal").textContent()).toBe("No journal in this sandbox.");
+      // The journal shows the calls the world received, with the rule that answered.
+      const call = page.locator("#journal tr", { hasText: "/v1/user/verification" });
+      await expect.poll(() => call.textContent(), { timeout: 10_000 }).toContain("addUserVerification");
+      expect(await call.textContent()).toContain(`POST/v1/user/verification${verification.status}`);
+      // Resend: a new attempt of the delivery, which the receiver hears again.
+      const sent = () => heard.filter((line) => line.startsWith("/userBalanceGeneration ")).length;
+      const before = sent();
+      await delivery.getByRole("button", { name: /^Resend: delivery \d+$/ }).click();
+      await expect.poll(sent, { timeout: 10_000 }).toBe(before + 1);
+      await expect.poll(() => delivery.locator(".attempts li").count(), { timeout: 10_000 }).toBe(2);
       expect(await accessibilityProblems(page)).toEqual([]);
       await screenshot(page, "mock-dashboard.png");
 

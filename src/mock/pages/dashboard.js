@@ -234,7 +234,7 @@ function journalPanel(answer) {
   if (!answer || answer.status === 404) return el("p", { class: "empty" }, "No journal in this sandbox.");
   const entries = listOf(answer.data);
   if (entries.length === 0) return el("p", { class: "empty" }, "No requests yet.");
-  const known = ["at", "method", "path", "status"];
+  const known = ["time", "method", "path", "status", "operation", "rule"];
   const head = el("tr", {}, ...[...known, "more"].map((c) => el("th", { scope: "col" }, c)));
   const rows = [...entries].reverse().map((entry) => {
     const rest = Object.fromEntries(Object.entries(entry).filter(([name]) => !known.includes(name)));
@@ -262,8 +262,9 @@ async function refresh() {
   try {
     const [users, deliveries, journal] = await Promise.all([
       control("GET", "/_sandbox/users"),
-      control("GET", "/_sandbox/deliveries"),
-      offers("/_sandbox/requests") ? control("GET", "/_sandbox/requests") : undefined,
+      // The largest page the control API gives (oldest first): the panels show the newest first.
+      control("GET", "/_sandbox/deliveries?limit=1000"),
+      offers("/_sandbox/requests") ? control("GET", "/_sandbox/requests?limit=1000") : undefined,
     ]);
     if (asked !== generation) return; // the key changed meanwhile
     const refused = [users, deliveries].find((answer) => answer.status >= 400);
