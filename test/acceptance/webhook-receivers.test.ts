@@ -7,16 +7,8 @@ import { execFile } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import {
-  checkRefusals,
-  checkSandboxDeliveries,
-  type RunningReceiver,
-  startRecipe,
-  webhookRecipes,
-  webhookToken,
-} from "../support/webhook-recipes.js";
-import { type MockProcess, spawnBin } from "./processes.js";
+import { expect, inject, it } from "vitest";
+import { describeRecipes, webhookRecipes, webhookToken } from "../support/webhook-recipes.js";
 
 const app = inject("packedApp");
 const recipes = webhookRecipes().filter((recipe) => recipe.runner === "node" || recipe.runner === "next");
@@ -32,30 +24,7 @@ it("runs every Node receiver of the docs: node:http, Express 5, Fastify 5, two N
   ]);
 });
 
-let mock: MockProcess;
-const receivers = new Map<string, RunningReceiver>();
-beforeAll(async () => {
-  // Each runtime is started once, side by side, with the stateful mock.
-  const [started] = await Promise.all([
-    spawnBin(app, ["--stateful"]),
-    ...recipes.map(async (recipe) => receivers.set(recipe.name, await startRecipe(app, recipe))),
-  ]);
-  mock = started;
-}, 90_000);
-afterAll(async () => {
-  await Promise.all([...receivers.values()].map((receiver) => receiver.stop()));
-  await mock?.stop();
-});
-
-describe.each(recipes)("$label ($doc)", (recipe) => {
-  it("receives the sandbox's deliveries, answering 200", { timeout: 30_000 }, async () => {
-    await checkSandboxDeliveries(mock.url, receivers.get(recipe.name)!, recipe);
-  });
-
-  it("answers strangers 401, 404, 413 and 400 without calling back, and routes V1's paths", async () => {
-    await checkRefusals(receivers.get(recipe.name)!, recipe);
-  });
-});
+const running = describeRecipes(app, recipes, "$label ($doc)");
 
 /** Every `p100-webhook send` command of README.md and docs/webhooks.md, as its argument list. */
 const sendCommands = ["README.md", "docs/webhooks.md"].flatMap((doc) => {
@@ -67,7 +36,7 @@ const sendCommands = ["README.md", "docs/webhooks.md"].flatMap((doc) => {
 });
 
 it.each(sendCommands)("$doc's `$command` is accepted by the README's receiver", async ({ command }) => {
-  const receiver = receivers.get(recipes[0]!.name)!;
+  const receiver = running.receiver(recipes[0]!);
   const before = receiver.output();
   const [bin, ...args] = command.replaceAll("http://127.0.0.1:3000", receiver.url).split(/\s+/);
   const { stdout } = await promisify(execFile)(path.join(app, "node_modules/.bin", bin!), args, {

@@ -8,9 +8,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { build, transform } from "esbuild";
-import { expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/free-port.js";
 import { createP100Client } from "../../src/index.js";
+import { type MockProcess, spawnBin } from "../acceptance/processes.js";
 import { waitForPort } from "../acceptance/raw-http.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -275,4 +276,36 @@ export async function checkSandboxDeliveries(mockUrl: string, receiver: RunningR
     `poaVerificationStatus ${userId} APPROVED`,
   ])
     await expect.poll(receiver.output, { timeout: 5000, message: recipe.label }).toContain(line);
+}
+
+/**
+ * Starts each recipe's receiver once, side by side with one stateful mock of the packed
+ * application, and checks each: the sandbox's deliveries, and strangers' requests. The running
+ * receivers stay reachable for the file's own tests.
+ */
+export function describeRecipes(app: string, recipes: Recipe[], title: string) {
+  let mock: MockProcess;
+  const receivers = new Map<string, RunningReceiver>();
+  beforeAll(async () => {
+    const [started] = await Promise.all([
+      spawnBin(app, ["--stateful"]),
+      ...recipes.map(async (recipe) => receivers.set(recipe.name, await startRecipe(app, recipe))),
+    ]);
+    mock = started;
+  }, 90_000);
+  afterAll(async () => {
+    await Promise.all([...receivers.values()].map((receiver) => receiver.stop()));
+    await mock?.stop();
+  });
+
+  describe.each(recipes)(title, (recipe) => {
+    it("receives the sandbox's deliveries, answering 200", { timeout: 30_000 }, async () => {
+      await checkSandboxDeliveries(mock.url, receivers.get(recipe.name)!, recipe);
+    });
+
+    it("answers strangers 401, 404, 413 and 400 without calling back, and routes V1's paths", async () => {
+      await checkRefusals(receivers.get(recipe.name)!, recipe);
+    });
+  });
+  return { receiver: (recipe: Recipe) => receivers.get(recipe.name)! };
 }

@@ -6,15 +6,8 @@
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { type MockProcess, spawnBin } from "../acceptance/processes.js";
-import {
-  checkRefusals,
-  checkSandboxDeliveries,
-  type RunningReceiver,
-  startRecipe,
-  webhookRecipes,
-} from "../support/webhook-recipes.js";
+import { expect, inject, it } from "vitest";
+import { describeRecipes, webhookRecipes } from "../support/webhook-recipes.js";
 
 const app = inject("packedApp");
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -51,26 +44,4 @@ it("runs the runtimes pinned in package.json, from their npm packages", () => {
   expect(pinned("miniflare")).toMatch(/^4\.\d{8}\.\d+$/);
 });
 
-let mock: MockProcess;
-const receivers = new Map<string, RunningReceiver>();
-beforeAll(async () => {
-  const [started] = await Promise.all([
-    spawnBin(app, ["--stateful"]),
-    ...recipes.map(async (recipe) => receivers.set(recipe.name, await startRecipe(app, recipe))),
-  ]);
-  mock = started;
-}, 90_000);
-afterAll(async () => {
-  await Promise.all([...receivers.values()].map((receiver) => receiver.stop()));
-  await mock?.stop();
-});
-
-describe.each(recipes)("$label", (recipe) => {
-  it("receives the sandbox's deliveries, answering 200", { timeout: 30_000 }, async () => {
-    await checkSandboxDeliveries(mock.url, receivers.get(recipe.name)!, recipe);
-  });
-
-  it("answers strangers 401, 404, 413 and 400 without calling back, and routes V1's paths", async () => {
-    await checkRefusals(receivers.get(recipe.name)!, recipe);
-  });
-});
+describeRecipes(app, recipes, "$label");
