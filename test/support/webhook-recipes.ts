@@ -195,7 +195,9 @@ export async function checkRefusals(receiver: RunningReceiver, recipe: Recipe) {
     ruledOut: 400,
     notJson: 400,
   });
-  expect(receiver.output(), recipe.label).toBe(before);
+  // No callback ran: no line of a callback's (a runtime's own warnings on stderr may come at any time).
+  const after = receiver.output().slice(before.length);
+  expect(after, recipe.label).not.toMatch(/^(kycFileAdded|poaVerificationStatus|userBalanceGeneration) /m);
   if (recipe.routesV1) {
     const v1 = await post("/webhook/kyc-files/status", JSON.stringify({ externalUserId: "v1-path", status: "ERROR" }));
     expect(v1, recipe.label).toEqual({ status: 200, body: "{}" });
