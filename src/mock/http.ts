@@ -10,6 +10,8 @@
 // - Requests that arrive while Prism is loading wait for it, so nothing gets an error at startup.
 // - Anything that fails inside the mock is a 500 with a plain message and a log line.
 // - The mock's own pages (pages/pages.ts) are answered first, in every mode.
+// - On a loopback mock, the pages and the control API answer a loopback Host only: a page
+//   elsewhere whose name is made to resolve to 127.0.0.1 (DNS rebinding) would be same-origin.
 // - `latency` holds every answer of the API back; in the stateful mode a world's faults (POST
 //   /_sandbox/faults) hold one back, reset its connection, answer another status or cut its body
 //   short, and each call with a key is noted in its world's journal.
@@ -84,6 +86,8 @@ export interface HandlerOptions {
   pages?(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean;
   /** Origins besides loopback ones that may call the mock from a browser (`*`: any). */
   corsOrigins?: string[];
+  /** The mock listens on loopback: its pages and control API refuse a Host that is not loopback. */
+  loopbackHostOnly?: boolean;
   /** Every answer of the API (not the routes') is held back a random time in this range (ms). */
   latency?: { min: number; max: number };
   /** Stateful mode: the fault for this call of `operation` with this key, if any (used up by it). */
@@ -144,6 +148,16 @@ function queryOf(search: URLSearchParams): Record<string, string | string[]> {
   return query;
 }
 
+/** Whether a Host header names this machine (none at all: not a browser's request, so no rebinding). */
+function loopbackHost(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  try {
+    return isLoopbackHost(new URL(`http://${host}`).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a browser page from `origin` may read the mock's answers. */
 function allowedOrigin(origin: string, extra: string[]): boolean {
   if (extra.includes("*") || extra.includes(origin)) return true;
@@ -189,6 +203,7 @@ export function createHandler({
   admit,
   pages,
   corsOrigins = [],
+  loopbackHostOnly = false,
   onAnswer: report,
   latency,
   takeFault,
@@ -247,6 +262,13 @@ export function createHandler({
       onAnswer(req.method ?? "", url.pathname, status, [], own(note ?? noteOf(body), summary));
       json(res, status, body, source);
     };
+    const ownPath =
+      url.pathname === "/docs" || url.pathname.startsWith("/docs/") || url.pathname.startsWith("/_sandbox/");
+    if (loopbackHostOnly && ownPath && !loopbackHost(req.headers.host)) {
+      const message = `p100-mock answers its pages and /_sandbox only to a loopback Host (localhost, 127.0.0.1 or [::1]), not ${JSON.stringify(req.headers.host)}; start it with --host to serve other names`;
+      answer(403, { message }, "Host not loopback");
+      return;
+    }
     try {
       // A page is no API answer: it is neither logged nor in the proxy's report.
       if ((method === "get" || method === "head") && pages?.(req, res, url.pathname)) return;

@@ -155,6 +155,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     pages: createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined }),
     ...(latency && { latency }),
     corsOrigins: options.corsOrigins,
+    loopbackHostOnly: isLoopbackHost(host.includes(":") ? `[${host}]` : host),
     onAnswer: (method, path, status, findings, facts) => {
       // An upstream that was not reached gets a line of its own below, with the reason.
       const note = facts?.failure === undefined ? facts?.note : undefined;

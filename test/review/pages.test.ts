@@ -269,4 +269,28 @@ describe("safe by default", () => {
     const local = await fetch(`${stateful.url}/docs/openapi`, { headers: { origin: "http://localhost:3000" } });
     expect(local.headers.get("access-control-allow-origin")).toBe("http://localhost:3000");
   });
+
+  it("answers its pages and control API to a loopback Host only (no DNS rebinding), the API to any", async () => {
+    const { port } = new URL(stateful.url);
+    const statusFor = (path: string, host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.get({ host: "127.0.0.1", port, path, headers: { host, "x-api-key": "k" } }, (res) => {
+          let body = "";
+          res.on("data", (chunk) => (body += chunk));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        request.on("error", reject);
+      });
+    for (const path of ["/docs", "/_sandbox/ui", "/_sandbox/users"]) {
+      const refused = await statusFor(path, `rebound.example:${port}`);
+      expect(refused.status, path).toBe(403);
+      expect(JSON.parse(refused.body).message).toContain(
+        'only to a loopback Host (localhost, 127.0.0.1 or [::1]), not "rebound.example:',
+      );
+      for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`])
+        expect((await statusFor(path, host)).status, `${path} ${host}`).toBe(200);
+    }
+    // The P100 API itself answers whatever the Host: a partner's server may name the mock as it likes.
+    expect((await statusFor("/v1/user/balances/u-1", "p100.internal")).status).not.toBe(403);
+  });
 });
