@@ -188,12 +188,13 @@ const json = (res: http.ServerResponse, status: number, body: unknown, headers: 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The externalUserId a call is about: its JSON body's, else its path's `{externalUserId}`. */
+/** The externalUserId a call is about: its JSON body's, else its path's `{externalUserId}` (any segment). */
 function userOf(body: unknown, pathname: string, template: string | undefined): string | undefined {
   const id = (body as { externalUserId?: unknown } | undefined)?.externalUserId;
   if (typeof id === "string") return id;
-  if (!template?.endsWith("{externalUserId}")) return undefined;
-  return decodeURIComponent(pathname.split("/").pop() ?? "");
+  const at = template?.split("/").indexOf("{externalUserId}") ?? -1;
+  const segment = at < 0 ? undefined : pathname.split("/")[at];
+  return segment === undefined ? undefined : decodeURIComponent(segment);
 }
 
 export function createHandler({

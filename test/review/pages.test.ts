@@ -28,7 +28,8 @@ beforeAll(async () => {
   [browser, stateless, stateful] = await Promise.all([
     launchChromium(),
     startMock(),
-    startMock({ stateful: true, onOutput: (line) => statefulLog.push(line) }),
+    // A journal longer than a page of the control API (1 000), for the paging test.
+    startMock({ stateful: true, maxJournalPerWorld: 1200, onOutput: (line) => statefulLog.push(line) }),
   ]);
 }, 60_000);
 afterAll(async () => {
@@ -248,6 +249,37 @@ describe("/_sandbox/ui", () => {
     } finally {
       await new Promise((resolve) => receiver.close(resolve));
     }
+  });
+
+  it("shows the newest of a list longer than one page of the control API", { timeout: 60_000 }, async () => {
+    const call = (path: string, apiKey = "paged-key") =>
+      fetch(`${stateful.url}${path}`, { headers: { "x-api-key": apiKey } });
+    // 21 batches of 50, one batch after another: the journal keeps 1 050, a page holds 1 000.
+    const batches = Array.from({ length: 21 }, (_, b) =>
+      Array.from({ length: 50 }, (_, i) => `/v1/kyc/status/call-${b * 50 + i}`),
+    );
+    for (const batch of batches) await Promise.all(batch.map((path) => call(path)));
+
+    const { page, problems } = await open(`${stateful.url}/_sandbox/ui`);
+    await page.getByLabel(/API key/).fill("paged-key");
+    await page.getByRole("button", { name: "Show", exact: true }).click();
+    const paths = () => page.locator("#journal tbody tr td:nth-child(3)").allTextContents();
+    await expect.poll(async () => (await paths()).length, { timeout: 20_000 }).toBe(1000);
+    const shown = await paths();
+    // The newest 1 000: all but the first batch, the last batch on top (within a batch, any order).
+    expect(new Set(shown)).toEqual(new Set(batches.slice(1).flat()));
+    expect(batches[20]).toContain(shown[0]);
+    expect(problems).toEqual([]);
+
+    // The journal names the user of a path whose {externalUserId} is not its last segment, too.
+    await call("/v1/kyc/verification/r1/v-1", "redirect-key");
+    const redirect = await call(
+      "/_sandbox/requests?externalUserId=r1&operation=redirectToVerification",
+      "redirect-key",
+    );
+    expect((await redirect.json()).map((entry: { path: string }) => entry.path)).toEqual([
+      "/v1/kyc/verification/r1/v-1",
+    ]);
   });
 
   it("says the stateless mock has no sandbox", async () => {

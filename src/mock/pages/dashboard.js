@@ -68,7 +68,22 @@ async function control(method, path, body) {
   } catch {
     data = text;
   }
-  return { status: response.status, data };
+  return { status: response.status, data, next: response.headers.get("x-next-cursor") };
+}
+
+/**
+ * The newest items of a paged list of the control API (oldest first, `x-next-cursor` to the
+ * next page): its pages followed to the end, the last `newest` items kept.
+ * @param {string} path @param {number} [newest]
+ */
+async function newestOf(path, newest = 1000) {
+  let answer = await control("GET", `${path}?limit=${newest}`);
+  let items = Array.isArray(answer.data) ? answer.data : [];
+  while (answer.status < 400 && answer.next) {
+    answer = await control("GET", `${path}?limit=${newest}&cursor=${encodeURIComponent(answer.next)}`);
+    if (Array.isArray(answer.data)) items = [...items, ...answer.data].slice(-newest);
+  }
+  return { ...answer, data: answer.status < 400 ? items : answer.data };
 }
 
 /**
@@ -262,9 +277,9 @@ async function refresh() {
   try {
     const [users, deliveries, journal] = await Promise.all([
       control("GET", "/_sandbox/users"),
-      // The largest page the control API gives (oldest first): the panels show the newest first.
-      control("GET", "/_sandbox/deliveries?limit=1000"),
-      offers("/_sandbox/requests") ? control("GET", "/_sandbox/requests?limit=1000") : undefined,
+      // The panels show the newest first.
+      newestOf("/_sandbox/deliveries"),
+      offers("/_sandbox/requests") ? newestOf("/_sandbox/requests") : undefined,
     ]);
     if (asked !== generation) return; // the key changed meanwhile
     const refused = [users, deliveries].find((answer) => answer.status >= 400);
