@@ -201,7 +201,7 @@ function readyMessage(url) {
     ...(options.stateful
       ? [
           "Stateful: each x-api-key has its own world of users and webhooks. Control it under",
-          `  ${url}/_sandbox (reset, webhook-endpoint, users/{id}/verification|poa/{decision}, clock/advance, deliveries,`,
+          `  ${url}/_sandbox (reset, webhook-endpoint, users/{id}/verification|poa|kyc/{decision}, clock/advance, deliveries,`,
           "  deliveries/{id}/resend, faults, requests, users/{id}/balances|transactions|kyc-files/fail-next)",
           ...(options.state ? [`World state is kept in ${options.state}.`] : []),
           options["allow-remote-webhooks"]

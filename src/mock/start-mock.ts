@@ -152,6 +152,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
       takeFault: (key, operation) => sandbox.takeFault(key, operation),
       journal: (key, call) => sandbox.record(key, call),
     }),
+    ...(!sandbox && { routes: [{ prefix: "/_sandbox/", handle: async () => noSandbox }] }),
     pages: createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined }),
     ...(latency && { latency }),
     corsOrigins: options.corsOrigins,
@@ -248,6 +249,12 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   }
   return { url, diffs, drift: diffs, invalidAnswers: ownAnswers.entries, close };
 }
+
+/** What /_sandbox answers without the stateful mode (rather than Prism's "no path matched"). */
+const noSandbox: OwnAnswer = {
+  status: 404,
+  body: { message: "/_sandbox is the stateful mode's control API: start the mock with --stateful (stateful: true)" },
+};
 
 /** The stateful mode's hosted KYC verification page, loaded at its first call. */
 async function kycSessionPage(sandbox: Sandbox, request: RouteRequest): Promise<OwnAnswer> {

@@ -127,6 +127,20 @@ it("type-checks a consumer under TypeScript 5.7 and 7, and calls the mock throug
   });
 });
 
+it("imports the bundled spec and the sandbox's control API as JSON from the installed package", () => {
+  const script = [
+    'import spec from "p100-user-accounts/openapi.json" with { type: "json" };',
+    'import sandbox from "p100-user-accounts/sandbox.json" with { type: "json" };',
+    'console.log(spec.info.title, "/", Object.keys(sandbox.paths).includes("/_sandbox/requests"));',
+  ].join("\n");
+  const output = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: project,
+    encoding: "utf8",
+  });
+  const { info } = JSON.parse(fs.readFileSync(path.join(repo, "generated/openapi.json"), "utf8"));
+  expect(output.trim()).toBe(`${info.title} / true`);
+});
+
 it("runs a CommonJS consumer: require() of the package and its subpaths, with no warning", () => {
   fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.cjs"), path.join(project, "consumer.cjs"));
   const child = spawnSync(process.execPath, ["consumer.cjs"], {

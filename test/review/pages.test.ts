@@ -286,6 +286,10 @@ describe("/_sandbox/ui", () => {
     const answer = await fetch(`${stateless.url}/_sandbox/ui`);
     expect(answer.status).toBe(404);
     expect(await answer.text()).toContain("p100-mock --stateful");
+    // So does its control API, rather than Prism's "no path matched".
+    const control = await fetch(`${stateless.url}/_sandbox/reset`, { method: "POST", headers: { "x-api-key": "k" } });
+    expect(control.status).toBe(404);
+    expect((await control.json()).message).toContain("start the mock with --stateful");
   });
 });
 
