@@ -92,7 +92,34 @@ const bundledSpec = fileURLToPath(new URL("../../generated/openapi.json", import
 /** The bundled spec's `info.version`, which is always the package's version (a test checks it). */
 const { version: bundledVersion } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
 
+/** Every option of startMock: another name is a typo (`statefull`), refused rather than ignored. */
+const optionNames = [
+  "allowRemoteWebhooks",
+  "corsOrigins",
+  "dynamic",
+  "errors",
+  "host",
+  "latency",
+  "maxDeliveriesPerWorld",
+  "maxIdleMinutes",
+  "maxJournalPerWorld",
+  "maxUsersPerWorld",
+  "maxWorlds",
+  "onOutput",
+  "port",
+  "proxy",
+  "signal",
+  "spec",
+  "stateFile",
+  "stateful",
+] as const satisfies readonly (keyof MockOptions)[];
+// The list names every option: this line does not compile when one is missing.
+const everyOption: Exclude<keyof MockOptions, (typeof optionNames)[number]> extends never ? true : never = true;
+
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  const unknown = Object.keys(options).filter((name) => !(optionNames as readonly string[]).includes(name));
+  if (everyOption && unknown.length)
+    throw new MockStartError(`unknown option ${unknown.join(", ")}; the options are ${optionNames.join(", ")}`);
   const host = options.host ?? "127.0.0.1";
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535))
     throw new MockStartError(`port must be a whole number from 0 to 65535 (got ${String(options.port)})`);

@@ -150,6 +150,9 @@ describe("p100-mock --stateful --latency --state, by raw HTTP", () => {
     expect((await upload(mock, "acc-1")).status).toBe(201);
     const listed = await call(mock, "GET", "/_sandbox/deliveries?externalUserId=acc-1&webhook=kycFileAdded");
     expect(listed.body.map((d: { payload: { status: string } }) => d.payload.status)).toEqual(["ERROR"]);
+    const unknown = await call(mock, "GET", "/_sandbox/deliveries?webhook=kycFileAddd");
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.message).toMatch(/^webhook: must be a webhook of the P100 spec: .*kycFileAdded/);
     const id = listed.body[0].id;
     await expect.poll(() => receiver.heard.filter((h) => h.body.toString().includes('"ERROR"')).length).toBe(1);
     const resent = await call(mock, "POST", `/_sandbox/deliveries/${id}/resend`);

@@ -37,6 +37,14 @@ describe("startMock", () => {
     );
   });
 
+  it("refuses an option it does not know (a typo would otherwise start another mode)", async () => {
+    await expect(startMock({ statefull: true } as never)).rejects.toThrow(
+      new MockStartError(
+        "unknown option statefull; the options are allowRemoteWebhooks, corsOrigins, dynamic, errors, host, latency, maxDeliveriesPerWorld, maxIdleMinutes, maxJournalPerWorld, maxUsersPerWorld, maxWorlds, onOutput, port, proxy, signal, spec, stateFile, stateful",
+      ),
+    );
+  });
+
   it("rejects with a one-line reason when the spec cannot be read", async () => {
     await expect(startMock({ spec: "/nonexistent/openapi.yaml" })).rejects.toThrow(
       'cannot read the spec /nonexistent/openapi.yaml: Error opening file "/nonexistent/openapi.yaml"',

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import operations from "../../../generated/operations.js";
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
+import webhooks from "../../../generated/webhooks.js";
 import { isLoopbackHost } from "../loopback.js";
 import { type Answer, answer, decisions } from "./rules.js";
 import { type Delivery, type JournalEntry, pageLimits, pageOf, publicUser, type Sandbox, type World } from "./world.js";
@@ -192,6 +193,9 @@ async function act(
   if (route === "GET /_sandbox/users") return { status: 200, body: [...world.users.values()].map(publicUser) };
   if (route === "GET /_sandbox/deliveries") {
     await world.settled();
+    const webhook = query?.get("webhook");
+    if (webhook !== null && webhook !== undefined && !(webhook in webhooks))
+      return problem(400, `webhook: must be a webhook of the P100 spec: ${Object.keys(webhooks).join(", ")}`);
     return page(route, query, world.deliveries, deliveryKept);
   }
   if (route === "GET /_sandbox/requests") return page(route, query, world.journal, callKept);
