@@ -53,7 +53,9 @@ function send(world: World, webhook: string, payload: Record<string, unknown>) {
   const validate = webhookValidators[webhook]?.payload;
   if (validate === undefined) throw new Error(`sandbox: the spec has no webhook ${webhook}`);
   if (!validate(payload))
-    throw new Error(`sandbox: a ${webhook} payload breaks the spec: ${JSON.stringify(validate.errors)}`);
+    throw new Error(
+      `sandbox: a ${webhook} payload breaks the spec: ${(validate.errors ?? []).map((e) => `${e.instancePath || "the payload"} ${e.message}`).join("; ")}`,
+    );
   world.deliver(webhook, payload);
 }
 
