@@ -20,9 +20,9 @@ export interface FieldRecord {
   sofar: unknown;
 }
 
-/** The first day of the virtual clock (world.ts) and the last time a Date can hold. */
+/** The first day of the virtual clock (world.ts), and the last time an RFC 3339 date-time can say. */
 const epochMs = Date.parse("2026-01-01T00:00:00.000Z");
-const lastDateMs = 8.64e15;
+const lastDateMs = Date.parse("9999-12-31T23:59:59.999Z");
 
 const ref = (name: string) => ({ $ref: `sandbox#/components/schemas/${name}` });
 const count = { type: "integer", minimum: 1 };
