@@ -5,6 +5,7 @@
 // paged and filtered deliveries, resend, and the state file across a SIGTERM and a SIGKILL restart;
 // a state file that is not one, and flags it cannot take, stop the bin with one line.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -281,6 +282,38 @@ describe("what stops the bin with one line", () => {
       `p100-mock: the state file ${foreign} is not a p100-mock state file (its first line does not say "p100-mock-sandbox-state"); it is left as it is: move it away, or name another file with --state (startMock's stateFile)`,
     ]);
     expect(fs.readFileSync(foreign, "utf8")).toBe(text);
+  });
+
+  it("a state file whose records the world could not hold (the finding's file), left as it is", {
+    timeout: 60_000,
+  }, async () => {
+    const bad = path.join(work, "bad.state");
+    const w = createHash("sha256").update("k").digest("base64url");
+    const text = [
+      { format: "p100-mock-sandbox-state", version: 1 },
+      { w },
+      { w, f: "users", k: "u1", v: { bogus: 1 } },
+      { w, f: "clock", v: "yesterday" },
+    ]
+      .map((line) => `${JSON.stringify(line)}\n`)
+      .join("");
+    fs.writeFileSync(bad, text);
+    const { code, output } = await run(["--stateful", "--port", "0", "--state", bad]);
+    expect(code).toBe(1);
+    expect(output.trim().split("\n")).toEqual([
+      `p100-mock: the state file ${bad} is corrupt (line 3: users "u1": the value must have required property 'externalUserId'); it is left as it is: move it away, or name another file with --state (startMock's stateFile)`,
+    ]);
+    expect(fs.readFileSync(bad, "utf8")).toBe(text);
+    fs.writeFileSync(
+      bad,
+      text
+        .split("\n")
+        .filter((_, i) => i !== 2)
+        .join("\n"),
+    );
+    const clock = await run(["--stateful", "--port", "0", "--state", bad]);
+    expect(clock.code).toBe(1);
+    expect(clock.output).toContain(`${bad} is corrupt (line 3: clock: the value must be number)`);
   });
 
   it("a latency it cannot read, --state without --stateful", { timeout: 60_000 }, async () => {

@@ -10,7 +10,7 @@ import operations from "../../../generated/operations.js";
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
 import webhooks from "../../../generated/webhooks.js";
 import { isLoopbackHost } from "../loopback.js";
-import { type Answer, answer, decisions } from "./rules.js";
+import { type Answer, answer, decisions, kycDecisions } from "./rules.js";
 import { type Delivery, type JournalEntry, pageLimits, pageOf, publicUser, type Sandbox, type World } from "./world.js";
 
 /** The most transactions one user keeps (seeded through the control API). */
@@ -40,9 +40,6 @@ const schemas = {
   balances: validatorOf("PUT /_sandbox/users/{externalUserId}/balances", "body"),
   transactions: validatorOf("POST /_sandbox/users/{externalUserId}/transactions", "body"),
 };
-
-/** The KYC by P100 decisions, as the rules name them. */
-const kycDecisions = ["approve", "reject", "expire"];
 
 /** The query parameters of a paged list, each checked against the sandbox spec (numbers as numbers). */
 function queryOf(

@@ -1,8 +1,8 @@
 // The pages of KYC by P100 (Method B) in the sandbox: Redirect to Verification's loading page,
 // which sends the browser on by script as P100's does (a 200 text/html, not a 302), and the
 // hosted stand-in for the provider's page (iDenfy's, in production) at
-// /_sandbox/kyc-session/{sessionToken}: the user, and three real buttons (Approve, Reject with a
-// reason, Expire) that post the decision back to it. No page carries the API key: the session
+// /_sandbox/kyc-session/{sessionToken}: the user, and real buttons (Approve, Reject with a
+// reason, Expire: those the rules take now) that post the decision back to it. No page carries the API key: the session
 // token names the world and the user.
 import type { StoredUser } from "./world.js";
 
@@ -50,8 +50,17 @@ button{margin:.5rem .5rem 0 0;padding:.5rem 1rem;font-size:1rem}</style></head>
 <body>${body}</body></html>
 `;
 
-/** The stand-in provider page: who is being verified, and the three decisions. */
-export function providerPage(user: StoredUser, kyc: Kyc): string {
+const buttonLabels: Record<string, string> = { approve: "Approve", reject: "Reject", expire: "Expire" };
+
+/**
+ * The stand-in provider page: who is being verified, a button for each decision the rules take
+ * now (`taken`), and why the others are refused (`refused`: one line each).
+ */
+export function providerPage(
+  user: StoredUser,
+  kyc: Kyc,
+  { taken, refused }: { taken: string[]; refused: string[] },
+): string {
   const name = [user.data.firstName, user.data.lastName].filter((part) => typeof part === "string").join(" ");
   const rows: [string, string | undefined][] = [
     ["Name", name || undefined],
@@ -71,13 +80,20 @@ export function providerPage(user: StoredUser, kyc: Kyc): string {
 <p>The p100-mock sandbox's stand-in for the provider's page: here the user would photograph the
 document and take a selfie. Decide the attempt instead.</p>
 <dl>${facts}</dl>
-<form method="post">
-<label>Rejection reason <input name="reason" value="${defaultRejectionReason}"></label><br>
-<button type="submit" name="decision" value="approve">Approve</button>
-<button type="submit" name="decision" value="reject">Reject</button>
-<button type="submit" name="decision" value="expire">Expire</button>
-</form>`,
+${refused.map((why) => `<p role="note">${escapeHtml(why)}</p>`).join("\n")}
+${taken.length ? form(taken) : ""}`,
   );
+}
+
+/** The decisions' form: the reason's field when Reject is one of them, and a button each. */
+function form(taken: string[]): string {
+  const reason = taken.includes("reject")
+    ? `<label>Rejection reason <input name="reason" value="${defaultRejectionReason}"></label><br>\n`
+    : "";
+  const buttons = taken.map(
+    (decision) => `<button type="submit" name="decision" value="${decision}">${buttonLabels[decision]}</button>`,
+  );
+  return `<form method="post">\n${reason}${buttons.join("\n")}\n</form>`;
 }
 
 /** What the page shows after a decision, or why it could not be made. */

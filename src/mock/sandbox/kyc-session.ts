@@ -4,7 +4,7 @@
 // POST /_sandbox/users/{externalUserId}/kyc/{decision} does, and shows the outcome.
 import type { OwnAnswer, RouteRequest } from "../http.js";
 import { kycSessionPrefix, pageHeaders, providerPage, resultPage } from "./kyc-pages.js";
-import { answer } from "./rules.js";
+import { answer, kycDecisionsNow } from "./rules.js";
 import type { Sandbox } from "./world.js";
 
 const html = (status: number, body: string): OwnAnswer => ({
@@ -29,7 +29,7 @@ export async function kycSession(sandbox: Sandbox, { method, path, body }: Route
       404,
       resultPage("No such verification", "This verification link is unknown or was replaced by a newer one."),
     );
-  if (method === "get") return html(200, providerPage(session.user, kyc));
+  if (method === "get") return html(200, providerPage(session.user, kyc, kycDecisionsNow(session.world, session.user)));
   if (method !== "post") return html(405, resultPage("Not allowed", "This page answers GET and its form's POST only."));
   const form = new URLSearchParams(typeof body === "string" ? body : "");
   const decision = form.get("decision") ?? "";

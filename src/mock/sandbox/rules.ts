@@ -53,7 +53,9 @@ function send(world: World, webhook: string, payload: Record<string, unknown>) {
   const validate = webhookValidators[webhook]?.payload;
   if (validate === undefined) throw new Error(`sandbox: the spec has no webhook ${webhook}`);
   if (!validate(payload))
-    throw new Error(`sandbox: a ${webhook} payload breaks the spec: ${JSON.stringify(validate.errors)}`);
+    throw new Error(
+      `sandbox: a ${webhook} payload breaks the spec: ${(validate.errors ?? []).map((e) => `${e.instancePath || "the payload"} ${e.message}`).join("; ")}`,
+    );
   world.deliver(webhook, payload);
 }
 
@@ -266,10 +268,22 @@ export const rules: Rule[] = [
   },
   {
     operation: "decideKycVerification",
-    when: "expire, and the verification has not expired",
+    when: "the verification expired",
+    result: "409: the user must verify again, with a new verification (Creating KYC Verification)",
+    source: "inferred",
+    applies: (ctx) => kycOf(known(ctx)).verificationStatus === "EXPIRED",
+    answer: (ctx) =>
+      message(
+        409,
+        `${ctx.externalUserId}'s verification EXPIRED: open a new one with Creating KYC Verification (POST /v1/kyc)`,
+      ),
+  },
+  {
+    operation: "decideKycVerification",
+    when: "expire",
     result: "200; the verification is EXPIRED (the user must verify again); a KYC Verification Status webhook",
     source: "documented",
-    applies: (ctx) => ctx.body.decision === "expire" && kycOf(known(ctx)).verificationStatus !== "EXPIRED",
+    applies: (ctx) => ctx.body.decision === "expire",
     answer: (ctx) => {
       const user = known(ctx);
       kycOf(user).verificationStatus = "EXPIRED";
@@ -279,14 +293,15 @@ export const rules: Rule[] = [
   },
   {
     operation: "decideKycVerification",
-    when: "the attempt is decided, or the verification expired",
-    result: "409",
+    when: "approve or reject, and the attempt is decided (SUCCESSFUL or REJECTED_BY_PROVIDER)",
+    result: "409: only expire is left",
     source: "inferred",
-    applies: (ctx) => {
-      const kyc = kycOf(known(ctx));
-      return kyc.verificationStatus === "EXPIRED" || !["PENDING", "VERIFICATION"].includes(kyc.attemptStatus);
-    },
-    answer: (ctx) => message(409, `${ctx.externalUserId} has no KYC verification attempt to decide`),
+    applies: (ctx) => !["PENDING", "VERIFICATION"].includes(kycOf(known(ctx)).attemptStatus),
+    answer: (ctx) =>
+      message(
+        409,
+        `${ctx.externalUserId}'s attempt is already ${kycOf(known(ctx)).attemptStatus}: only expire is left, or open a new verification with Creating KYC Verification (POST /v1/kyc)`,
+      ),
   },
   {
     operation: "decideKycVerification",
@@ -550,6 +565,26 @@ export function decide(operation: string, ctx: RuleContext): { rule: Rule; answe
 /** The answer of the first rule that applies; undefined for an operation without rules. */
 export function answer(operation: string, ctx: RuleContext): Answer | undefined {
   return decide(operation, ctx)?.answer;
+}
+
+/** The decisions of a KYC by P100 attempt (the hosted page's buttons, POST /_sandbox/users/{id}/kyc/{decision}). */
+export const kycDecisions = ["approve", "reject", "expire"] as const;
+
+/**
+ * Which decisions the rules take for this user now, and why the others are refused (their 409s'
+ * messages): the hosted page shows a button for each decision taken, and says why the rest are
+ * not. Nothing is changed: a refusing rule's answer only words the refusal.
+ */
+export function kycDecisionsNow(world: World, user: StoredUser): { taken: string[]; refused: string[] } {
+  const taken: string[] = [];
+  const refused = new Set<string>();
+  for (const decision of kycDecisions) {
+    const ctx: RuleContext = { world, externalUserId: user.externalUserId, user, body: { decision } };
+    const rule = rules.find((r) => r.operation === "decideKycVerification" && r.applies(ctx));
+    if (rule?.result.startsWith("409")) refused.add((rule.answer(ctx).body as { message: string }).message);
+    else taken.push(decision);
+  }
+  return { taken, refused: [...refused] };
 }
 
 /** Decisions made through the control API, with the webhooks they send. */

@@ -1,8 +1,9 @@
 // The sandbox's state file (`p100-mock --stateful --state <file>`, `startMock({ stateFile })`):
 // every world's persisted fields as plain JSON, one record a line, so that neither writing nor
 // reading needs one string the size of the whole sandbox. The first line names the format and
-// its version; a file whose first line does not, or with a line that is not a record, stops the
-// start with one line and is left as it is. A Map field is written one entry a line, an array one
+// its version; a file whose first line does not, or with a line that is not a record, or a record
+// whose value the world could not hold (the `check` given, state-schema.ts), stops the start with
+// one line and is left as it is. A Map field is written one entry a line, an array one
 // item a line, anything else as one value, so a new field of a world's state needs no code here.
 // Writes are atomic: the whole file goes to a temporary file beside it, which is then renamed over
 // it. Changes close together are written once, soon after the first (and at close).
@@ -10,6 +11,7 @@ import { createReadStream } from "node:fs";
 import fs from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { MockStartError } from "../../errors.js";
+import type { FieldRecord } from "./state-schema.js";
 
 const format = "p100-mock-sandbox-state";
 const version = 1;
@@ -35,6 +37,8 @@ export class StateFile {
   constructor(
     readonly path: string,
     private readonly log: (line: string) => void = () => undefined,
+    /** What is wrong with a record, in a few words (undefined when nothing is): it refuses the file. */
+    private readonly check: (record: FieldRecord) => string | undefined = () => undefined,
   ) {}
 
   /** The worlds the file holds, by name; none when it does not exist yet (it is then written at once, to check that it can be). */
@@ -86,6 +90,15 @@ export class StateFile {
         }
         if (record.f === undefined) continue;
         const field = record.f;
+        const kind = "k" in record ? "entry" : "i" in record ? "item" : "value";
+        const problem = this.check({
+          field,
+          kind,
+          key: record.k,
+          value: kind === "item" ? record.i : record.v,
+          sofar: state[field],
+        });
+        if (problem !== undefined) throw refused(`is corrupt (line ${number}: ${problem})`);
         if ("k" in record) {
           if (!(state[field] instanceof Map)) state[field] = new Map();
           (state[field] as Map<unknown, unknown>).set(record.k, record.v);

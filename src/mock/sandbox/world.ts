@@ -12,6 +12,7 @@ import { webhookRetrySchedule } from "../../../generated/facts.js";
 import operations from "../../../generated/operations.js";
 import type { components } from "../../../generated/sandbox.js";
 import { StateFile } from "./state-file.js";
+import { stateRecordProblem } from "./state-schema.js";
 
 /** What the sandbox knows about one user (GET /_sandbox/users/{externalUserId}). */
 export type SandboxUser = components["schemas"]["SandboxUser"];
@@ -206,6 +207,11 @@ export class World {
   restore(state: Record<string, unknown>) {
     const fields = this as unknown as Record<string, unknown>;
     for (const field of World.persisted) if (state[field] !== undefined) fields[field] = state[field];
+    // A counter behind its items (a file written by hand) would give an id twice.
+    const after = (items: { id: number }[], next: number) => Math.max(next, (items.at(-1)?.id ?? 0) + 1);
+    this.nextId = after(this.deliveries, this.nextId);
+    this.nextFaultId = after(this.faults, this.nextFaultId);
+    this.nextJournalId = after(this.journal, this.nextJournalId);
     for (const delivery of this.deliveries) {
       if (delivery.state !== "retrying") continue;
       const due =
@@ -346,6 +352,7 @@ export class Sandbox {
   };
   private readonly attemptTimeoutMs: number;
   private readonly stateFile: StateFile | undefined;
+  private readonly log: (line: string) => void;
   private lastSweep = Date.now();
 
   constructor(options: SandboxOptions = {}) {
@@ -358,7 +365,9 @@ export class Sandbox {
       idleMinutes: options.maxIdleMinutes ?? defaultIdleMinutes,
     };
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 5000;
-    this.stateFile = options.stateFile === undefined ? undefined : new StateFile(options.stateFile, options.log);
+    this.log = options.log ?? (() => undefined);
+    this.stateFile =
+      options.stateFile === undefined ? undefined : new StateFile(options.stateFile, this.log, stateRecordProblem);
   }
 
   /** Reads the state file, if there is one (a MockStartError when it cannot be read); the worlds it holds resume. */
@@ -400,7 +409,13 @@ export class Sandbox {
    * The journal alone does not make the state file be written: it goes with the next change.
    */
   record(key: string, call: Omit<JournalEntry, "id" | "clock">) {
-    this.existing(key)?.record(call);
+    // Called once the answer is sent, outside any request's error handling: a failure here is
+    // said in one line, never thrown (it would end the process).
+    try {
+      this.existing(key)?.record(call);
+    } catch (error) {
+      this.log(`p100-mock: the journal could not note ${call.method} ${call.path}: ${(error as Error).message}\n`);
+    }
   }
 
   /** Something changed: the state file is written soon (changes close together are written once). */

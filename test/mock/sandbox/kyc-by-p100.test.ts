@@ -127,9 +127,17 @@ describe("KYC by P100 in a real browser", () => {
     expect(buttons).toEqual(["Approve", "Reject", "Expire"]);
     expect(await page.getByLabel("Rejection reason").inputValue()).toBe("NO_FACE_FOUND");
 
+    const hosted = page.url();
     await page.getByRole("button", { name: "Approve" }).click();
     await expect.poll(() => page.textContent("h1")).toBe("Verification approved");
     expect(problems).toEqual([]);
+    // Decided: the hosted page offers Expire alone, and says why Approve and Reject are gone.
+    await page.goto(hosted);
+    expect(await page.getByRole("button").allTextContents()).toEqual(["Expire"]);
+    expect(await page.getByLabel("Rejection reason").count()).toBe(0);
+    expect(await page.getByRole("note").allTextContents()).toEqual([
+      `${id}'s attempt is already SUCCESSFUL: only expire is left, or open a new verification with Creating KYC Verification (POST /v1/kyc)`,
+    ]);
 
     await sandbox.GET("/_sandbox/deliveries"); // answers once the deliveries under way are done
     expect(kycWebhooks(id).sort()).toEqual(
@@ -157,7 +165,7 @@ describe("KYC by P100 in a real browser", () => {
     });
   });
 
-  it("rejects with the reason typed into the page; a second click finds nothing to decide", {
+  it("rejects with the reason typed into the page; then offers Expire alone, and no button once expired", {
     timeout: 60_000,
   }, async () => {
     const id = "browser-reject";
@@ -166,16 +174,12 @@ describe("KYC by P100 in a real browser", () => {
     await page.goto(`${partnerUrl}/verify/${id}/${await open()}`);
     await page.waitForURL(/\/_sandbox\/kyc-session\//);
     const hosted = page.url();
+    const stale = await browser.newPage();
+    await stale.goto(hosted);
     await page.getByLabel("Rejection reason").fill("FACE_MISMATCH");
     await page.getByRole("button", { name: "Reject" }).click({ timeout: 5000 });
     await expect.poll(() => page.textContent("h1")).toBe("Verification rejected");
     expect(await page.textContent("[role=status]")).toContain("REJECTED_BY_PROVIDER");
-
-    await page.goto(hosted);
-    await page.getByRole("button", { name: "Approve" }).click({ timeout: 5000 });
-
-    await expect.poll(() => page.textContent("h1")).toBe("Nothing to decide");
-
     expect(await p100.GET("/v1/kyc/status/{externalUserId}", user)).toMatchObject({
       status: 200,
       data: {
@@ -186,6 +190,25 @@ describe("KYC by P100 in a real browser", () => {
     });
     await sandbox.GET("/_sandbox/deliveries");
     expect(kycWebhooks(id)).toContain("NOT_VERIFIED REJECTED_BY_PROVIDER FACE_MISMATCH");
+
+    // A page opened before the decision still has Approve: its click is refused with the reason.
+    await stale.getByRole("button", { name: "Approve" }).click({ timeout: 5000 });
+    await expect.poll(() => stale.textContent("h1")).toBe("Nothing to decide");
+    expect(await stale.textContent("[role=status]")).toBe(
+      `${id}'s attempt is already REJECTED_BY_PROVIDER: only expire is left, or open a new verification with Creating KYC Verification (POST /v1/kyc)`,
+    );
+    // Opened now, it offers Expire alone; once expired, no button, and a line that says why.
+    await page.goto(hosted);
+    expect(await page.getByRole("button").allTextContents()).toEqual(["Expire"]);
+    await page.getByRole("button", { name: "Expire" }).click({ timeout: 5000 });
+    await expect.poll(() => page.textContent("h1")).toBe("Verification expired");
+    await page.goto(hosted);
+    expect(await page.textContent("dl")).toContain("EXPIRED");
+    expect(await page.getByRole("button").count()).toBe(0);
+    expect(await page.locator("form").count()).toBe(0);
+    expect(await page.getByRole("note").allTextContents()).toEqual([
+      `${id}'s verification EXPIRED: open a new one with Creating KYC Verification (POST /v1/kyc)`,
+    ]);
   });
 });
 
@@ -198,12 +221,19 @@ describe("KYC by P100 through the control API", () => {
         params: { path: { externalUserId: id, decision } },
         ...(body ? { body } : {}),
       });
-    expect((await decide("approve")).response.status).toBe(409); // nothing opened yet
+    const refusal = async (decision: "approve" | "reject" | "expire") => {
+      const { response, error } = await decide(decision);
+      return { status: response.status, message: (error as { message?: string } | undefined)?.message };
+    };
+    expect(await refusal("approve")).toEqual({ status: 409, message: `${id} has no KYC verification` });
     const first = await open();
     expect((await decide("expire")).data).toMatchObject({
       kyc: { verificationId: first, verificationStatus: "EXPIRED" },
     });
-    expect((await decide("approve")).response.status).toBe(409); // the user must verify again
+    // The user must verify again: every decision is refused, and says so.
+    const expired = `${id}'s verification EXPIRED: open a new one with Creating KYC Verification (POST /v1/kyc)`;
+    for (const decision of ["approve", "reject", "expire"] as const)
+      expect(await refusal(decision)).toEqual({ status: 409, message: expired });
     expect(await p100.GET("/v1/kyc/status/{externalUserId}", user)).toMatchObject({
       data: { verificationStatus: "EXPIRED" },
     });
@@ -225,8 +255,17 @@ describe("KYC by P100 through the control API", () => {
       verification: "pending",
       balancesGenerated: false,
     });
+    expect(await refusal("approve")).toEqual({
+      status: 409,
+      message: `${id}'s attempt is already REJECTED_BY_PROVIDER: only expire is left, or open a new verification with Creating KYC Verification (POST /v1/kyc)`,
+    });
     await open();
     expect((await decide("approve")).data).toMatchObject({ kyc: { verificationStatus: "VERIFIED" } });
+    for (const decision of ["approve", "reject"] as const)
+      expect(await refusal(decision)).toEqual({
+        status: 409,
+        message: `${id}'s attempt is already SUCCESSFUL: only expire is left, or open a new verification with Creating KYC Verification (POST /v1/kyc)`,
+      });
     expect(
       (
         await sandbox.POST("/_sandbox/users/{externalUserId}/kyc/{decision}", {

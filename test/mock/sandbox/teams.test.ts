@@ -4,6 +4,7 @@
 // balances and transactions, a KYC upload that fails), the journal, paging and filters, resend,
 // the bounds (journal length, idle worlds), and the state file (kept across restarts, due
 // deliveries resumed, a foreign or corrupt file refused and left as it is).
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,6 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
 import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
+import { Sandbox } from "../../../src/mock/sandbox/world.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
 
@@ -497,6 +499,72 @@ describe("the state file", () => {
     expect(heard.filter((h) => h.payload.externalUserId === "resume-1")).toHaveLength(2); // at least once
   });
 
+  /** A state file of one world (key "k") with these records after its first line. */
+  const stateOf = (...records: Record<string, unknown>[]) => {
+    const w = createHash("sha256").update("k").digest("base64url");
+    const lines = [{ format: "p100-mock-sandbox-state", version: 1 }, { w }, ...records.map((r) => ({ w, ...r }))];
+    return lines.map((line) => `${JSON.stringify(line)}\n`).join("");
+  };
+  const kyc = {
+    verificationId: "v1",
+    verificationStatus: "NOT_VERIFIED",
+    attemptStatus: "PENDING",
+    rejectionReason: null,
+    sessionToken: "t1",
+  };
+  const storedUser = (externalUserId: string) => ({
+    externalUserId,
+    userId: "3f0e8d3c-1a2b-4c5d-8e9f-0a1b2c3d4e5f",
+    model: "kyc",
+    kycFiles: 0,
+    verification: "none",
+    poaRequired: false,
+    poa: "none",
+    extended: false,
+    suspended: false,
+    balancesGenerated: false,
+    data: {},
+    balances: { fiatBalances: [], cryptoBalances: [] },
+    transactions: [],
+  });
+  const delivery = (id: number) => ({ id, webhook: "kycFileAdded", payload: {}, attempts: [], state: "failed" });
+
+  it("says in one line, never throws, when a call cannot be noted in the journal (it runs after the answer)", () => {
+    const lines: string[] = [];
+    const sandbox = new Sandbox({ log: (line) => lines.push(line) });
+    sandbox.world("k").clock = Number.NaN; // no time: what a bad state file could once give
+    const call = { time: new Date().toISOString(), method: "get", path: "/v1/kyc/status/u1", status: 200 };
+    expect(() => sandbox.record("k", call)).not.toThrow();
+    expect(lines).toEqual(["p100-mock: the journal could not note get /v1/kyc/status/u1: Invalid time value\n"]);
+  });
+
+  it("starts from a state file written by hand whose records the world could hold", async () => {
+    const file = path.join(work, "by-hand.state");
+    fs.writeFileSync(
+      file,
+      stateOf(
+        { f: "users", k: "u1", v: { ...storedUser("u1"), kyc } },
+        { f: "deliveries", i: delivery(3) },
+        { f: "clock", v: 60 },
+        { f: "nextId", v: 1 }, // behind the delivery's id: the next one gets 4
+      ),
+    );
+    const mock = await ownMock({ stateFile: file });
+    const sandbox = createSandboxClient({ apiKey: "k", baseUrl: mock.url });
+    expect(
+      (await sandbox.GET("/_sandbox/users/{externalUserId}", { params: { path: { externalUserId: "u1" } } })).data,
+    ).toMatchObject({ kyc });
+    const p100 = createP100Client({ apiKey: "k", baseUrl: mock.url });
+    const balances = await p100.GET("/v1/user/balances/{externalUserId}", {
+      params: { path: { externalUserId: "u1" } },
+    });
+    expect(balances.response?.status).toBe(200);
+    expect(balances.data).toMatchObject({ userId: storedUser("u1").userId, fiatBalances: [] });
+    await p100.POST("/v1/user/kyc-files/{externalUserId}", { ...userPath("u1"), body: { files: [tinyFile("a.png")] } });
+    const ids = (await sandbox.GET("/_sandbox/deliveries")).data!.map((d) => d.id);
+    expect(ids).toEqual([3, 4]);
+  });
+
   it("refuses a foreign, corrupt, newer or empty file with one line, and leaves it as it is", {
     timeout: 60_000,
   }, async () => {
@@ -505,6 +573,57 @@ describe("the state file", () => {
       ["corrupt.state", '{"format":"p100-mock-sandbox-state","version":1}\n{"w":"a"}\n{oops\n', /is corrupt \(line 3/],
       ["newer.state", '{"format":"p100-mock-sandbox-state","version":2}\n', /has state format version 2/],
       ["empty.state", "", /is empty/],
+      // Well-formed lines whose values the world could not hold: the line and what is wrong.
+      [
+        "bogus-user.state",
+        stateOf({ f: "users", k: "u1", v: { bogus: 1 } }),
+        /is corrupt \(line 3: users "u1": the value must have required property 'externalUserId'\)/,
+      ],
+      [
+        "bad-clock.state",
+        stateOf({ f: "clock", v: "yesterday" }),
+        /is corrupt \(line 3: clock: the value must be number\)/,
+      ],
+      ["late-clock.state", stateOf({ f: "clock", v: 1e300 }), /is corrupt \(line 3: clock: the value must be <= /],
+      [
+        "other-key.state",
+        stateOf({ f: "users", k: "u1", v: storedUser("u2") }),
+        /line 3: users "u1": the user's externalUserId is "u2", not its key/,
+      ],
+      [
+        "bad-kyc.state",
+        stateOf({ f: "users", k: "u1", v: { ...storedUser("u1"), kyc: { ...kyc, attemptStatus: "DONE" } } }),
+        /line 3: users "u1": the value \/kyc\/attemptStatus must be equal to one of the allowed values \(PENDING, /,
+      ],
+      [
+        "bad-balances.state",
+        stateOf({ f: "users", k: "u1", v: { ...storedUser("u1"), balances: {} } }),
+        /line 3: users "u1": the value \/balances must have required property 'fiatBalances'/,
+      ],
+      [
+        "bad-delivery.state",
+        stateOf({
+          f: "deliveries",
+          i: { id: 1, webhook: "kycFileAdded", payload: {}, attempts: [{ at: "soon" }], state: "retrying" },
+        }),
+        /line 3: deliveries: the value \/attempts\/0\/at must match format "date-time"/,
+      ],
+      [
+        "unsorted.state",
+        stateOf({ f: "deliveries", i: delivery(2) }, { f: "deliveries", i: delivery(2) }),
+        /line 4: deliveries: id 2 follows id 2/,
+      ],
+      [
+        "bad-endpoint.state",
+        stateOf({ f: "endpoint", v: { url: "http://127.0.0.1:1/" } }),
+        /line 3: endpoint: the value must have required property 'token'/,
+      ],
+      [
+        "map-as-value.state",
+        stateOf({ f: "users", v: {} }),
+        /line 3: users is written as an entry \("k" and "v"\), not as a value \("v"\)/,
+      ],
+      ["unknown-field.state", stateOf({ f: "bogus", v: 1 }), /line 3: "bogus" is not a field of a world/],
     ];
     for (const [name, text, reason] of cases) {
       const file = path.join(work, name);
