@@ -144,15 +144,10 @@ function refusedToken(token: string): Answer | undefined {
   );
 }
 
-export async function control(
-  sandbox: Sandbox,
-  method: string,
-  path: string,
-  key: string | undefined,
-  body: unknown,
-  query?: URLSearchParams,
-): Promise<Answer & { headers?: Record<string, string> }> {
-  const answered = await act(sandbox, method, path, key, body, query);
+/** One call of the control API, answered; a call that may have changed the world is noted for the state file. */
+export async function control(...call: Parameters<typeof act>): Promise<Answer & { headers?: Record<string, string> }> {
+  const answered = await act(...call);
+  const [sandbox, method] = call;
   // Reads change nothing; anything else may have, and the state file is written soon after.
   if (method !== "get") sandbox.changed();
   return answered;
