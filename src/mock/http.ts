@@ -360,8 +360,13 @@ export function createHandler({
         rawHeaders: req.rawHeaders,
         malformedJson: body === malformed,
       });
+      // The log names a truncating fault, as it names the others.
+      const facts = (given: AnswerFacts): AnswerFacts =>
+        truncate && call.fault
+          ? { ...given, note: `${given.note ? `${given.note}; ` : ""}body cut off (fault ${call.fault.id})` }
+          : given;
       if ("problem" in found) {
-        onAnswer(req.method ?? "", url.pathname, found.status, [], found.facts);
+        onAnswer(req.method ?? "", url.pathname, found.status, [], facts(found.facts));
         finish(
           found.status,
           { "content-type": "application/problem+json", ...found.headers },
@@ -379,7 +384,7 @@ export function createHandler({
           ...validations.input.map((v) => ({ ...v, path: ["request", ...(v.path ?? [])] })),
           ...validations.output.map((v) => ({ ...v, path: ["response", ...(v.path ?? [])] })),
         ],
-        found.facts,
+        facts(found.facts),
       );
       finish(output.statusCode, headers as Record<string, string | string[]>, found.text);
     } catch (error) {

@@ -115,6 +115,7 @@ describe("p100-mock --stateful --latency --state, by raw HTTP", () => {
     expect((await call(mock, "GET", "/v1/user/balances/acc-1")).status).toBe(200);
     expect((await call(mock, "GET", "/_sandbox/faults")).body).toEqual([]);
     expect(mock.stdout()).toMatch(/^GET \/v1\/user\/balances\/acc-1 → 429 p100-mock: fault 1/m);
+    expect(mock.stdout()).toMatch(/^GET \/v1\/user\/balances\/acc-1 → 200 body cut off \(fault 3\)$/m);
     await call(mock, "POST", "/_sandbox/faults", { operation: "extendUser", status: 503, times: 3 });
     expect((await call(mock, "DELETE", "/_sandbox/faults")).status).toBe(204);
     expect((await call(mock, "GET", "/_sandbox/faults")).body).toEqual([]);
