@@ -8,7 +8,6 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { transform } from "esbuild";
 import { describe, expect, inject, it } from "vitest";
-import { freePort } from "../../scripts/free-port.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
 import { startHostileServer } from "../support/hostile-server.js";
 import { prismUrl } from "../support/prism.js";
@@ -317,9 +316,12 @@ it("keeps P100's plausible answers and leaves garbage unexpected, through the pa
   }
 });
 
-/** Starts `npx p100-mock` in the consumer project and waits until it says it is serving. */
-async function npxMock(port: number) {
-  const child = spawn("npx", ["--no-install", "p100-mock", "--port", String(port)], {
+/**
+ * Starts `npx p100-mock --port 0` in the consumer project and waits until it says where it is
+ * serving: the port it was given (a port picked beforehand may be taken by then).
+ */
+async function npxMock() {
+  const child = spawn("npx", ["--no-install", "p100-mock", "--port", "0"], {
     cwd: project,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -327,10 +329,9 @@ async function npxMock(port: number) {
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
   child.stderr.on("data", (chunk) => (output += chunk));
-  await expect
-    .poll(() => output, { timeout: 30_000, interval: 100 })
-    .toContain(`serving the P100 User Accounts spec on http://127.0.0.1:${port}`);
-  return { child, output: () => output };
+  const serving = /serving the P100 User Accounts spec on http:\/\/127\.0\.0\.1:(\d+)\b/;
+  await expect.poll(() => output, { timeout: 30_000, interval: 100 }).toMatch(serving);
+  return { child, output: () => output, port: Number(serving.exec(output)?.[1]) };
 }
 const portState = (port: number) =>
   fetch(`http://127.0.0.1:${port}`).then(
@@ -339,11 +340,10 @@ const portState = (port: number) =>
   );
 
 describe("the p100-mock bin in a consumer project (Prism and swagger-ui-dist, its optional peers, installed)", () => {
-  it("`npx p100-mock --port <free>` answers as documented, and Ctrl-C (SIGINT to the group) stops everything", {
+  it("`npx p100-mock --port 0` answers as documented on the port it names, and Ctrl-C (SIGINT to the group) stops everything", {
     timeout: 60_000,
   }, async () => {
-    const port = await freePort();
-    const { child } = await npxMock(port);
+    const { child, port } = await npxMock();
     const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/extended`, {
       method: "POST",
       headers: { "x-api-key": "k", "content-type": "application/json", Prefer: "code=202, example=P211" },
@@ -363,8 +363,7 @@ describe("the p100-mock bin in a consumer project (Prism and swagger-ui-dist, it
   });
 
   it("stops Prism too when only npx is terminated (no orphan left)", { timeout: 60_000 }, async () => {
-    const port = await freePort();
-    const { child } = await npxMock(port);
+    const { child, port } = await npxMock();
     child.kill("SIGTERM"); // npx alone: p100-mock notices it was orphaned
     await expect.poll(() => portState(port), { timeout: 5000 }).toBe("closed");
   });
