@@ -9,7 +9,6 @@ import { randomUUID } from "node:crypto";
 import operations from "../../../generated/operations.js";
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
 import webhooks from "../../../generated/webhooks.js";
-import { isLoopbackHost } from "../loopback.js";
 import { type Answer, answer, decisions, kycDecisions } from "./rules.js";
 import { type Delivery, type JournalEntry, pageLimits, pageOf, publicUser, type Sandbox, type World } from "./world.js";
 
@@ -121,18 +120,8 @@ function invalid(value: unknown, validate: Validate): Answer | undefined {
 
 /** Why this endpoint URL is refused, if it is. */
 function refusedEndpoint(sandbox: Sandbox, url: string): Answer | undefined {
-  let hostname: string;
-  try {
-    // WHATWG URL parsing normalises the host (`127.1`, `0x7f.0.0.1` and `LOCALHOST` alike).
-    hostname = new URL(url.replaceAll("{webhook}", "webhook")).hostname;
-  } catch {
-    return problem(400, "url: must be an absolute http(s) URL");
-  }
-  if (sandbox.allowRemoteWebhooks || isLoopbackHost(hostname)) return undefined;
-  return problem(
-    400,
-    `url: ${hostname} is not a loopback host; webhooks go to 127.0.0.0/8, localhost or [::1] only, unless the mock is started with --allow-remote-webhooks (startMock's allowRemoteWebhooks)`,
-  );
+  const refusal = sandbox.endpointRefusal(url);
+  return refusal === undefined ? undefined : problem(400, `url: ${refusal}`);
 }
 
 /** A token the deliveries' Authorization header could never carry (CR, LF, NUL, beyond Latin-1). */

@@ -6,6 +6,8 @@
 import fs from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import { fullFormats } from "ajv-formats/dist/formats.js";
+import operations from "../../../generated/operations.js";
+import webhookValidators from "../../../generated/webhook-validators.js";
 
 /** How a field's records look in the file: one entry of a Map a line, one item of an array, or one value. */
 export type RecordKind = "entry" | "item" | "value";
@@ -26,6 +28,9 @@ const lastDateMs = Date.parse("9999-12-31T23:59:59.999Z");
 
 const ref = (name: string) => ({ $ref: `sandbox#/components/schemas/${name}` });
 const count = { type: "integer", minimum: 1 };
+/** What the world itself writes there: an operation of the P100 spec, a webhook of it, a status. */
+const operation = { enum: Object.values(operations).map((o) => o.operationId) };
+const webhook = { enum: Object.keys(webhookValidators) };
 
 /** Each persisted field of a world (World.persisted): how it is written, and its value's schema. */
 const fields: Record<string, { kind: RecordKind; schema: object }> = {
@@ -44,13 +49,29 @@ const fields: Record<string, { kind: RecordKind; schema: object }> = {
       },
     },
   },
-  deliveries: { kind: "item", schema: ref("Delivery") },
+  deliveries: { kind: "item", schema: { allOf: [ref("Delivery")], properties: { webhook } } },
   endpoint: { kind: "value", schema: ref("WebhookEndpoint") },
   clock: { kind: "value", schema: { type: "number", minimum: 0, maximum: (lastDateMs - epochMs) / 1000 } },
   nextId: { kind: "value", schema: count },
-  faults: { kind: "item", schema: { allOf: [ref("Fault")], properties: { id: count, times: count } } },
+  faults: {
+    kind: "item",
+    schema: {
+      allOf: [ref("Fault")],
+      properties: { id: count, times: count, operation, status: { type: "integer", minimum: 400, maximum: 599 } },
+    },
+  },
   nextFaultId: { kind: "value", schema: count },
-  journal: { kind: "item", schema: ref("JournalEntry") },
+  journal: {
+    kind: "item",
+    schema: {
+      allOf: [ref("JournalEntry")],
+      properties: {
+        method: { type: "string", pattern: "^[A-Z]+$" },
+        status: { anyOf: [{ const: 0 }, { type: "integer", minimum: 100, maximum: 599 }] },
+        operation,
+      },
+    },
+  },
   nextJournalId: { kind: "value", schema: count },
   lastUsed: { kind: "value", schema: { type: "number", minimum: 0, maximum: lastDateMs } },
 };
@@ -90,6 +111,12 @@ export function stateRecordProblem({ field, kind, key, value, sofar }: FieldReco
   const what = kind === "entry" ? `${field} ${JSON.stringify(key)}` : field;
   if (kind === "entry" && typeof key !== "string") return `${field}: the key ${JSON.stringify(key)} is not a string`;
   if (!validate(value)) return `${what}: the value ${said(validate.errors?.[0])}`;
+  if (field === "deliveries") {
+    const { webhook: name, payload } = value as { webhook: string; payload: unknown };
+    const validate = webhookValidators[name]?.payload;
+    if (validate && !validate(payload))
+      return `${what}: the payload is not a ${name} payload (${validate.errors?.[0]?.instancePath || "/"} ${validate.errors?.[0]?.message ?? "is not valid"})`;
+  }
   if (field === "users" && (value as { externalUserId: string }).externalUserId !== key)
     return `${what}: the user's externalUserId is ${JSON.stringify((value as { externalUserId: string }).externalUserId)}, not its key`;
   // Deliveries and the journal are kept sorted by id (a page is found by a binary search).

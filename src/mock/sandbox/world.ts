@@ -11,8 +11,9 @@ import { createHash } from "node:crypto";
 import { webhookRetrySchedule } from "../../../generated/facts.js";
 import operations from "../../../generated/operations.js";
 import type { components } from "../../../generated/sandbox.js";
+import { isLoopbackHost } from "../loopback.js";
 import { StateFile } from "./state-file.js";
-import { stateRecordProblem } from "./state-schema.js";
+import { type FieldRecord, stateRecordProblem } from "./state-schema.js";
 
 /** What the sandbox knows about one user (GET /_sandbox/users/{externalUserId}). */
 export type SandboxUser = components["schemas"]["SandboxUser"];
@@ -367,7 +368,28 @@ export class Sandbox {
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 5000;
     this.log = options.log ?? (() => undefined);
     this.stateFile =
-      options.stateFile === undefined ? undefined : new StateFile(options.stateFile, this.log, stateRecordProblem);
+      options.stateFile === undefined
+        ? undefined
+        : new StateFile(options.stateFile, this.log, (record) => stateRecordProblem(record) ?? this.closedDoor(record));
+  }
+
+  /** Why webhooks may not go to this endpoint URL, if they may not: a host off this machine needs allowRemoteWebhooks. */
+  endpointRefusal(url: string): string | undefined {
+    let hostname: string;
+    try {
+      // WHATWG URL parsing normalises the host (`127.1`, `0x7f.0.0.1` and `LOCALHOST` alike).
+      hostname = new URL(url.replaceAll("{webhook}", "webhook")).hostname;
+    } catch {
+      return "must be an absolute http(s) URL";
+    }
+    if (this.allowRemoteWebhooks || isLoopbackHost(hostname)) return undefined;
+    return `${hostname} is not a loopback host; webhooks go to 127.0.0.0/8, localhost or [::1] only, unless the mock is started with --allow-remote-webhooks (startMock's allowRemoteWebhooks)`;
+  }
+
+  /** A saved webhook endpoint this start would refuse, as PUT /_sandbox/webhook-endpoint would. */
+  private closedDoor({ field, value }: FieldRecord): string | undefined {
+    const refusal = field === "endpoint" ? this.endpointRefusal((value as { url: string }).url) : undefined;
+    return refusal && `endpoint: the url ${refusal}`;
   }
 
   /** Reads the state file, if there is one (a MockStartError when it cannot be read); the worlds it holds resume. */

@@ -527,7 +527,13 @@ describe("the state file", () => {
     balances: { fiatBalances: [], cryptoBalances: [] },
     transactions: [],
   });
-  const delivery = (id: number) => ({ id, webhook: "kycFileAdded", payload: {}, attempts: [], state: "failed" });
+  const delivery = (id: number) => ({
+    id,
+    webhook: "kycFileAdded",
+    payload: { externalUserId: "u1", status: "ADDED" },
+    attempts: [],
+    state: "failed",
+  });
 
   it("says in one line, never throws, when a call cannot be noted in the journal (it runs after the answer)", () => {
     const lines: string[] = [];
@@ -624,6 +630,52 @@ describe("the state file", () => {
         /line 3: users is written as an entry \("k" and "v"\), not as a value \("v"\)/,
       ],
       ["unknown-field.state", stateOf({ f: "bogus", v: 1 }), /line 3: "bogus" is not a field of a world/],
+      // What the world itself would never write: a webhook, an operation or a status off the spec.
+      [
+        "unknown-webhook.state",
+        stateOf({ f: "deliveries", i: { ...delivery(1), webhook: "nope" } }),
+        /line 3: deliveries: the value \/webhook must be equal to one of the allowed values \(createWallet, /,
+      ],
+      [
+        "other-payload.state",
+        stateOf({
+          f: "deliveries",
+          i: { ...delivery(1), payload: { externalUserId: "u1", verificationStatus: "VERIFIED" } },
+        }),
+        /line 3: deliveries: the payload is not a kycFileAdded payload/,
+      ],
+      [
+        "fault-status.state",
+        stateOf({ f: "faults", i: { id: 1, operation: "getUserBalances", status: 42, times: 1 } }),
+        /line 3: faults: the value \/status must be >= 400/,
+      ],
+      [
+        "fault-operation.state",
+        stateOf({ f: "faults", i: { id: 1, operation: "noSuchOp", status: 503, times: 1 } }),
+        /line 3: faults: the value \/operation must be equal to one of the allowed values/,
+      ],
+      [
+        "journal-operation.state",
+        stateOf({
+          f: "journal",
+          i: {
+            id: 1,
+            time: "2026-12-01T00:00:00.000Z",
+            clock: "2026-01-01T00:00:00.000Z",
+            method: "GET",
+            path: "/x",
+            status: 200,
+            operation: "noSuchOp",
+          },
+        }),
+        /line 3: journal: the value \/operation must be equal to one of the allowed values/,
+      ],
+      // A saved endpoint off this machine, when this start does not allow one (PUT would not either).
+      [
+        "remote-endpoint.state",
+        stateOf({ f: "endpoint", v: { url: "http://partner.invalid/{webhook}", token: "t" } }),
+        /line 3: endpoint: the url partner\.invalid is not a loopback host; .* unless the mock is started with --allow-remote-webhooks/,
+      ],
     ];
     for (const [name, text, reason] of cases) {
       const file = path.join(work, name);
@@ -638,6 +690,10 @@ describe("the state file", () => {
       expect(failure.message.split("\n"), name).toHaveLength(1);
       expect(fs.readFileSync(file, "utf8"), name).toBe(text);
     }
+    // The same endpoint is kept where remote webhooks are allowed.
+    const remote = path.join(work, "remote-endpoint.state");
+    const allowed = await startMock({ stateful: true, stateFile: remote, allowRemoteWebhooks: true });
+    await allowed.close();
     await expect(startMock({ stateful: true, stateFile: path.join(work, "no", "such", "dir.state") })).rejects.toThrow(
       /^cannot write the state file .*: ENOENT$/,
     );
