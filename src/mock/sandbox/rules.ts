@@ -264,7 +264,11 @@ export const rules: Rule[] = [
     result: "409",
     source: "inferred",
     applies: (ctx) => !known(ctx).kyc,
-    answer: (ctx) => message(409, `${ctx.externalUserId} has no KYC verification`),
+    answer: (ctx) =>
+      message(
+        409,
+        `${ctx.externalUserId} has no KYC verification: open one with Creating KYC Verification (POST /v1/kyc)`,
+      ),
   },
   {
     operation: "decideKycVerification",

@@ -225,7 +225,10 @@ describe("KYC by P100 through the control API", () => {
       const { response, error } = await decide(decision);
       return { status: response.status, message: (error as { message?: string } | undefined)?.message };
     };
-    expect(await refusal("approve")).toEqual({ status: 409, message: `${id} has no KYC verification` });
+    expect(await refusal("approve")).toEqual({
+      status: 409,
+      message: `${id} has no KYC verification: open one with Creating KYC Verification (POST /v1/kyc)`,
+    });
     const first = await open();
     expect((await decide("expire")).data).toMatchObject({
       kyc: { verificationId: first, verificationStatus: "EXPIRED" },
