@@ -4,8 +4,6 @@
 // visible, and acts through it (decisions, resend, clock, reset); nothing else changes state.
 // The key is kept in this tab's sessionStorage; answers are never cached (the control API says
 // no-store, and every fetch asks for no-store), and a change of key drops what was shown.
-// Calls the control API's description (control-api.json) does not list get no button, so that
-// the page works with the sandbox it is served by.
 
 const keyStore = "p100-mock:sandbox-key";
 const refreshMs = 2000;
@@ -23,8 +21,6 @@ let generation = 0;
 const shown = new Map();
 /** Deliveries whose payload is open, by id. */
 const openPayloads = new Set();
-/** The control API's paths, from its description. */
-let paths = /** @type {Record<string, unknown>} */ ({});
 
 /**
  * An element with attributes and children (strings become text, never HTML).
@@ -87,21 +83,14 @@ async function newestOf(path, newest = 1000) {
 }
 
 /**
- * A list from an answer: an array, or the first array a paged answer holds.
+ * The list an answer holds (the control API's lists are arrays); none for a refusal.
  * @param {any} data
  * @returns {any[]}
  */
-function listOf(data) {
-  if (Array.isArray(data)) return data;
-  const found = data && typeof data === "object" && Object.values(data).find(Array.isArray);
-  return found ?? [];
-}
+const listOf = (data) => (Array.isArray(data) ? data : []);
 
 /** @param {string} word */
 const capital = (word) => word.charAt(0).toUpperCase() + word.slice(1);
-
-/** @param {string} path */
-const offers = (path) => path in paths;
 
 /** @param {string} text */
 const state = (text) => el("span", { class: `state state-${text}` }, text);
@@ -164,9 +153,8 @@ function usersPanel(users) {
     if (user.poa === "WAITING")
       for (const decision of ["approve", "reject", "question"])
         actions.append(action(`${capital(decision)} POA`, id, "POST", `${path}/poa/${decision}`));
-    if (offers("/_sandbox/users/{externalUserId}/kyc/{decision}"))
-      for (const decision of kycDecisions(user))
-        actions.append(action(`${capital(decision)} KYC`, id, "POST", `${path}/kyc/${decision}`));
+    for (const decision of kycDecisions(user))
+      actions.append(action(`${capital(decision)} KYC`, id, "POST", `${path}/kyc/${decision}`));
     const yes = (/** @type {unknown} */ value) => (value ? "yes" : "no");
     return el(
       "tr",
@@ -193,13 +181,10 @@ const attemptText = (attempt) =>
 /** @param {any[]} deliveries */
 function deliveriesPanel(deliveries) {
   if (deliveries.length === 0) return el("p", { class: "empty" }, "No webhook deliveries yet.");
-  const resend = offers("/_sandbox/deliveries/{id}/resend");
   const head = el(
     "tr",
     {},
-    ...["#", "webhook", "state", "attempts", "payload", ...(resend ? ["actions"] : [])].map((c) =>
-      el("th", { scope: "col" }, c),
-    ),
+    ...["#", "webhook", "state", "attempts", "payload", "actions"].map((c) => el("th", { scope: "col" }, c)),
   );
   const rows = [...deliveries].reverse().map((delivery) => {
     const id = String(delivery.id);
@@ -232,22 +217,14 @@ function deliveriesPanel(deliveries) {
       ),
       el("td", {}, attempts),
       el("td", {}, payload),
-      resend
-        ? el(
-            "td",
-            { class: "actions" },
-            action("Resend", `delivery ${id}`, "POST", `/_sandbox/deliveries/${id}/resend`),
-          )
-        : undefined,
+      el("td", { class: "actions" }, action("Resend", `delivery ${id}`, "POST", `/_sandbox/deliveries/${id}/resend`)),
     );
   });
   return el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows));
 }
 
-/** @param {{ status: number, data: any } | undefined} answer */
-function journalPanel(answer) {
-  if (!answer || answer.status === 404) return el("p", { class: "empty" }, "No journal in this sandbox.");
-  const entries = listOf(answer.data);
+/** @param {any[]} entries */
+function journalPanel(entries) {
   if (entries.length === 0) return el("p", { class: "empty" }, "No requests yet.");
   const known = ["time", "method", "path", "status", "operation", "rule"];
   const head = el("tr", {}, ...[...known, "more"].map((c) => el("th", { scope: "col" }, c)));
@@ -279,14 +256,14 @@ async function refresh() {
       control("GET", "/_sandbox/users"),
       // The panels show the newest first.
       newestOf("/_sandbox/deliveries"),
-      offers("/_sandbox/requests") ? newestOf("/_sandbox/requests") : undefined,
+      newestOf("/_sandbox/requests"),
     ]);
     if (asked !== generation) return; // the key changed meanwhile
-    const refused = [users, deliveries].find((answer) => answer.status >= 400);
+    const refused = [users, deliveries, journal].find((answer) => answer.status >= 400);
     if (refused) say(`The control API answered ${refused.status}: ${refused.data?.message ?? ""}`, true);
     show("users", users.data, () => usersPanel(listOf(users.data)));
     show("deliveries", deliveries.data, () => deliveriesPanel(listOf(deliveries.data)));
-    show("journal", journal ?? null, () => journalPanel(journal));
+    show("journal", journal.data, () => journalPanel(listOf(journal.data)));
   } catch {
     if (asked === generation) say("The mock did not answer (is it still running?)", true);
   } finally {
@@ -325,10 +302,4 @@ setInterval(() => {
   if (live.checked && !document.hidden) void refresh();
 }, refreshMs);
 
-fetch("/_sandbox/ui/control-api.json", { cache: "no-store" })
-  .then((response) => response.json())
-  .then((description) => {
-    paths = description.paths ?? {};
-  })
-  .catch(() => undefined) // then only the calls every sandbox has get buttons
-  .finally(() => useKey(key));
+useKey(key);

@@ -25,7 +25,6 @@ export interface PagesOptions {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const controlApiSpec = fileURLToPath(new URL("../../../generated/sandbox.json", import.meta.url));
 
 /** Same origin for everything; inline script and style are not needed, so they are not allowed. */
 const policy = [
@@ -108,7 +107,6 @@ export function createPages(options: PagesOptions) {
     ["/_sandbox/ui", { type: html, body: text(options.stateful ? dashboardHtml : noDashboardHtml) }],
     ["/_sandbox/ui/dashboard.js", { type: js, body: file("dashboard.js"), asset: true }],
     ["/_sandbox/ui/dashboard.css", { type: css, body: text(dashboardCss), asset: true }],
-    ["/_sandbox/ui/control-api.json", { type: jsonType, body: once(() => readFileSync(controlApiSpec)) }],
   ]);
   if (renderer) {
     assets.set("/docs/swagger-ui-bundle.js", { type: js, body: fromRenderer("swagger-ui-bundle.js"), asset: true });
