@@ -95,7 +95,7 @@ function validators(): Map<string, ValidateFunction> {
 }
 
 /** Ajv's first error, in words: `/kyc/attemptStatus must be equal to one of the allowed values`. */
-function said(error: ErrorObject | undefined): string {
+function said(error: Pick<ErrorObject, "instancePath" | "keyword" | "message" | "params"> | undefined): string {
   if (!error) return "is not valid";
   const where = error.instancePath ? `${error.instancePath} ` : "";
   const allowed = error.keyword === "enum" ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : "";
@@ -115,7 +115,7 @@ export function stateRecordProblem({ field, kind, key, value, sofar }: FieldReco
     const { webhook: name, payload } = value as { webhook: string; payload: unknown };
     const validate = webhookValidators[name]?.payload;
     if (validate && !validate(payload))
-      return `${what}: the payload is not a ${name} payload (${validate.errors?.[0]?.instancePath || "/"} ${validate.errors?.[0]?.message ?? "is not valid"})`;
+      return `${what}: the payload is not a ${name} payload (${said(validate.errors?.[0])})`;
   }
   if (field === "users" && (value as { externalUserId: string }).externalUserId !== key)
     return `${what}: the user's externalUserId is ${JSON.stringify((value as { externalUserId: string }).externalUserId)}, not its key`;
