@@ -48,7 +48,9 @@ export function readExceptions(file) {
   if (!fs.existsSync(file)) return [];
   let list;
   try {
-    list = parseYaml(fs.readFileSync(file, "utf8")) ?? [];
+    // Every value here is text: YAML's failsafe schema keeps `commit: 0396203` the string it is
+    // (the core schema reads a commit id of digits as a number, and drops its leading zero).
+    list = parseYaml(fs.readFileSync(file, "utf8"), { schema: "failsafe" }) ?? [];
   } catch (error) {
     throw new Error(`${file} is not valid YAML: ${error.message.split("\n")[0]}`);
   }

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readExceptions } from "../../scripts/review.js";
 import { bundleWorkingTree, type Change, compareSpecs } from "../../scripts/review-compare.js";
 import { actualBump, changelogEntry, formatReport, neededBump, verdict } from "../../scripts/review-report.js";
 import { spec } from "../support/spec.js";
@@ -434,6 +435,14 @@ describe("exceptions", () => {
     expect(formatReport(result, "main")).toContain(
       "- `POST /v1/user › responses/202` (0.2.0): it was accepted for version 0.2.0 and this change is 0.3.0",
     );
+  });
+
+  it("reads a commit id of digits alone, leading zero and all, as the text it is", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "p100-exceptions-")), "review-exceptions.yaml");
+    fs.writeFileSync(file, "- where: POST /v1/user › responses/202\n  reason: Never sent.\n  commit: 0396203\n");
+    expect(readExceptions(file)).toEqual([
+      { where: "POST /v1/user › responses/202", reason: "Never sent.", commit: "0396203" },
+    ]);
   });
 
   it("names a commit of the change instead, and stops matching once that commit is in the base", () => {
