@@ -1045,13 +1045,63 @@ return errors === 0;
 }
 validate34.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const postSandboxDeliveriesIdResendId = validate35;
-const schema47 = {"type":"integer","minimum":1};
+export const getSandboxDeliveriesWait = validate35;
+const schema47 = {"type":"integer","minimum":0,"maximum":30};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
 const evaluated0 = validate35.evaluated;
+if(evaluated0.dynamicProps){
+evaluated0.props = undefined;
+}
+if(evaluated0.dynamicItems){
+evaluated0.items = undefined;
+}
+if(!((typeof data == "number") && (!(data % 1) && !isNaN(data)))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(typeof data == "number"){
+if(data > 30 || isNaN(data)){
+const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 30},message:"must be <= 30"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data < 0 || isNaN(data)){
+const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+validate35.evaluated = {"dynamicProps":false,"dynamicItems":false};
+
+export const postSandboxDeliveriesIdResendId = validate36;
+const schema48 = {"type":"integer","minimum":1};
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+let vErrors = null;
+let errors = 0;
+const evaluated0 = validate36.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1080,18 +1130,18 @@ vErrors.push(err1);
 errors++;
 }
 }
-validate35.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
-validate35.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate36.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const postSandboxFaultsBody = validate36;
-const schema48 = {"type":"object","required":["operation"],"additionalProperties":false,"description":"What goes wrong; at least one of `status`, `delayMs`, `reset` and `truncate`.","properties":{"operation":{"type":"string","minLength":1,"description":"The operationId of a P100 operation (`getUserBalances`, `extendUser`, ...)."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"Answer this status instead of the rules, with `{ message }`."},"retryAfterSeconds":{"type":"integer","minimum":0,"maximum":86400,"description":"With `status`, the `Retry-After` header to send."},"delayMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Hold the answer back this long first."},"reset":{"type":"boolean","description":"Close the connection without an answer."},"truncate":{"type":"boolean","description":"Send the headers and half the body, then close the connection."},"times":{"type":"integer","minimum":1,"maximum":1000,"description":"How many calls get the fault; 1 when not given."}}};
+export const postSandboxFaultsBody = validate37;
+const schema49 = {"type":"object","required":["operation"],"additionalProperties":false,"description":"What goes wrong; at least one of `status`, `delayMs`, `reset` and `truncate`.","properties":{"operation":{"type":"string","minLength":1,"description":"The operationId of a P100 operation (`getUserBalances`, `extendUser`, ...)."},"status":{"type":"integer","minimum":400,"maximum":599,"description":"Answer this status instead of the rules, with `{ message }`."},"retryAfterSeconds":{"type":"integer","minimum":0,"maximum":86400,"description":"With `status`, the `Retry-After` header to send."},"delayMs":{"type":"integer","minimum":0,"maximum":60000,"description":"Hold the answer back this long first."},"reset":{"type":"boolean","description":"Close the connection without an answer."},"truncate":{"type":"boolean","description":"Send the headers and half the body, then close the connection."},"times":{"type":"integer","minimum":1,"maximum":1000,"description":"How many calls get the fault; 1 when not given."}}};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate36.evaluated;
+const evaluated0 = validate37.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1321,18 +1371,18 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
-validate36.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
+validate37.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-export const getSandboxRequestsOperation = validate37;
-const schema49 = {"type":"string","minLength":1};
+export const getSandboxRequestsOperation = validate38;
+const schema50 = {"type":"string","minLength":1};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate37.evaluated;
+const evaluated0 = validate38.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1361,18 +1411,18 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
-validate37.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate38.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-export const getSandboxRequestsStatus = validate38;
-const schema50 = {"type":"integer","minimum":0,"maximum":599};
+export const getSandboxRequestsStatus = validate39;
+const schema51 = {"type":"integer","minimum":0,"maximum":599};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
 let errors = 0;
-const evaluated0 = validate38.evaluated;
+const evaluated0 = validate39.evaluated;
 if(evaluated0.dynamicProps){
 evaluated0.props = undefined;
 }
@@ -1411,10 +1461,10 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate38.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
-validate38.evaluated = {"dynamicProps":false,"dynamicItems":false};
+validate39.evaluated = {"dynamicProps":false,"dynamicItems":false};
 export default {
   "PUT /_sandbox/webhook-endpoint": { body: putSandboxWebhookEndpointBody },
   "GET /_sandbox/users/{externalUserId}": { parameters: { "externalUserId": getSandboxUsersExternalUserIdExternalUserId } },
@@ -1425,7 +1475,7 @@ export default {
   "POST /_sandbox/users/{externalUserId}/transactions": { body: postSandboxUsersExternalUserIdTransactionsBody, parameters: { "externalUserId": getSandboxUsersExternalUserIdExternalUserId } },
   "POST /_sandbox/users/{externalUserId}/kyc-files/fail-next": { parameters: { "externalUserId": getSandboxUsersExternalUserIdExternalUserId } },
   "POST /_sandbox/clock/advance": { body: postSandboxClockAdvanceBody },
-  "GET /_sandbox/deliveries": { parameters: { "limit": getSandboxDeliveriesLimit, "cursor": getSandboxDeliveriesCursor, "externalUserId": getSandboxDeliveriesExternalUserId, "webhook": getSandboxDeliveriesWebhook, "state": getSandboxDeliveriesState } },
+  "GET /_sandbox/deliveries": { parameters: { "limit": getSandboxDeliveriesLimit, "cursor": getSandboxDeliveriesCursor, "externalUserId": getSandboxDeliveriesExternalUserId, "webhook": getSandboxDeliveriesWebhook, "state": getSandboxDeliveriesState, "wait": getSandboxDeliveriesWait } },
   "POST /_sandbox/deliveries/{id}/resend": { parameters: { "id": postSandboxDeliveriesIdResendId } },
   "POST /_sandbox/faults": { body: postSandboxFaultsBody },
   "GET /_sandbox/requests": { parameters: { "limit": getSandboxDeliveriesLimit, "cursor": getSandboxDeliveriesCursor, "externalUserId": getSandboxDeliveriesExternalUserId, "operation": getSandboxRequestsOperation, "status": getSandboxRequestsStatus } },

@@ -265,9 +265,12 @@ export interface paths {
         /**
          * List the webhook deliveries
          * @description This key's webhook deliveries, oldest first, with each attempt, one page at a time (see
-         *     Paging above), filtered by `externalUserId`, `webhook` and `state` when given; answered
-         *     once the attempts under way are done. At most the world's cap of deliveries (10 000 by
-         *     default) is kept: beyond it the oldest is forgotten.
+         *     Paging above), filtered by `externalUserId`, `webhook` and `state` when given. Answered at
+         *     once, as the deliveries stand: an attempt under way is listed once it has ended (a
+         *     delivery whose first attempt is under way is `retrying`, without attempts). Given `wait`,
+         *     the answer waits first, up to that many seconds, for the attempts under way to end. At
+         *     most the world's cap of deliveries (10 000 by default) is kept: beyond it the oldest is
+         *     forgotten.
          */
         get: operations["listDeliveries"];
         put?: never;
@@ -498,6 +501,17 @@ export interface components {
             kyc?: components["schemas"]["SandboxKycVerification"];
             /** @description The next Add KYC File's webhook will say `ERROR` (`POST .../kyc-files/fail-next`). */
             nextKycFileError?: boolean;
+            decisions?: components["schemas"]["SandboxDecisions"];
+        };
+        /**
+         * @description The decisions the sandbox's rules take for this user now, by kind (the path's
+         *     `verification`, `poa` and `kyc`): any other decision is refused (`409`). The dashboard
+         *     shows a button for each. Given in the control API's answers; never kept in a state file.
+         */
+        SandboxDecisions: {
+            verification: ("approve" | "reject")[];
+            poa: ("approve" | "reject" | "question")[];
+            kyc: ("approve" | "reject" | "expire")[];
         };
         /**
          * @description The user's KYC by P100 verification (Method B), from Creating KYC Verification on; absent
@@ -632,6 +646,7 @@ export type SeedTransaction = components['schemas']['SeedTransaction'];
 export type EndpointSet = components['schemas']['EndpointSet'];
 export type Problem = components['schemas']['Problem'];
 export type SandboxUser = components['schemas']['SandboxUser'];
+export type SandboxDecisions = components['schemas']['SandboxDecisions'];
 export type SandboxKycVerification = components['schemas']['SandboxKycVerification'];
 export type WebhookEndpoint = components['schemas']['WebhookEndpoint'];
 export type ResponseBadRequest = components['responses']['BadRequest'];
@@ -992,6 +1007,13 @@ export interface operations {
                  * @example failed
                  */
                 state?: "delivered" | "failed" | "retrying";
+                /**
+                 * @description Wait, up to this many seconds, for the attempts under way (each ends within the
+                 *     attempt timeout, 5 s by default) to end before answering; without it, the answer is
+                 *     at once.
+                 * @example 10
+                 */
+                wait?: number;
             };
             header?: never;
             path?: never;

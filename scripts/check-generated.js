@@ -1,10 +1,12 @@
 // npm run check:generated — rebuilds every generated file into a temp folder and fails, naming
-// each stale or missing file, when the committed generated/ differs from what openapi/ produces.
+// each stale or missing file, when the committed generated/ differs from what openapi/ produces,
+// or when docs/sandbox.md's lifecycle tables differ from the sandbox's rules (generate-rules-table.js).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildSpec } from "./build-spec.js";
 import { generate } from "./generate.js";
+import { pageWithRules, sandboxPage } from "./generate-rules-table.js";
 import { root } from "./toolchain.js";
 
 const committedDir = path.join(root, "generated");
@@ -18,13 +20,16 @@ try {
     return !fs.existsSync(committed) || !fs.readFileSync(committed).equals(fs.readFileSync(path.join(freshDir, name)));
   });
   const extra = fs.existsSync(committedDir) ? fs.readdirSync(committedDir).filter((name) => !fresh.includes(name)) : [];
-  if (stale.length || extra.length) {
+  const page = fs.readFileSync(sandboxPage, "utf8");
+  const staleRules = page !== (await pageWithRules(page));
+  if (stale.length || extra.length || staleRules) {
     for (const name of stale) console.error(`stale: generated/${name} differs from what openapi/ produces`);
     for (const name of extra) console.error(`unexpected: generated/${name} is not produced by the build`);
-    console.error("Run `npm run build` and commit generated/.");
+    if (staleRules) console.error("stale: docs/sandbox.md's lifecycle tables differ from src/mock/sandbox/rules.ts");
+    console.error("Run `npm run build` and commit generated/ and docs/sandbox.md.");
     process.exitCode = 1;
   } else {
-    console.log(`generated/ is up to date (${fresh.join(", ")}).`);
+    console.log(`generated/ is up to date (${fresh.join(", ")}), and docs/sandbox.md's lifecycle tables.`);
   }
 } finally {
   fs.rmSync(freshDir, { recursive: true, force: true });

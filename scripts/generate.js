@@ -2,11 +2,14 @@
 // (generate-types.js), the client's runtime table (generate-operations.js: operations.js) and the
 // webhooks' (generate-webhooks.js: webhooks.js), the standalone validators of the webhooks' payloads
 // and of the sandbox control API (generate-validators.js: webhook-validators.js,
-// sandbox-validators.js), and the facts and examples the sandbox needs (generate-facts.js: facts.js); from generated/sandbox.json, the sandbox control API's types.
+// sandbox-validators.js), and the facts and examples the sandbox needs (generate-facts.js: facts.js); from
+// generated/sandbox.json, the sandbox control API's types and its routes (generate-sandbox-routes.js).
 import fs from "node:fs";
 import path from "node:path";
 import { writeFacts } from "./generate-facts.js";
 import { writeOperations } from "./generate-operations.js";
+import { writeRulesTable } from "./generate-rules-table.js";
+import { writeSandboxRoutes } from "./generate-sandbox-routes.js";
 import { generateTypes } from "./generate-types.js";
 import { writeValidators } from "./generate-validators.js";
 import { writeWebhooks } from "./generate-webhooks.js";
@@ -21,6 +24,11 @@ export async function generate(outDir) {
   const webhooks = writeWebhooks(spec, outDir);
   const sandboxSpec = JSON.parse(fs.readFileSync(path.join(outDir, "sandbox.json"), "utf8"));
   writeValidators(spec, sandboxSpec, webhooks, outDir);
+  writeSandboxRoutes(sandboxSpec, outDir);
 }
 
-if (isMain(import.meta.url)) await generate(path.join(root, "generated"));
+if (isMain(import.meta.url)) {
+  await generate(path.join(root, "generated"));
+  // After generated/, which the rules import: docs/sandbox.md's tables, from src/ (generate-rules-table.js).
+  await writeRulesTable();
+}

@@ -257,8 +257,8 @@ export async function checkSandboxDeliveries(mockUrl: string, receiver: RunningR
   ).toBe(201);
   expect((await control("POST", `/users/${userId}/poa/approve`)).status).toBe(200);
 
-  // GET /_sandbox/deliveries answers once the deliveries under way are done.
-  const deliveries = (await (await control("GET", "/deliveries")).json()) as {
+  // `wait` makes GET /_sandbox/deliveries answer once the attempts under way have ended.
+  const deliveries = (await (await control("GET", "/deliveries?wait=30")).json()) as {
     webhook: string;
     payload: { status: string };
     state: string;

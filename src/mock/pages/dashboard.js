@@ -125,13 +125,12 @@ function kycState(user) {
   return `${kyc.verificationStatus}, attempt ${kyc.attemptStatus}${reason}`;
 }
 
-/** The decisions the sandbox takes for this user's KYC verification now. @param {any} user */
-function kycDecisions(user) {
-  const kyc = user.kyc;
-  if (!kyc || kyc.verificationStatus === "EXPIRED") return [];
-  const open = ["PENDING", "VERIFICATION"].includes(kyc.attemptStatus);
-  return open ? ["approve", "reject", "expire"] : ["expire"];
-}
+/**
+ * The decisions the sandbox's rules take for this user now, of one kind (`verification`, `poa`,
+ * `kyc`), as the control API gives them with the user.
+ * @param {any} user @param {string} kind @returns {string[]}
+ */
+const decisionsOf = (user, kind) => (Array.isArray(user.decisions?.[kind]) ? user.decisions[kind] : []);
 
 /** @param {any[]} users */
 function usersPanel(users) {
@@ -147,14 +146,13 @@ function usersPanel(users) {
     const id = String(user.externalUserId);
     const path = `/_sandbox/users/${encodeURIComponent(id)}`;
     const actions = el("td", { class: "actions" });
-    if (user.verification === "pending")
-      for (const decision of ["approve", "reject"])
-        actions.append(action(`${capital(decision)} verification`, id, "POST", `${path}/verification/${decision}`));
-    if (user.poa === "WAITING")
-      for (const decision of ["approve", "reject", "question"])
-        actions.append(action(`${capital(decision)} POA`, id, "POST", `${path}/poa/${decision}`));
-    for (const decision of kycDecisions(user))
-      actions.append(action(`${capital(decision)} KYC`, id, "POST", `${path}/kyc/${decision}`));
+    for (const [kind, label] of /** @type {const} */ ([
+      ["verification", "verification"],
+      ["poa", "POA"],
+      ["kyc", "KYC"],
+    ]))
+      for (const decision of decisionsOf(user, kind))
+        actions.append(action(`${capital(decision)} ${label}`, id, "POST", `${path}/${kind}/${decision}`));
     const yes = (/** @type {unknown} */ value) => (value ? "yes" : "no");
     return el(
       "tr",

@@ -4,7 +4,7 @@
 // POST /_sandbox/users/{externalUserId}/kyc/{decision} does, and shows the outcome.
 import type { OwnAnswer, RouteRequest } from "../http.js";
 import { kycSessionPrefix, pageHeaders, providerPage, resultPage } from "./kyc-pages.js";
-import { answer, kycDecisionsNow } from "./rules.js";
+import { decide, kycDecisionsNow } from "./rules.js";
 import type { Sandbox } from "./world.js";
 
 const html = (status: number, body: string): OwnAnswer => ({
@@ -36,16 +36,22 @@ export async function kycSession(sandbox: Sandbox, { method, path, body }: Route
   if (!(decision in outcomes))
     return html(400, resultPage("Unknown decision", "The form sends approve, reject or expire."));
   const reason = form.get("reason")?.trim();
-  const decided = answer("decideKycVerification", {
+  const decided = decide("decideKycVerification", {
     world: session.world,
     externalUserId: session.user.externalUserId,
     user: session.user,
-    body: { decision, ...(reason ? { rejectionReason: reason } : {}) },
+    body: reason ? { rejectionReason: reason } : {},
+    params: { decision },
   });
-  if (decided?.status !== 200) {
-    const { message } = (decided?.body ?? {}) as { message?: string };
-    return html(409, resultPage("Nothing to decide", message ?? "This verification cannot be decided now."));
-  }
+  if (decided?.outcome.kind !== "changed")
+    return html(
+      409,
+      resultPage(
+        "Nothing to decide",
+        decided?.outcome.kind === "refused" ? decided.outcome.reason : "This verification cannot be decided now.",
+      ),
+    );
+  sandbox.changed();
   const [title, text] = outcomes[decision] as [string, string];
   const { verificationStatus, attemptStatus, rejectionReason } = kyc;
   const state = `verificationStatus ${verificationStatus}, attemptStatus ${attemptStatus}${rejectionReason ? `, rejectionReason ${rejectionReason}` : ""}.`;

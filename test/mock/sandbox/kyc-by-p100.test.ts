@@ -139,7 +139,7 @@ describe("KYC by P100 in a real browser", () => {
       `${id}'s attempt is already SUCCESSFUL: only expire is left, or open a new verification with Creating KYC Verification (POST /v1/kyc)`,
     ]);
 
-    await sandbox.GET("/_sandbox/deliveries"); // answers once the deliveries under way are done
+    await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } }); // the attempts under way end first
     expect(kycWebhooks(id).sort()).toEqual(
       ["NOT_VERIFIED PENDING -", "NOT_VERIFIED VERIFICATION -", "VERIFIED SUCCESSFUL -"].sort(),
     );
@@ -157,7 +157,7 @@ describe("KYC by P100 in a real browser", () => {
     expect(verified.status).toBe(201);
     const balances = await p100.GET("/v1/user/balances/{externalUserId}", user);
     expect(balances.status === 200 && balances.data.fiatBalances.length).toBeGreaterThan(0);
-    await sandbox.GET("/_sandbox/deliveries");
+    await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } });
     expect(webhookNames(id)).toContain("userBalanceGeneration");
     expect((await sandbox.GET("/_sandbox/users/{externalUserId}", user)).data).toMatchObject({
       verification: "approved",
@@ -188,7 +188,7 @@ describe("KYC by P100 in a real browser", () => {
         rejectionReason: "FACE_MISMATCH",
       },
     });
-    await sandbox.GET("/_sandbox/deliveries");
+    await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } });
     expect(kycWebhooks(id)).toContain("NOT_VERIFIED REJECTED_BY_PROVIDER FACE_MISMATCH");
 
     // A page opened before the decision still has Approve: its click is refused with the reason.
@@ -278,7 +278,7 @@ describe("KYC by P100 through the control API", () => {
       ).response.status,
     ).toBe(400);
 
-    await sandbox.GET("/_sandbox/deliveries");
+    await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } });
     expect(kycWebhooks(id).sort()).toEqual(
       [
         "NOT_VERIFIED PENDING -",
@@ -307,7 +307,7 @@ describe("KYC by P100 through the control API", () => {
     await sandbox.POST("/_sandbox/users/{externalUserId}/verification/{decision}", {
       params: { path: { externalUserId: id, decision: "approve" } },
     });
-    await sandbox.GET("/_sandbox/deliveries");
+    await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } });
     expect(webhookNames(id)).toEqual(["userBalanceGeneration"]);
     expect(await p100.GET("/v1/kyc/status/{externalUserId}", user)).toMatchObject({
       status: 404,

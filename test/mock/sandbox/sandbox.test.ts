@@ -228,7 +228,7 @@ describe("the onboarding flow, through state alone", () => {
     expect(await extend()).toMatchObject({ outcome: "success", status: 201 });
     expect(await extend()).toMatchObject({ status: 400, error: { errorCode: "P458" } });
 
-    await sandbox.GET("/_sandbox/deliveries"); // waits for the first attempts under way
+    await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } }); // the first attempts under way end
     // Each first attempt runs in the background, side by side with the next calls: any order.
     expect(webhooksFor(id).sort()).toEqual(
       [
@@ -354,7 +354,7 @@ describe("worlds and the control API", () => {
     await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("retry-user", "PL") });
     failFirst = 2;
     await addKycFile(clients, "retry-user");
-    const [first] = (await sandbox.GET("/_sandbox/deliveries")).data!;
+    const [first] = (await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } })).data!;
     expect(first).toMatchObject({
       webhook: "kycFileAdded",
       state: "retrying",
@@ -412,7 +412,7 @@ describe("worlds and the control API", () => {
     await addKycFile(clients, "status-user");
     await setEndpoint(clients, `${recorderUrl}/redirect/{webhook}`);
     await addKycFile(clients, "redirected-user");
-    const listed = (await sandbox.GET("/_sandbox/deliveries")).data!;
+    const listed = (await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } })).data!;
     const of = (id: string) => listed.find((d) => d.payload.externalUserId === id)!;
     expect(of("status-user")).toMatchObject({ state: "retrying", attempts: [{ at: at(0), status: 503 }] });
     expect(of("redirected-user")).toMatchObject({ state: "retrying", attempts: [{ at: at(0), status: 302 }] });
@@ -492,7 +492,7 @@ describe("worlds and the control API", () => {
     await remote.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("remote-user", "PL") });
     await setEndpoint(remote, "http://p100-sandbox-test.invalid/{webhook}");
     await addKycFile(remote, "remote-user");
-    const [delivery] = (await remote.sandbox.GET("/_sandbox/deliveries")).data!;
+    const [delivery] = (await remote.sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } })).data!;
     expect(delivery!.attempts[0]!.error).toMatch(/^(ENOTFOUND|EAI_AGAIN)$/); // the DNS failure's code
   });
 

@@ -302,8 +302,9 @@ describe("the model, completed", () => {
       });
     expect((await upload()).status).toBe(201);
     expect((await upload()).status).toBe(201);
-    const listed = (await clients.sandbox.GET("/_sandbox/deliveries", { params: { query: { externalUserId: "k1" } } }))
-      .data!;
+    const listed = (
+      await clients.sandbox.GET("/_sandbox/deliveries", { params: { query: { externalUserId: "k1", wait: 30 } } })
+    ).data!;
     expect(listed.map((d) => d.payload.status)).toEqual(["ERROR", "ADDED"]);
     const got = heard.filter((h) => h.payload.externalUserId === "k1").map((h) => h.payload.status);
     expect(got.sort()).toEqual(["ADDED", "ERROR"]);
@@ -453,7 +454,7 @@ describe("the state file", () => {
     await clients.sandbox.POST("/_sandbox/faults", { body: { operation: "extendUser", status: 503, times: 2 } });
     const before = {
       user: (await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("kept-1"))).data,
-      deliveries: (await clients.sandbox.GET("/_sandbox/deliveries")).data,
+      deliveries: (await clients.sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } })).data,
       faults: (await clients.sandbox.GET("/_sandbox/faults")).data,
       journal: (await clients.sandbox.GET("/_sandbox/requests")).data,
     };
@@ -494,7 +495,7 @@ describe("the state file", () => {
     await first.close();
     const second = await ownMock({ stateFile });
     const sandbox = createSandboxClient({ apiKey: "teams-resume", baseUrl: second.url });
-    const [delivery] = (await sandbox.GET("/_sandbox/deliveries")).data!;
+    const [delivery] = (await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } })).data!;
     expect(delivery).toMatchObject({ state: "delivered", attempts: [{ status: 200 }] });
     expect(heard.filter((h) => h.payload.externalUserId === "resume-1")).toHaveLength(2); // at least once
   });
