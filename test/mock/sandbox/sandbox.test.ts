@@ -28,8 +28,9 @@ let failFirst = 0;
 
 /**
  * A second receiver that answers by path: `/status/<n>/...` with n, `/redirect/...` with a 302 to
- * `/status/200/redirected`, `/hold/...` never. It notes each request, and whether the sender
- * gave up on it (its connection closed before an answer).
+ * `/status/200/redirected`, `/hold/...` never, `/gate/...` with 200 once `openGates()` is called.
+ * It notes each request, and whether the sender gave up on it (its connection closed before an
+ * answer).
  */
 interface Heard {
   path: string;
@@ -37,6 +38,11 @@ interface Heard {
   abandoned: boolean;
 }
 const heard: Heard[] = [];
+/** The answers `/gate/...` holds back. */
+const gated: (() => void)[] = [];
+const openGates = () => {
+  for (const answer of gated.splice(0)) answer();
+};
 let recorder: http.Server;
 let recorderUrl: string;
 
@@ -92,6 +98,7 @@ beforeAll(async () => {
       });
       const [, kind, status] = req.url!.split("/");
       if (kind === "hold") return;
+      if (kind === "gate") return void gated.push(() => res.writeHead(200).end());
       if (kind === "redirect") res.writeHead(302, { location: "/status/200/redirected" }).end();
       else res.writeHead(Number(status) || 200).end();
     });
@@ -100,6 +107,7 @@ beforeAll(async () => {
   recorderUrl = `http://127.0.0.1:${(recorder.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
+  openGates();
   await mock.close();
   await new Promise((resolve) => receiver.close(resolve));
   recorder.closeAllConnections();
@@ -445,6 +453,23 @@ describe("worlds and the control API", () => {
     expect((await sandbox.GET("/_sandbox/deliveries")).data).toEqual([]);
     expect((await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 600 } })).data).toEqual([]);
     expect(heardFor("cancel-user")).toHaveLength(1);
+  });
+
+  it("lists the deliveries at once while an attempt is under way; with `wait`, once it has ended", async () => {
+    const clients = await world("sk_slow");
+    const { p100, sandbox } = clients;
+    await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("slow-user", "PL") });
+    await setEndpoint(clients, `${recorderUrl}/gate/{webhook}`);
+    await addKycFile(clients, "slow-user");
+    await expect.poll(() => heardFor("slow-user").length, { timeout: 5000, interval: 20 }).toBe(1);
+    const query = { externalUserId: "slow-user" };
+    // The receiver still holds the attempt: the list is answered as it stands.
+    const now = await sandbox.GET("/_sandbox/deliveries", { params: { query } });
+    expect(now.data).toMatchObject([{ webhook: "kycFileAdded", state: "retrying", attempts: [] }]);
+    expect(gated).toHaveLength(1);
+    const waited = sandbox.GET("/_sandbox/deliveries", { params: { query: { ...query, wait: 30 } } });
+    openGates();
+    expect((await waited).data).toMatchObject([{ state: "delivered", attempts: [{ at: at(0), status: 200 }] }]);
   });
 
   it("close() cancels the deliveries in flight", async () => {
