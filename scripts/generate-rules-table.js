@@ -44,6 +44,7 @@ export async function rulesSection() {
   const { rules, p100 } = await loadRules();
   return [
     start,
+    "",
     "The P100 API's operations:",
     "",
     table(rules.filter((r) => p100.has(r.operation))),
@@ -51,6 +52,7 @@ export async function rulesSection() {
     "The control API's operations that change a user (below), which the hosted KYC page and the dashboard run too:",
     "",
     table(rules.filter((r) => !p100.has(r.operation))),
+    "",
     end,
   ].join("\n");
 }
