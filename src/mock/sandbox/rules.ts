@@ -14,9 +14,13 @@ export type { Answer, Outcome, Refusal, Rule, RuleContext } from "./rules/kit.js
 
 export const rules: Rule[] = [...onboardingRules, ...accountRules, ...controlRules];
 
+/** The rules of each operation, in the table's order. */
+const byOperation = new Map<string, Rule[]>();
+for (const rule of rules) byOperation.set(rule.operation, [...(byOperation.get(rule.operation) ?? []), rule]);
+
 /** The first rule of `operation` that applies, if the operation has rules. */
 export function ruleFor(operation: string, ctx: RuleContext): Rule | undefined {
-  return rules.find((r) => r.operation === operation && r.applies(ctx));
+  return byOperation.get(operation)?.find((r) => r.applies(ctx));
 }
 
 /** The rule's outcome: it changes the world when its kind is `changed`. */
@@ -60,9 +64,6 @@ export const decisionKinds = {
 } as const;
 
 export type DecisionKind = keyof typeof decisionKinds;
-
-/** The decisions of a KYC by P100 attempt (the hosted page's buttons, POST /_sandbox/users/{id}/kyc/{decision}). */
-export const kycDecisions = decisionKinds.kyc.decisions;
 
 /** Each decision of `kind` with the rule that would take it for this user now (nothing is changed). */
 function rulesNow(world: World, user: StoredUser, kind: DecisionKind) {
