@@ -3,6 +3,7 @@
 // (rules/control-api.ts). For each operation, the first rule whose condition holds gives the
 // outcome, typed (rules/kit.ts): `changed`, `unchanged` or `refused`. docs/sandbox.md's tables are
 // written from this one (scripts/generate-rules-table.js; `npm run check:generated` fails when stale).
+// The rules import no node: module (Web Crypto's randomUUID), for the in-browser mocks to come.
 
 import { accountRules } from "./rules/account.js";
 import { controlRules } from "./rules/control-api.js";

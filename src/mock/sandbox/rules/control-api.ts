@@ -3,7 +3,6 @@
 // verification, KYC by P100, the POA) and the seeded state (balances, transactions, a failing
 // KYC upload). Each decision is a path's `{decision}`, in ctx.params. Gathered with the P100
 // API's rules in src/mock/sandbox/rules.ts; src/mock/sandbox/control/ validates and routes.
-import { randomUUID } from "node:crypto";
 import { defaultRejectionReason } from "../kyc-pages.js";
 import { publicUser } from "../world.js";
 import { decidePoa, generateBalances, processKycAttempt, sendKycStatus } from "./effects.js";
@@ -243,7 +242,7 @@ export const controlRules: Rule[] = [
     applies: () => true,
     outcome: "changed",
     change: (ctx) => {
-      const added = transactionsOf(ctx).map((t) => ({ id: randomUUID(), createdAt: ctx.world.at(), ...t }));
+      const added = transactionsOf(ctx).map((t) => ({ id: crypto.randomUUID(), createdAt: ctx.world.at(), ...t }));
       known(ctx).transactions.push(...added);
       return { status: 201, body: added };
     },

@@ -2,7 +2,6 @@
 // balances, a move of country, the balances generated at verification, the KYC by P100 state as
 // its webhook carries it, a POA decided. The POA countries and the balances' shape come from the
 // spec (generated/facts.js).
-import { randomUUID } from "node:crypto";
 import { examples, poaCountries } from "../../../../generated/facts.js";
 import type { StoredUser, World } from "../world.js";
 import { kycOf, type RuleContext, send } from "./kit.js";
@@ -13,7 +12,7 @@ export const poaCountryList = `${poaCountries.slice(0, -1).join(", ")} or ${poaC
 /** New balances in the shape of the spec's Get User Balances example, with ids of their own. */
 function newBalances() {
   const example = examples.UserBalancesFound;
-  const fresh = (items: Record<string, unknown>[]) => items.map((item) => ({ ...item, id: randomUUID() }));
+  const fresh = (items: Record<string, unknown>[]) => items.map((item) => ({ ...item, id: crypto.randomUUID() }));
   return { fiatBalances: fresh(example.fiatBalances), cryptoBalances: fresh(example.cryptoBalances) };
 }
 
@@ -21,7 +20,7 @@ export function newUser(ctx: RuleContext, model: StoredUser["model"]): StoredUse
   const country = typeof ctx.body.country === "string" ? ctx.body.country : undefined;
   const user: StoredUser = {
     externalUserId: ctx.externalUserId,
-    userId: randomUUID(),
+    userId: crypto.randomUUID(),
     model,
     country,
     kycFiles: 0,

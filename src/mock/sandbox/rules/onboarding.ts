@@ -2,7 +2,6 @@
 // KYC), Method A's KYC files and Add User Verification, KYC by P100 (Method B: Creating KYC
 // Verification, Redirect to Verification, Get KYC Status) and the proof of address. Gathered with
 // the others in src/mock/sandbox/rules.ts.
-import { randomUUID } from "node:crypto";
 import { kycSessionUrl, loadingPage } from "../kyc-pages.js";
 import { generateBalances, kycStatusOf, newUser, poaCountryList, sendKycStatus } from "./effects.js";
 import { error, known, kycOf, message, type Rule, send, suspendedUser, unknownUser } from "./kit.js";
@@ -89,11 +88,11 @@ export const onboardingRules: Rule[] = [
       const user = known(ctx);
       const { documentType, country } = ctx.body;
       user.kyc = {
-        verificationId: randomUUID(),
+        verificationId: crypto.randomUUID(),
         verificationStatus: "NOT_VERIFIED",
         attemptStatus: "PENDING",
         rejectionReason: null,
-        sessionToken: randomUUID(),
+        sessionToken: crypto.randomUUID(),
         ...(typeof documentType === "string" ? { documentType } : {}),
         ...(typeof country === "string" ? { country } : {}),
       };
