@@ -79,8 +79,6 @@ export interface RunningMock {
    * gives Markdown.
    */
   diffs: DiffLog;
-  /** @deprecated Renamed `diffs` (the client's `drift` is another check); the same object. */
-  drift: DiffLog;
   /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
   invalidAnswers: DiffEntry[];
   /** Stops the mock, cancelling the stateful mode's webhook deliveries in flight. Safe to call twice. */
@@ -274,7 +272,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   } finally {
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
-  return { url, diffs, drift: diffs, invalidAnswers: ownAnswers.entries, close };
+  return { url, diffs, invalidAnswers: ownAnswers.entries, close };
 }
 
 /** What /_sandbox answers without the stateful mode (rather than Prism's "no path matched"). */

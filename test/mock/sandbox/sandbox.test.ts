@@ -69,7 +69,7 @@ beforeAll(async () => {
       const result = await verifyAndParseWebhook(
         name,
         { headers: req.headers, rawBody: Buffer.concat(chunks) },
-        { token },
+        { tokens: token },
       );
       if (result.ok) received.push({ name, payload: result.payload, recognised: result.recognised });
       res.writeHead(result.ok ? 200 : result.status).end("{}");
