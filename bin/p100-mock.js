@@ -47,14 +47,13 @@ async function stop() {
 
 /** The proxy's findings as Markdown, for the partner to read and send back. */
 function writeReport() {
-  const { calls, entries, failures, local } = mock.diffs;
-  const unreached = failures.length ? `, ${failures.length} never reached the upstream` : "";
-  const here = local.length ? `, ${local.length} answered by the mock itself` : "";
-  const checked = calls - failures.length - local.length;
+  const { checked, differing, unreached: failed, local } = mock.diffs.counts();
+  const unreached = failed ? `, ${failed} never reached the upstream` : "";
+  const here = local ? `, ${local} answered by the mock itself` : "";
   try {
     writeFileSync(report, mock.diffs.report());
     console.log(
-      `p100-mock: ${checked} call(s) checked, ${entries.length} with differences${unreached}${here}; report in ${report}`,
+      `p100-mock: ${checked} call(s) checked, ${differing} with differences${unreached}${here}; report in ${report}`,
     );
   } catch (error) {
     console.error(`p100-mock: cannot write the report to ${report}: ${error.code ?? error.message}`);

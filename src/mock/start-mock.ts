@@ -91,7 +91,10 @@ export interface RunningMock {
    * gives Markdown.
    */
   diffs: DiffLog;
-  /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
+  /**
+   * The mock's answers that break the spec (Prism checks each one), one entry per distinct way with
+   * the `calls` that met it (at most `maxDiffEntries`); empty when all is well.
+   */
   invalidAnswers: DiffEntry[];
   /** Stops the mock, cancelling the stateful mode's webhook deliveries in flight. Safe to call twice. */
   close(): Promise<void>;
@@ -132,8 +135,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const diffs = new DiffLog({
     upstream: options.proxy,
     specVersion: options.spec === undefined ? bundledVersion : `of ${options.spec}`,
+    maxEntries: options.maxDiffEntries,
   });
-  const ownAnswers = new DiffLog(); // the mock's own answers, in every mode but proxy
+  // The mock's own answers, in every mode but proxy: bounded as the proxy's log is.
+  const ownAnswers = new DiffLog({ maxEntries: options.maxDiffEntries });
   const handler = createHandler({
     engine,
     transparent: options.proxy !== undefined,
