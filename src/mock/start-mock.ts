@@ -128,6 +128,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     dynamic: options.dynamic,
     errors: options.errors,
     proxy: options.proxy,
+    maxUpstreamBytes: options.maxUpstreamBytes,
     sandbox,
   });
   engine.catch(() => undefined); // a failed start is reported below

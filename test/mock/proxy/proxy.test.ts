@@ -426,6 +426,70 @@ it("answers a call to an unreachable upstream with a 502 naming the host and the
   }
 });
 
+describe("an upstream's answer over the cap (maxUpstreamBytes, decoded)", () => {
+  // A bomb: a few KiB of gzip that inflate past the cap. Read whole and decoded, it held the process.
+  const bomb = (decoded: number) => zlib.gzipSync(Buffer.alloc(decoded, 0x20));
+
+  it.each<[string, number | undefined, (res: http.ServerResponse) => void, string]>([
+    [
+      "a gzip body under the default cap of 10 MiB that inflates past it",
+      undefined,
+      (res) => {
+        const sent = bomb(10 * 1024 * 1024 + 1);
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "content-length": sent.length,
+        });
+        res.end(sent);
+      },
+      "its body, decoded, is over the cap of 10485760 bytes (maxUpstreamBytes, --max-upstream-bytes)",
+    ],
+    [
+      "a chunked plain body past a cap of 4096 bytes",
+      4096,
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        for (let i = 0; i < 10; i++) res.write(Buffer.alloc(1024, 0x20));
+        res.end();
+      },
+      "its body is over the cap of 4096 bytes (maxUpstreamBytes, --max-upstream-bytes)",
+    ],
+  ])("%s: 502 naming the cap, in the log and the report", async (_, maxUpstreamBytes, answer, reason) => {
+    const upstream = await startUpstream(answer);
+    const log: string[] = [];
+    const mock = await startMock({ proxy: upstream.url, maxUpstreamBytes, onOutput: (text) => log.push(text) });
+    try {
+      const reply = await call(mock.url, `/v1/user/balances/${id}`);
+      expect(reply.status).toBe(502);
+      expect(reply.headers["x-p100-mock-source"]).toBe("mock");
+      const problem = JSON.parse(reply.body.toString());
+      expect(problem).toMatchObject({
+        type: "urn:p100-mock:upstream-answer-too-large",
+        title: "The upstream's answer is too large",
+        status: 502,
+        reason,
+        upstreamStatus: 200,
+        maxUpstreamBytes: maxUpstreamBytes ?? 10 * 1024 * 1024,
+      });
+      expect(problem.detail).toContain(reason);
+      expect(log).toContain(
+        `p100-mock: the upstream's answer broke off: GET /v1/user/balances/{externalUserId}: HTTP 200, then ${reason} (the call reached it); answered 502\n`,
+      );
+      expect(mock.diffs.broken).toEqual([
+        { method: "GET", path: "/v1/user/balances/{externalUserId}", status: 200, reason, calls: 1 },
+      ]);
+      expect(mock.diffs.report()).toContain(`| GET | \`/v1/user/balances/{externalUserId}\` | 200 | ${reason} | 1 |`);
+      // The next call, under the cap, is answered as it came.
+      upstream.answer = json(200, pretty);
+      expect((await call(mock.url, `/v1/user/balances/${id}`)).body.toString()).toBe(pretty);
+    } finally {
+      await mock.close();
+      await upstream.close();
+    }
+  });
+});
+
 it("tells an answer that broke off from an upstream never reached: 502, its own log line and report section", async () => {
   const upstream = await startUpstream((res) => {
     res.writeHead(200, { "content-type": "application/json", "content-length": "100" });
