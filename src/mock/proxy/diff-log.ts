@@ -2,9 +2,11 @@
 // the client's own shape check is `drift`, a different thing): one entry per distinct difference
 // Prism found, per distinct reason a call never reached the upstream, each with the calls that met
 // it, and the Markdown report a partner can send back. Each kind keeps `maxEntries` distinct
-// entries, so a long session's memory is bounded; a call beyond them is counted, and the report says so. It holds methods, path templates (`/v1/user/balances/{externalUserId}`,
-// never the ids in them), statuses, Prism's findings and failure reasons only: never a header, so
-// never the API key, and no user data.
+// entries, so a long session's memory is bounded; a call beyond them is counted, and the report
+// says so. It holds methods, path templates (`/v1/user/balances/{externalUserId}`, never the ids
+// in them), statuses, Prism's findings and failure reasons only: never a header, so never the API
+// key, and no user data.
+import { defaultMaxDiffEntries } from "../options.js";
 
 /** One of Prism's findings, as this log reads it (its `IPrismDiagnostic`, without Prism's types). */
 export interface Finding {
@@ -115,7 +117,7 @@ export class DiffLog {
    * `maxEntries` bounds each kind of record (1000 distinct entries by default).
    */
   constructor(private readonly defaults: { upstream?: string; specVersion?: string; maxEntries?: number } = {}) {
-    this.maxEntries = defaults.maxEntries ?? 1000;
+    this.maxEntries = defaults.maxEntries ?? defaultMaxDiffEntries;
     this.differing = new Kept(this.maxEntries);
     this.unreached = new Kept(this.maxEntries);
     this.here = new Kept(this.maxEntries);
