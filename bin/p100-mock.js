@@ -4,6 +4,7 @@
 import { writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { startMock } from "../dist/mock/index.js";
+import { flagUsage, fromFlags, mockOptions, parseArgsOptions } from "../dist/mock/options.js";
 import operations from "../generated/operations.js";
 
 const usage = `Usage: p100-mock [options]
@@ -11,99 +12,26 @@ const usage = `Usage: p100-mock [options]
 Serves the P100 User Accounts API spec of this package as a mock (Prism, in this process).
 
 Options:
-  --port <n>    port to listen on (default 4010)
-  --host <h>    host to listen on (default 127.0.0.1)
-  --dynamic     generate response data from the schemas instead of the spec's examples
-  --errors      answer 500 with Prism's findings when an answer breaks the spec (Prism --errors)
-  --stateful    keep each API key's users across calls and deliver webhooks; control the world
-                under /_sandbox (see the lifecycle table in docs/sandbox.md)
-  --allow-remote-webhooks
-                with --stateful: let webhook endpoints be hosts other than loopback ones
-                (127.0.0.0/8, localhost, [::1])
-  --max-worlds <n>, --max-users-per-world <n>, --max-deliveries-per-world <n>
-                with --stateful: the sandbox's caps (default 10000 each); a new key or user
-                beyond its cap gets 507, a delivery beyond its cap drops the oldest
-  --max-journal-per-world <n>
-                with --stateful: calls each world's journal keeps (default 1000)
-  --max-idle-minutes <n>
-                with --stateful: drop a world unused this long (default 1440, a day)
-  --state <file>
-                with --stateful: keep every world in <file> across restarts (read at start,
-                written soon after each change and on exit); a file that is not a state file
-                stops the start and is left as it is
-  --latency <ms>|<min>-<max>
-                hold every answer of the API back <ms>, or a random time from <min> to <max>
-  --proxy <url> forward every call to <url> (e.g. https://partner-api-stage.p100.io), check each
-                answer against the spec, log each difference and write a report of them on exit
-                (honours HTTPS_PROXY, HTTP_PROXY and NO_PROXY)
-  --report <f>  where --proxy writes its Markdown report (default p100-contract-report.md)
-  --cors <o>    let web pages from origin <o> call the mock too (repeatable; * for any); pages
-                on loopback hosts (localhost, 127.0.0.1, [::1]) always may
-  --help        show this help
+${flagUsage()}
 
 Pick a documented response per request with the header
   Prefer: code=<status>, example=<example name>     e.g. Prefer: code=202, example=P211`;
 
-let options;
+// The flags are startMock's options (src/mock/options.ts, one table): read and checked as it checks them.
+let values;
 try {
-  options = parseArgs({
-    options: {
-      port: { type: "string", default: "4010" },
-      host: { type: "string", default: "127.0.0.1" },
-      dynamic: { type: "boolean", default: false },
-      errors: { type: "boolean", default: false },
-      stateful: { type: "boolean", default: false },
-      "allow-remote-webhooks": { type: "boolean", default: false },
-      "max-worlds": { type: "string" },
-      "max-users-per-world": { type: "string" },
-      "max-deliveries-per-world": { type: "string" },
-      "max-journal-per-world": { type: "string" },
-      "max-idle-minutes": { type: "string" },
-      state: { type: "string" },
-      latency: { type: "string" },
-      proxy: { type: "string" },
-      report: { type: "string", default: "p100-contract-report.md" },
-      cors: { type: "string", multiple: true, default: [] },
-      help: { type: "boolean", default: false },
-    },
-  }).values;
+  values = parseArgs({ options: parseArgsOptions() }).values;
 } catch (error) {
   fail(`${error.message}\n\n${usage}`);
 }
-if (options.help) {
+if (values.help) {
   console.log(usage);
   process.exit(0);
 }
-const port = Number(options.port);
-if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${options.port}"`);
-const caps = {};
-for (const [flag, option] of [
-  ["max-worlds", "maxWorlds"],
-  ["max-users-per-world", "maxUsersPerWorld"],
-  ["max-deliveries-per-world", "maxDeliveriesPerWorld"],
-  ["max-journal-per-world", "maxJournalPerWorld"],
-]) {
-  if (options[flag] === undefined) continue;
-  if (!options.stateful) fail(`--${flag} needs --stateful`);
-  caps[option] = Number(options[flag]);
-  if (!Number.isInteger(caps[option]) || caps[option] < 1)
-    fail(`--${flag} must be a positive integer, not "${options[flag]}"`);
-}
-if (options["allow-remote-webhooks"] && !options.stateful) fail("--allow-remote-webhooks needs --stateful");
-if (options["max-idle-minutes"] !== undefined) {
-  if (!options.stateful) fail("--max-idle-minutes needs --stateful");
-  caps.maxIdleMinutes = Number(options["max-idle-minutes"]);
-  if (!(caps.maxIdleMinutes > 0))
-    fail(`--max-idle-minutes must be a positive number, not "${options["max-idle-minutes"]}"`);
-}
-if (options.state !== undefined && !options.stateful) fail("--state needs --stateful");
-let latency;
-if (options.latency !== undefined) {
-  const range = /^(\d+)(?:-(\d+))?$/.exec(options.latency);
-  latency = range && { min: Number(range[1]), max: Number(range[2] ?? range[1]) };
-  if (!latency || latency.max > 60_000 || latency.min > latency.max)
-    fail(`--latency must be <ms> or <min>-<max> in ms, at most 60000, not "${options.latency}"`);
-}
+const flags = fromFlags(values);
+if (flags.problem) fail(flags.problem);
+const { report = mockOptions.report.default, ...given } = flags.options;
+const options = { ...given, port: given.port ?? mockOptions.port.flagDefault };
 
 // Stop cleanly on a signal, even one that arrives while Prism is still loading; and when a
 // wrapper such as npx dies without passing its signal on (this process is orphaned: its parent
@@ -119,17 +47,16 @@ async function stop() {
 
 /** The proxy's findings as Markdown, for the partner to read and send back. */
 function writeReport() {
-  const { calls, entries, failures, local } = mock.diffs;
-  const unreached = failures.length ? `, ${failures.length} never reached the upstream` : "";
-  const here = local.length ? `, ${local.length} answered by the mock itself` : "";
-  const checked = calls - failures.length - local.length;
+  const { checked, differing, unreached: failed, local } = mock.diffs.counts();
+  const unreached = failed ? `, ${failed} never reached the upstream` : "";
+  const here = local ? `, ${local} answered by the mock itself` : "";
   try {
-    writeFileSync(options.report, mock.diffs.report());
+    writeFileSync(report, mock.diffs.report());
     console.log(
-      `p100-mock: ${checked} call(s) checked, ${entries.length} with differences${unreached}${here}; report in ${options.report}`,
+      `p100-mock: ${checked} call(s) checked, ${differing} with differences${unreached}${here}; report in ${report}`,
     );
   } catch (error) {
-    console.error(`p100-mock: cannot write the report to ${options.report}: ${error.code ?? error.message}`);
+    console.error(`p100-mock: cannot write the report to ${report}: ${error.code ?? error.message}`);
     console.error(mock.diffs.report()); // nothing is lost: the report goes to stderr
   }
 }
@@ -139,17 +66,7 @@ setInterval(() => process.ppid !== parent && stop(), 500).unref();
 
 try {
   mock = await startMock({
-    port,
-    host: options.host,
-    dynamic: options.dynamic,
-    errors: options.errors,
-    proxy: options.proxy,
-    stateful: options.stateful,
-    corsOrigins: options.cors,
-    allowRemoteWebhooks: options["allow-remote-webhooks"],
-    ...caps,
-    ...(options.state === undefined ? {} : { stateFile: options.state }),
-    ...(latency ? { latency } : {}),
+    ...options,
     onOutput: (text) => process.stdout.write(text),
     signal: starting.signal,
   });
@@ -165,7 +82,7 @@ function proxyMessage(url) {
     `p100-mock: proxying ${url} to ${options.proxy}, checking every answer against the P100 User Accounts spec`,
     "",
     `Point your client at ${url} with your real x-api-key for ${options.proxy}. Each difference from`,
-    `the contract is logged as it happens; on Ctrl-C the report is written to ${options.report}.`,
+    `the contract is logged as it happens; on Ctrl-C the report is written to ${report}.`,
     "Stop with Ctrl-C. Requests are logged below.",
   ].join("\n");
 }
@@ -203,8 +120,8 @@ function readyMessage(url) {
           "Stateful: each x-api-key has its own world of users and webhooks. Control it under",
           `  ${url}/_sandbox (reset, webhook-endpoint, users/{id}/verification|poa|kyc/{decision}, clock/advance, deliveries,`,
           "  deliveries/{id}/resend, faults, requests, users/{id}/balances|transactions|kyc-files/fail-next)",
-          ...(options.state ? [`World state is kept in ${options.state}.`] : []),
-          options["allow-remote-webhooks"]
+          ...(options.stateFile ? [`World state is kept in ${options.stateFile}.`] : []),
+          options.allowRemoteWebhooks
             ? "Webhooks may go to any host (--allow-remote-webhooks)."
             : "Webhooks go to loopback hosts only (127.0.0.0/8, localhost, [::1]); --allow-remote-webhooks allows others.",
           "",

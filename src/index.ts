@@ -12,7 +12,6 @@ export {
 export type * from "./client/operation-types.js";
 export {
   hasErrorCode,
-  isP100Error,
   type Outcome,
   type P100Result,
   type ResponseWithStatus,
@@ -33,7 +32,3 @@ export {
 } from "./errors.js";
 export type { ResponseExamples } from "./mock/prefer.js";
 export type { WebhookFailure, WebhookIssue, WebhookName, WebhookPayload, WebhookResult } from "./webhooks/index.js";
-
-import { prefer as preferHeader } from "./mock/prefer.js";
-/** @deprecated `prefer` builds a header for the mock: import it from `p100-user-accounts/mock`. */
-export const prefer = preferHeader;

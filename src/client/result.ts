@@ -104,6 +104,3 @@ export function hasErrorCode<Body, Code extends Documented<CodeOf<Body>>>(
 ): body is Extract<Body, { errorCode: string }> & { errorCode: Code } {
   return typeof body === "object" && body !== null && (body as { errorCode?: unknown }).errorCode === code;
 }
-
-/** @deprecated Renamed `hasErrorCode`: it checks a body's `errorCode`, not an `Error`. */
-export const isP100Error = hasErrorCode;

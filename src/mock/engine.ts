@@ -8,6 +8,7 @@ import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "
 import type { IHttpOperation } from "@stoplight/types";
 import { createRedactor } from "../client/redact.js";
 import { MockStartError } from "../errors.js";
+import { defaultMaxUpstreamBytes } from "./options.js";
 import type { Exchange, RawRequest } from "./proxy/forward.js";
 import type { Sandbox } from "./sandbox/world.js";
 import { checkUpload, slimForm, uploadLimitsOf } from "./uploads.js";
@@ -17,6 +18,8 @@ export interface EngineOptions {
   dynamic?: boolean;
   errors?: boolean;
   proxy?: string;
+  /** Proxy mode: the largest body of an upstream's answer, decoded (options.ts has the default). */
+  maxUpstreamBytes?: number;
   /** Stateful mode: answers come from each key's world in this sandbox (sandbox/rules.ts). */
   sandbox?: Sandbox;
 }
@@ -126,7 +129,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
   // The sandbox's adapter and rules (and their validators) load only for the stateful mode.
   const adapter = sandbox ? await import("./sandbox/prism-adapter.js") : undefined;
   const exchanges = new WeakMap<IHttpRequest, Exchange>();
-  const proxy = options.proxy ? await loadProxy(prism, exchanges) : undefined;
+  const proxy = options.proxy ? await loadProxy(prism, exchanges, options.maxUpstreamBytes) : undefined;
   const components = {
     logger,
     ...(sandbox && adapter ? { mock: adapter.statefulMock(sandbox, prism.prismMock) } : {}),
@@ -233,7 +236,11 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
 }
 
 /** The proxy's forward component and its dispatcher (undici, loaded for the proxy mode only). */
-async function loadProxy(prism: Awaited<ReturnType<typeof loadPrism>>, exchanges: WeakMap<IHttpRequest, Exchange>) {
+async function loadProxy(
+  prism: Awaited<ReturnType<typeof loadPrism>>,
+  exchanges: WeakMap<IHttpRequest, Exchange>,
+  maxBodyBytes = defaultMaxUpstreamBytes,
+) {
   const [undici, { createForward, sourceHeader }] = await Promise.all([
     import("undici").catch(() => {
       throw new MockStartError(
@@ -247,6 +254,7 @@ async function loadProxy(prism: Awaited<ReturnType<typeof loadPrism>>, exchanges
   const dispatcher = new undici.EnvHttpProxyAgent({ proxyTunnel: false });
   const forward = createForward({
     exchanges,
+    maxBodyBytes,
     prismForward: prism.prismForward,
     dispatcher,
     request: undici.request,

@@ -11,6 +11,7 @@ import { MockStartError } from "../errors.js";
 import { createEngine } from "./engine.js";
 import { createHandler, type OwnAnswer, type RouteRequest } from "./http.js";
 import { isLoopbackHost } from "./loopback.js";
+import { latencyRange, optionProblem } from "./options.js";
 import { createPages } from "./pages/pages.js";
 import { type DiffEntry, DiffLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
 import { Sandbox } from "./sandbox/world.js";
@@ -64,6 +65,17 @@ export interface MockOptions {
   maxIdleMinutes?: number;
   /** Stateful mode: calls each world's journal keeps (GET /_sandbox/requests); 1000 by default. */
   maxJournalPerWorld?: number;
+  /**
+   * Proxy mode: the largest body of an upstream's answer read, decoded (gzip, br, deflate undone);
+   * a larger one is answered `502`, naming the cap. 10 MiB (the client's `maxResponseBytes`) by default.
+   */
+  maxUpstreamBytes?: number;
+  /**
+   * Distinct entries kept of the proxy's differences, unreached calls, broken and local answers
+   * (`diffs`), and of `invalidAnswers`; 1000 of each by default. A call beyond it is counted
+   * (`diffs.dropped`), and the report says how many.
+   */
+  maxDiffEntries?: number;
   /** Receives one log line per answer (`POST /v1/user/balances/extended → 201`), and each contract difference found. */
   onOutput?: (text: string) => void;
   /** Aborting it during startup stops the mock and rejects (e.g. on Ctrl-C before the mock is up). */
@@ -79,9 +91,10 @@ export interface RunningMock {
    * gives Markdown.
    */
   diffs: DiffLog;
-  /** @deprecated Renamed `diffs` (the client's `drift` is another check); the same object. */
-  drift: DiffLog;
-  /** Every answer the mock gave that breaks the spec (Prism checks each one); empty when all is well. */
+  /**
+   * The mock's answers that break the spec (Prism checks each one), one entry per distinct way with
+   * the `calls` that met it (at most `maxDiffEntries`); empty when all is well.
+   */
   invalidAnswers: DiffEntry[];
   /** Stops the mock, cancelling the stateful mode's webhook deliveries in flight. Safe to call twice. */
   close(): Promise<void>;
@@ -92,54 +105,12 @@ const bundledSpec = fileURLToPath(new URL("../../generated/openapi.json", import
 /** The bundled spec's `info.version`, which is always the package's version (a test checks it). */
 const { version: bundledVersion } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
 
-/** Every option of startMock: another name is a typo (`statefull`), refused rather than ignored. */
-const optionNames = [
-  "allowRemoteWebhooks",
-  "corsOrigins",
-  "dynamic",
-  "errors",
-  "host",
-  "latency",
-  "maxDeliveriesPerWorld",
-  "maxIdleMinutes",
-  "maxJournalPerWorld",
-  "maxUsersPerWorld",
-  "maxWorlds",
-  "onOutput",
-  "port",
-  "proxy",
-  "signal",
-  "spec",
-  "stateFile",
-  "stateful",
-] as const satisfies readonly (keyof MockOptions)[];
-// The list names every option: this line does not compile when one is missing.
-const everyOption: Exclude<keyof MockOptions, (typeof optionNames)[number]> extends never ? true : never = true;
-
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
-  const unknown = Object.keys(options).filter((name) => !(optionNames as readonly string[]).includes(name));
-  if (everyOption && unknown.length)
-    throw new MockStartError(`unknown option ${unknown.join(", ")}; the options are ${optionNames.join(", ")}`);
+  // Every option is checked against the one table (options.ts), as p100-mock's flags are.
+  const problem = optionProblem(options as Record<string, unknown>);
+  if (problem) throw new MockStartError(problem);
   const host = options.host ?? "127.0.0.1";
-  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port >= 0 && options.port <= 65535))
-    throw new MockStartError(`port must be a whole number from 0 to 65535 (got ${String(options.port)})`);
-  if (options.proxy !== undefined && !/^https?:\/\/[^/]/.test(options.proxy)) {
-    throw new MockStartError(
-      `--proxy needs an absolute http(s) URL, e.g. https://partner-api-stage.p100.io (got "${options.proxy}")`,
-    );
-  }
-  if (options.proxy !== undefined && options.stateful)
-    throw new MockStartError("--proxy and --stateful do not go together");
-  for (const cap of ["maxWorlds", "maxUsersPerWorld", "maxDeliveriesPerWorld", "maxJournalPerWorld"] as const) {
-    const value = options[cap];
-    if (value !== undefined && !(Number.isInteger(value) && value > 0))
-      throw new MockStartError(`${cap} must be a positive integer (got ${value})`);
-  }
-  if (options.maxIdleMinutes !== undefined && !(options.maxIdleMinutes > 0))
-    throw new MockStartError(`maxIdleMinutes must be a positive number (got ${options.maxIdleMinutes})`);
-  const latency = latencyOf(options.latency);
-  if (!options.stateful && options.stateFile !== undefined)
-    throw new MockStartError("stateFile (--state) needs the stateful mode (--stateful)");
+  const latency = latencyRange(options.latency);
   const sandbox = options.stateful
     ? new Sandbox({
         allowRemoteWebhooks: options.allowRemoteWebhooks,
@@ -157,6 +128,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
     dynamic: options.dynamic,
     errors: options.errors,
     proxy: options.proxy,
+    maxUpstreamBytes: options.maxUpstreamBytes,
     sandbox,
   });
   engine.catch(() => undefined); // a failed start is reported below
@@ -164,8 +136,10 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   const diffs = new DiffLog({
     upstream: options.proxy,
     specVersion: options.spec === undefined ? bundledVersion : `of ${options.spec}`,
+    maxEntries: options.maxDiffEntries,
   });
-  const ownAnswers = new DiffLog(); // the mock's own answers, in every mode but proxy
+  // The mock's own answers, in every mode but proxy: bounded as the proxy's log is.
+  const ownAnswers = new DiffLog({ maxEntries: options.maxDiffEntries });
   const handler = createHandler({
     engine,
     transparent: options.proxy !== undefined,
@@ -274,7 +248,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   } finally {
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
-  return { url, diffs, drift: diffs, invalidAnswers: ownAnswers.entries, close };
+  return { url, diffs, invalidAnswers: ownAnswers.entries, close };
 }
 
 /** What /_sandbox answers without the stateful mode (rather than Prism's "no path matched"). */
@@ -287,18 +261,6 @@ const noSandbox: OwnAnswer = {
 async function kycSessionPage(sandbox: Sandbox, request: RouteRequest): Promise<OwnAnswer> {
   const { kycSession } = await import("./sandbox/kyc-session.js");
   return kycSession(sandbox, request);
-}
-
-/** The `latency` option, checked: a range in ms. */
-function latencyOf(latency: MockOptions["latency"]): { min: number; max: number } | undefined {
-  if (latency === undefined) return undefined;
-  const { min, max } = typeof latency === "number" ? { min: latency, max: latency } : latency;
-  const fine = (ms: unknown) => Number.isInteger(ms) && (ms as number) >= 0 && (ms as number) <= 60_000;
-  if (!fine(min) || !fine(max) || min > max)
-    throw new MockStartError(
-      `latency must be a whole number of ms from 0 to 60000, or { min, max } with min <= max (got ${JSON.stringify(latency)})`,
-    );
-  return { min, max };
 }
 
 /** The stateful mode's control API under /_sandbox, loaded at its first call. */

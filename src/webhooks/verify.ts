@@ -33,9 +33,7 @@ export interface WebhookDelivery {
 
 export interface WebhookOptions {
   /** The webhook security token(s). */
-  tokens?: WebhookTokens;
-  /** @deprecated One token: use `tokens`, which also takes several. */
-  token?: string;
+  tokens: WebhookTokens;
   /** The largest body accepted, in bytes; 64 KiB by default (P100's payloads are a few hundred bytes). */
   maxBytes?: number;
 }
@@ -238,7 +236,7 @@ export async function verifyAndParseWebhook<Name extends WebhookName>(
   delivery: WebhookDelivery,
   options: WebhookOptions,
 ): Promise<WebhookResult<Name>> {
-  const tokens = options?.tokens ?? options?.token ?? [];
+  const tokens = options?.tokens ?? [];
   const token = await verifyWebhookToken(delivery?.headers, tokens);
   if (!token.ok) return token;
   if (!isWebhookName(name)) return unknownWebhook(String(name));

@@ -320,9 +320,13 @@ describe("what stops the bin with one line", () => {
   it("a latency it cannot read, --state without --stateful", { timeout: 60_000 }, async () => {
     const bad = await run(["--latency", "fast"]);
     expect(bad.code).toBe(1);
-    expect(bad.output.trim()).toBe('p100-mock: --latency must be <ms> or <min>-<max> in ms, at most 60000, not "fast"');
+    expect(bad.output.trim()).toBe(
+      'p100-mock: --latency must be <ms> or <min>-<max> in ms, at most 60000 (got "fast")',
+    );
     const alone = await run(["--state", path.join(work, "x.state")]);
     expect(alone.code).toBe(1);
-    expect(alone.output.trim()).toBe("p100-mock: --state needs --stateful");
+    expect(alone.output.trim()).toBe(
+      "p100-mock: --state (stateFile) needs the stateful mode: --stateful (stateful: true)",
+    );
   });
 });

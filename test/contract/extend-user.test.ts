@@ -1,7 +1,8 @@
 // Extend user beyond the table-driven contract: the answer without a choice, the validator's own
-// guard, and the outcomes that tell a 202 from a 201 (hasErrorCode, and its deprecated alias).
+// guard, and the outcomes that tell a 202 from a 201 (hasErrorCode; its old alias is gone).
 import { describe, expect, it } from "vitest";
-import { hasErrorCode, isP100Error } from "../../src/index.js";
+import * as entry from "../../src/index.js";
+import { hasErrorCode } from "../../src/index.js";
 import { mockClient } from "../support/prism.js";
 import { schemaErrors } from "../support/spec.js";
 
@@ -38,7 +39,7 @@ describe("Extend user outcomes", () => {
     expect(hasErrorCode(undefined, "P459" as never)).toBe(false);
   });
 
-  it("isP100Error is the deprecated name of the same function", () => {
-    expect(isP100Error).toBe(hasErrorCode);
+  it("has no isP100Error, the old name removed in 0.3", () => {
+    expect(Object.keys(entry)).not.toContain("isP100Error");
   });
 });

@@ -2,7 +2,8 @@
 // contract derived from the spec — whatever breaks the spec gets a documented answer.
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import { createP100Client, prefer as deprecatedPrefer } from "../../src/index.js";
+import * as entry from "../../src/index.js";
+import { createP100Client } from "../../src/index.js";
 import { MockStartError, prefer, startMock } from "../../src/mock/index.js";
 import { documentedRequest, operations, parametersOf, requestBodyOf } from "../support/cases.js";
 import { invalidRequests, sendRaw } from "../support/invalid-requests.js";
@@ -40,7 +41,7 @@ describe("startMock", () => {
   it("refuses an option it does not know (a typo would otherwise start another mode)", async () => {
     await expect(startMock({ statefull: true } as never)).rejects.toThrow(
       new MockStartError(
-        "unknown option statefull; the options are allowRemoteWebhooks, corsOrigins, dynamic, errors, host, latency, maxDeliveriesPerWorld, maxIdleMinutes, maxJournalPerWorld, maxUsersPerWorld, maxWorlds, onOutput, port, proxy, signal, spec, stateFile, stateful",
+        "unknown option statefull; the options are allowRemoteWebhooks, corsOrigins, dynamic, errors, host, latency, maxDeliveriesPerWorld, maxDiffEntries, maxIdleMinutes, maxJournalPerWorld, maxUpstreamBytes, maxUsersPerWorld, maxWorlds, onOutput, port, proxy, signal, spec, stateFile, stateful",
       ),
     );
   });
@@ -102,8 +103,8 @@ describe("prefer", () => {
     expect(result).toMatchObject({ status: 400, error: { errorCode: "P458" } });
   });
 
-  it("is still exported from the client's entry, deprecated: the same function", () => {
-    expect(deprecatedPrefer).toBe(prefer);
+  it("is exported from the mock's entry only (no longer from the client's)", () => {
+    expect(Object.keys(entry)).not.toContain("prefer");
   });
 
   it("refuses an undocumented choice from plain JavaScript too", () => {

@@ -39,12 +39,13 @@ describe("webhook types", () => {
     void verifyAndParseWebhook("userCreated", { headers: {}, rawBody: "" }, { tokens: "t" });
     // @ts-expect-error -- a parsed body is not a raw body
     void verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: { status: "ADDED" } }, { tokens: "t" });
-    // One token, several, or the deprecated single `token`.
+    // One token or several; the single `token` of 0.2 is gone.
     void verifyAndParseWebhook(
       "kycFileAdded",
       { headers: {}, rawBody: "" },
       { tokens: ["old", "new"], maxBytes: 1024 },
     );
+    // @ts-expect-error -- `tokens` is required (the single `token` of 0.2 is gone)
     void verifyAndParseWebhook("kycFileAdded", { headers: {}, rawBody: "" }, { token: "t" });
     expectTypeOf(verifyWebhookToken(new Headers(), ["a", "b"])).resolves.toEqualTypeOf<{ ok: true } | WebhookFailure>();
   });

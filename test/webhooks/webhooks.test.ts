@@ -193,7 +193,7 @@ describe("verifyAndParseWebhook rejects", () => {
     }
   });
 
-  it("accepts any of several tokens (rotation), and still the deprecated `token`", async () => {
+  it("accepts any of several tokens (rotation); the removed `token` option configures none", async () => {
     const delivery = (given: string) => ({ headers: { authorization: given }, rawBody: JSON.stringify(valid) });
     for (const given of ["whsec_old", "whsec_new"])
       expect(
@@ -202,8 +202,11 @@ describe("verifyAndParseWebhook rejects", () => {
     expect(
       await verifyAndParseWebhook("kycFileAdded", delivery("whsec_other"), { tokens: ["whsec_old", "whsec_new"] }),
     ).toMatchObject({ ok: false, status: 401 });
-    expect(await verifyAndParseWebhook("kycFileAdded", delivery("whsec_old"), { token: "whsec_old" })).toMatchObject({
-      ok: true,
+    const old = { token: "whsec_old" } as never; // a caller of 0.2 that kept `token`
+    expect(await verifyAndParseWebhook("kycFileAdded", delivery("whsec_old"), old)).toMatchObject({
+      ok: false,
+      reason: "no-token-configured",
+      status: 500,
     });
   });
 

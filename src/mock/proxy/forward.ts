@@ -64,6 +64,8 @@ export function createForward(deps: {
   ProblemJsonError: ProblemJsonErrorClass;
   /** The API key of each call, removed from any failure reason before it is logged or answered. */
   redact: (text: string, input: IHttpRequest) => string;
+  /** The largest body of an answer read, as sent and decoded (`maxUpstreamBytes`); beyond it, 502. */
+  maxBodyBytes: number;
 }): Forward {
   return (prismInput, baseUrl, upstreamProxy, resource) => (logger) => async () => {
     const input = prismInput.data;
@@ -80,22 +82,30 @@ export function createForward(deps: {
         dispatcher: deps.dispatcher,
       });
       status = response.statusCode;
-      const bytes = Buffer.from(await response.body.arrayBuffer());
+      const bytes = await readCapped(response.body, deps.maxBodyBytes);
       const headers = clientHeaders(response.headers, bytes.length, input.method, response.statusCode);
-      exchange.answer = { status: response.statusCode, headers, bytes };
       // What Prism validates: the headers and the body decoded and parsed, as its own forwarder would.
       const flat = Object.fromEntries(
         Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : value]),
       );
-      const output: IHttpResponse = {
-        statusCode: response.statusCode,
-        headers: flat,
-        body: parsedBody(bytes, flat["content-encoding"], flat["content-type"], response.statusCode),
-      };
+      const body = parsedBody(bytes, flat["content-encoding"], flat["content-type"], status, deps.maxBodyBytes);
+      exchange.answer = { status: response.statusCode, headers, bytes };
+      const output: IHttpResponse = { statusCode: response.statusCode, headers: flat, body };
       return { _tag: "Right", right: output }; // fp-ts's Either, as Prism's components return it
     } catch (error) {
       exchange.failure = deps.redact(reasonOf(error), input);
       const upstream = new URL(baseUrl).host;
+      if (error instanceof TooLarge && status !== undefined) {
+        exchange.brokenAfter = status;
+        const problem = new deps.ProblemJsonError(
+          "urn:p100-mock:upstream-answer-too-large",
+          "The upstream's answer is too large",
+          502,
+          `p100-mock did not pass on the upstream ${upstream}'s answer (HTTP ${status}): ${exchange.failure}; the call reached it and may have been carried out`,
+          { upstream, upstreamStatus: status, reason: exchange.failure, maxUpstreamBytes: deps.maxBodyBytes },
+        );
+        return { _tag: "Left", left: problem };
+      }
       if (status !== undefined) {
         exchange.brokenAfter = status;
         const problem = new deps.ProblemJsonError(
@@ -172,23 +182,57 @@ function clientHeaders(
   return headers;
 }
 
-const decoders: Record<string, ((bytes: Buffer) => Buffer) | undefined> = {
+/** An answer whose body, as sent or decoded, is over the cap: answered 502, naming it. */
+class TooLarge extends Error {
+  constructor(max: number, decoded: boolean) {
+    super(
+      `its body${decoded ? ", decoded," : ""} is over the cap of ${max} bytes (maxUpstreamBytes, --max-upstream-bytes)`,
+    );
+  }
+}
+
+/** The body's bytes as sent, read until they pass `max` (then the rest is not read). */
+async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): void }, max: number): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.byteLength;
+    if (size > max) {
+      body.destroy(); // releases the connection
+      throw new TooLarge(max, false);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+// zlib stops at `maxOutputLength` (a small gzip can inflate to gigabytes), with ERR_BUFFER_TOO_LARGE.
+type Decode = (bytes: Buffer, options: { maxOutputLength: number }) => Buffer;
+const tooLarge = (error: unknown) => (error as NodeJS.ErrnoException)?.code === "ERR_BUFFER_TOO_LARGE";
+const decoders: Record<string, Decode | undefined> = {
   gzip: zlib.gunzipSync,
   "x-gzip": zlib.gunzipSync,
-  deflate: (bytes) => {
+  deflate: (bytes, options) => {
     try {
-      return zlib.inflateSync(bytes);
-    } catch {
-      return zlib.inflateRawSync(bytes); // some servers send raw deflate
+      return zlib.inflateSync(bytes, options);
+    } catch (error) {
+      if (tooLarge(error)) throw error;
+      return zlib.inflateRawSync(bytes, options); // some servers send raw deflate
     }
   },
   br: zlib.brotliDecompressSync,
-  zstd: (zlib as { zstdDecompressSync?: (bytes: Buffer) => Buffer }).zstdDecompressSync, // Node 22.15+
+  zstd: (zlib as { zstdDecompressSync?: Decode }).zstdDecompressSync, // Node 22.15+
   identity: (bytes) => bytes,
 };
 
 /** The body as Prism's forwarder gives it to Prism's validator: JSON parsed under a JSON type, else text. */
-function parsedBody(bytes: Buffer, encoding: string | undefined, contentType: string | undefined, status: number) {
+function parsedBody(
+  bytes: Buffer,
+  encoding: string | undefined,
+  contentType: string | undefined,
+  status: number,
+  max: number,
+) {
   let decoded = bytes;
   try {
     for (const coding of (encoding ?? "")
@@ -198,9 +242,10 @@ function parsedBody(bytes: Buffer, encoding: string | undefined, contentType: st
       .reverse()) {
       const decode = decoders[coding];
       if (!decode) return bytes.toString("latin1"); // an encoding Node cannot decode: validated as it came
-      decoded = decode(decoded);
+      decoded = decode(decoded, { maxOutputLength: max });
     }
-  } catch {
+  } catch (error) {
+    if (tooLarge(error)) throw new TooLarge(max, true);
     return bytes.toString("latin1"); // corrupt: Prism reports what it finds
   }
   const text = decoded.toString("utf8");

@@ -16,7 +16,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
 import { startMock } from "../../../src/mock/index.js";
-import { DiffLog } from "../../../src/mock/proxy/diff-log.js";
 import { validBody } from "../../support/cases.js";
 import { type HostileServer, startHostileServer } from "../../support/hostile-server.js";
 
@@ -132,10 +131,7 @@ describe("a proxy to a reachable upstream", () => {
     upstream.answer = json(200, pretty);
     upstream.received.length = 0;
     proxy.log.length = 0;
-    proxy.mock.diffs.entries.length = 0;
-    proxy.mock.diffs.failures.length = 0;
-    proxy.mock.diffs.local.length = 0;
-    proxy.mock.diffs.calls = 0;
+    proxy.mock.diffs.clear();
   });
 
   it("counts the calls it answers itself apart: not sent, not checked, never a match", async () => {
@@ -158,8 +154,9 @@ describe("a proxy to a reachable upstream", () => {
         path: "(before routing)",
         status: 400,
         why: "the path is not valid percent-encoding",
+        calls: 1,
       },
-      { method: "POST", path: "(before routing)", status: 413, why: "the body is larger than 16 MiB" },
+      { method: "POST", path: "(before routing)", status: 413, why: "the body is larger than 16 MiB", calls: 1 },
     ]);
     // Without arguments, the report names the upstream and the bundled spec's version.
     const report = proxy.mock.diffs.report(undefined, undefined, new Date("2026-01-02T03:04:05.000Z"));
@@ -173,10 +170,10 @@ describe("a proxy to a reachable upstream", () => {
         "",
         "## Calls the mock answered itself (not sent to the upstream)",
         "",
-        "| method | path | status | why |",
-        "|---|---|---|---|",
-        "| GET | `(before routing)` | 400 | the path is not valid percent-encoding |",
-        "| POST | `(before routing)` | 413 | the body is larger than 16 MiB |",
+        "| method | path | status | why | calls |",
+        "|---|---|---|---|---|",
+        "| GET | `(before routing)` | 400 | the path is not valid percent-encoding | 1 |",
+        "| POST | `(before routing)` | 413 | the body is larger than 16 MiB | 1 |",
         "",
       ].join("\n"),
     );
@@ -306,6 +303,7 @@ describe("a proxy to a reachable upstream", () => {
           severity: "Error",
         },
       ],
+      calls: 1,
     };
     expect(proxy.mock.diffs.entries).toEqual([entry]);
     expect(proxy.log).toEqual([
@@ -319,10 +317,10 @@ describe("a proxy to a reachable upstream", () => {
         "",
         `Upstream ${upstream.url}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 1 call(s), 1 answered and checked, 1 with differences, 0 never reached the upstream.`,
         "",
-        "| method | path | status | side | where | what differed |",
-        "|---|---|---|---|---|---|",
-        "| GET | `/v1/user/balances/{externalUserId}` | 200 | response | `response.body` | Response body must have required property 'cryptoBalances' |",
-        "| GET | `/v1/user/balances/{externalUserId}` | 200 | response | `response.body` | Response body must have required property 'fiatBalances' |",
+        "| method | path | status | side | where | what differed | calls |",
+        "|---|---|---|---|---|---|---|",
+        "| GET | `/v1/user/balances/{externalUserId}` | 200 | response | `response.body` | Response body must have required property 'cryptoBalances' | 1 |",
+        "| GET | `/v1/user/balances/{externalUserId}` | 200 | response | `response.body` | Response body must have required property 'fiatBalances' | 1 |",
         "",
       ].join("\n"),
     );
@@ -341,6 +339,7 @@ describe("a proxy to a reachable upstream", () => {
         violations: [
           { side: "request", location: "request", message: "Selected route not found", severity: "Warning" },
         ],
+        calls: 1,
       },
     ]);
   });
@@ -371,6 +370,7 @@ describe("a proxy to a reachable upstream", () => {
             severity: "Warning",
           },
         ],
+        calls: 1,
       },
     ]);
   });
@@ -398,9 +398,11 @@ it("answers a call to an unreachable upstream with a 502 naming the host and the
       `GET /v1/user/balances/${id} → 502\n`,
       `p100-mock: upstream not reached: GET /v1/user/balances/{externalUserId}: ${reason} (upstream ${upstream}); answered 502\n`,
     ]);
-    expect(mock.drift).toBe(mock.diffs); // the deprecated name, the same log
+    expect(Object.keys(mock)).not.toContain("drift"); // the old name of `diffs`, removed in 0.3
     expect(mock.diffs.entries).toEqual([]);
-    expect(mock.diffs.failures).toEqual([{ method: "GET", path: "/v1/user/balances/{externalUserId}", reason }]);
+    expect(mock.diffs.failures).toEqual([
+      { method: "GET", path: "/v1/user/balances/{externalUserId}", reason, calls: 1 },
+    ]);
     const report = mock.diffs.report(upstream, "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
     expect(report).toBe(
       [
@@ -412,9 +414,9 @@ it("answers a call to an unreachable upstream with a 502 naming the host and the
         "",
         "## Calls that never reached the upstream",
         "",
-        "| method | path | why |",
-        "|---|---|---|",
-        `| GET | \`/v1/user/balances/{externalUserId}\` | ${reason} |`,
+        "| method | path | why | calls |",
+        "|---|---|---|---|",
+        `| GET | \`/v1/user/balances/{externalUserId}\` | ${reason} | 1 |`,
         "",
       ].join("\n"),
     );
@@ -422,6 +424,70 @@ it("answers a call to an unreachable upstream with a 502 naming the host and the
   } finally {
     await mock.close();
   }
+});
+
+describe("an upstream's answer over the cap (maxUpstreamBytes, decoded)", () => {
+  // A bomb: a few KiB of gzip that inflate past the cap. Read whole and decoded, it held the process.
+  const bomb = (decoded: number) => zlib.gzipSync(Buffer.alloc(decoded, 0x20));
+
+  it.each<[string, number | undefined, (res: http.ServerResponse) => void, string]>([
+    [
+      "a gzip body under the default cap of 10 MiB that inflates past it",
+      undefined,
+      (res) => {
+        const sent = bomb(10 * 1024 * 1024 + 1);
+        res.writeHead(200, {
+          "content-type": "application/json",
+          "content-encoding": "gzip",
+          "content-length": sent.length,
+        });
+        res.end(sent);
+      },
+      "its body, decoded, is over the cap of 10485760 bytes (maxUpstreamBytes, --max-upstream-bytes)",
+    ],
+    [
+      "a chunked plain body past a cap of 4096 bytes",
+      4096,
+      (res) => {
+        res.writeHead(200, { "content-type": "application/json" });
+        for (let i = 0; i < 10; i++) res.write(Buffer.alloc(1024, 0x20));
+        res.end();
+      },
+      "its body is over the cap of 4096 bytes (maxUpstreamBytes, --max-upstream-bytes)",
+    ],
+  ])("%s: 502 naming the cap, in the log and the report", async (_, maxUpstreamBytes, answer, reason) => {
+    const upstream = await startUpstream(answer);
+    const log: string[] = [];
+    const mock = await startMock({ proxy: upstream.url, maxUpstreamBytes, onOutput: (text) => log.push(text) });
+    try {
+      const reply = await call(mock.url, `/v1/user/balances/${id}`);
+      expect(reply.status).toBe(502);
+      expect(reply.headers["x-p100-mock-source"]).toBe("mock");
+      const problem = JSON.parse(reply.body.toString());
+      expect(problem).toMatchObject({
+        type: "urn:p100-mock:upstream-answer-too-large",
+        title: "The upstream's answer is too large",
+        status: 502,
+        reason,
+        upstreamStatus: 200,
+        maxUpstreamBytes: maxUpstreamBytes ?? 10 * 1024 * 1024,
+      });
+      expect(problem.detail).toContain(reason);
+      expect(log).toContain(
+        `p100-mock: the upstream's answer broke off: GET /v1/user/balances/{externalUserId}: HTTP 200, then ${reason} (the call reached it); answered 502\n`,
+      );
+      expect(mock.diffs.broken).toEqual([
+        { method: "GET", path: "/v1/user/balances/{externalUserId}", status: 200, reason, calls: 1 },
+      ]);
+      expect(mock.diffs.report()).toContain(`| GET | \`/v1/user/balances/{externalUserId}\` | 200 | ${reason} | 1 |`);
+      // The next call, under the cap, is answered as it came.
+      upstream.answer = json(200, pretty);
+      expect((await call(mock.url, `/v1/user/balances/${id}`)).body.toString()).toBe(pretty);
+    } finally {
+      await mock.close();
+      await upstream.close();
+    }
+  });
 });
 
 it("tells an answer that broke off from an upstream never reached: 502, its own log line and report section", async () => {
@@ -446,14 +512,14 @@ it("tells an answer that broke off from an upstream never reached: 502, its own 
     expect(upstream.received).toHaveLength(1);
     expect(mock.diffs.failures).toEqual([]);
     expect(mock.diffs.broken).toEqual([
-      { method: "PATCH", path: "/v1/user/unsuspend", status: 200, reason: problem.reason },
+      { method: "PATCH", path: "/v1/user/unsuspend", status: 200, reason: problem.reason, calls: 1 },
     ]);
     expect(log.join("")).toContain(
       `p100-mock: the upstream's answer broke off: PATCH /v1/user/unsuspend: HTTP 200, then ${problem.reason} (the call reached it); answered 502\n`,
     );
     const report = mock.diffs.report();
     expect(report).toContain("0 never reached the upstream, 1 answers broke off.");
-    expect(report).toContain(`| PATCH | \`/v1/user/unsuspend\` | 200 | ${problem.reason} |`);
+    expect(report).toContain(`| PATCH | \`/v1/user/unsuspend\` | 200 | ${problem.reason} | 1 |`);
     expect(report).not.toContain("No differences");
   } finally {
     await mock.close();
@@ -484,29 +550,6 @@ it("with errors on, answers an invalid request itself (Prism's 401), sends nothi
     await mock.close();
     await upstream.close();
   }
-});
-
-it("never calls a run with unreached calls a match, even when every answer that came matched", () => {
-  const drift = new DiffLog();
-  drift.record("GET", "/v1/user/balances/{externalUserId}", 200, []);
-  drift.fail("POST", "/v1/user/balances/extended", "ENOTFOUND (getaddrinfo ENOTFOUND p100.test)");
-  const report = drift.report("https://p100.test", "0.2.0", new Date("2026-01-02T03:04:05.000Z"));
-  expect(report).toBe(
-    [
-      "# P100 contract differences report",
-      "",
-      "Upstream https://p100.test, spec 0.2.0, 2026-01-02T03:04:05.000Z: 2 call(s), 1 answered and checked, 0 with differences, 1 never reached the upstream.",
-      "",
-      "No differences in the 1 answer(s) that came, but 1 call(s) never reached the upstream (below): they were not checked.",
-      "",
-      "## Calls that never reached the upstream",
-      "",
-      "| method | path | why |",
-      "|---|---|---|",
-      "| POST | `/v1/user/balances/extended` | ENOTFOUND (getaddrinfo ENOTFOUND p100.test) |",
-      "",
-    ].join("\n"),
-  );
 });
 
 /** A forward proxy: absolute-form requests are passed on, CONNECT is tunnelled to `tunnelTo` (else refused). */
@@ -739,10 +782,10 @@ const DRIFT_LINES: string[] = [
   "p100-mock: differs from the contract: PATCH /v1/user/suspend 418: response Unable to match the returned status code with those defined in the document: 200,400,401",
 ];
 const REPORT_ROWS: string[] = [
-  "| method | path | status | side | where | what differed |",
-  "|---|---|---|---|---|---|",
-  "| POST | `/v1/user/balances/crypto-and-fiat` | 200 | response | `response.body` | Response body must have required property 'poaRequiredForExtended' |",
-  "| POST | `/v1/user/balances/extended` | 400 | response | `response.body.errorCode` | Response body property errorCode must be equal to one of the allowed values: P403, P444, P455, P458, P459, P500 |",
-  "| PATCH | `/v1/user/suspend` | 418 | response | `response` | Unable to match the returned status code with those defined in the document: 200,400,401 |",
+  "| method | path | status | side | where | what differed | calls |",
+  "|---|---|---|---|---|---|---|",
+  "| POST | `/v1/user/balances/crypto-and-fiat` | 200 | response | `response.body` | Response body must have required property 'poaRequiredForExtended' | 1 |",
+  "| POST | `/v1/user/balances/extended` | 400 | response | `response.body.errorCode` | Response body property errorCode must be equal to one of the allowed values: P403, P444, P455, P458, P459, P500 | 1 |",
+  "| PATCH | `/v1/user/suspend` | 418 | response | `response` | Unable to match the returned status code with those defined in the document: 200,400,401 | 1 |",
   "",
 ];

@@ -75,7 +75,7 @@ beforeAll(async () => {
       const result = await verifyAndParseWebhook(
         name,
         { headers: req.headers, rawBody: Buffer.concat(chunks) },
-        { token },
+        { tokens: token },
       );
       if (result.ok) received.push({ name, payload: result.payload, recognised: result.recognised });
       res.writeHead(result.ok ? 200 : result.status).end("{}");
@@ -709,11 +709,15 @@ describe("the p100-mock bin", () => {
     const alone = bin(["--max-users-per-world", "5"]);
     const remote = bin(["--allow-remote-webhooks"]);
     expect(await zero.exit).toBe(1);
-    expect(zero.output()).toContain('p100-mock: --max-worlds must be a positive integer, not "0"');
+    expect(zero.output()).toContain('p100-mock: --max-worlds must be a positive integer (got "0")');
     expect(await alone.exit).toBe(1);
-    expect(alone.output()).toContain("p100-mock: --max-users-per-world needs --stateful");
+    expect(alone.output()).toContain(
+      "p100-mock: --max-users-per-world (maxUsersPerWorld) needs the stateful mode: --stateful (stateful: true)",
+    );
     expect(await remote.exit).toBe(1);
-    expect(remote.output()).toContain("p100-mock: --allow-remote-webhooks needs --stateful");
+    expect(remote.output()).toContain(
+      "p100-mock: --allow-remote-webhooks (allowRemoteWebhooks) needs the stateful mode: --stateful (stateful: true)",
+    );
   });
 });
 
