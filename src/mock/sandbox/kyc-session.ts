@@ -5,7 +5,7 @@
 import type { OwnAnswer, RouteRequest } from "../http.js";
 import { kycSessionPrefix, pageHeaders, providerPage, resultPage } from "./kyc-pages.js";
 import { answer, kycDecisionsNow } from "./rules.js";
-import type { Sandbox } from "./world.js";
+import type { Sandbox } from "./sandbox.js";
 
 const html = (status: number, body: string): OwnAnswer => ({
   status,
@@ -22,7 +22,7 @@ const outcomes: Record<string, [string, string]> = {
 
 export async function kycSession(sandbox: Sandbox, { method, path, body }: RouteRequest): Promise<OwnAnswer> {
   const token = decodeURIComponent(path.slice(kycSessionPrefix.length)); // the HTTP layer answered a malformed path
-  const session = token.includes("/") ? undefined : sandbox.kycSession(token);
+  const session = token.includes("/") ? undefined : await sandbox.kycSession(token);
   const kyc = session?.user.kyc;
   if (!session || !kyc)
     return html(
@@ -42,6 +42,7 @@ export async function kycSession(sandbox: Sandbox, { method, path, body }: Route
     user: session.user,
     body: { decision, ...(reason ? { rejectionReason: reason } : {}) },
   });
+  await sandbox.changed(); // the decision is kept before the page says so
   if (decided?.status !== 200) {
     const { message } = (decided?.body ?? {}) as { message?: string };
     return html(409, resultPage("Nothing to decide", message ?? "This verification cannot be decided now."));
