@@ -9,7 +9,7 @@ import type { IHttpOperation } from "@stoplight/types";
 import { createRedactor } from "../client/redact.js";
 import { MockStartError } from "../errors.js";
 import type { Exchange, RawRequest } from "./proxy/forward.js";
-import type { Sandbox } from "./sandbox/world.js";
+import type { Sandbox } from "./sandbox/sandbox.js";
 import { checkUpload, slimForm, uploadLimitsOf } from "./uploads.js";
 
 export interface EngineOptions {

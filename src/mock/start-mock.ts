@@ -13,7 +13,7 @@ import { createHandler, type OwnAnswer, type RouteRequest } from "./http.js";
 import { isLoopbackHost } from "./loopback.js";
 import { createPages } from "./pages/pages.js";
 import { type DiffEntry, DiffLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
-import { Sandbox } from "./sandbox/world.js";
+import { Sandbox } from "./sandbox/sandbox.js";
 
 export interface MockOptions {
   /** Port to listen on; a free one by default. */

@@ -10,7 +10,8 @@ import operations from "../../../generated/operations.js";
 import validators, { type Validate } from "../../../generated/sandbox-validators.js";
 import webhooks from "../../../generated/webhooks.js";
 import { type Answer, answer, decisions, kycDecisions } from "./rules.js";
-import { type Delivery, type JournalEntry, pageLimits, pageOf, publicUser, type Sandbox, type World } from "./world.js";
+import type { Sandbox } from "./sandbox.js";
+import { type Delivery, type JournalEntry, pageLimits, pageOf, publicUser, type World } from "./world.js";
 
 /** The most transactions one user keeps (seeded through the control API). */
 export const maxTransactionsPerUser = 1000;

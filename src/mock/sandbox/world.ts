@@ -403,7 +403,8 @@ export class World {
       delete delivery.nextAttemptAt;
     } else {
       const due = started + (retrySchedule[scheduled - 1] ?? 0);
-      this.due.set(delivery.id, due);
+      // A delivery forgotten beyond the cap while its attempt was under way is not made again.
+      if (this.delivery(delivery.id) === delivery) this.due.set(delivery.id, due);
       delivery.nextAttemptAt = this.at(due);
     }
     this.changes.deliveries.add(delivery.id);
@@ -417,5 +418,3 @@ export class World {
 export function publicUser({ data, balances, transactions, ...user }: StoredUser): SandboxUser {
   return user;
 }
-
-export { Sandbox, type SandboxOptions } from "./sandbox.js";

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
 import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
-import { Sandbox } from "../../../src/mock/sandbox/world.js";
+import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
 
