@@ -143,6 +143,7 @@ export class Sandbox {
     const name = worldName(key);
     const world = this.store.resident(name) ?? this.store.fresh(name);
     world.lastUsed = this.now();
+    world.touch(); // what the caller changes in place is compared at the next commit
     return world;
   }
 

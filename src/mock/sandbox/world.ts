@@ -7,6 +7,7 @@
 // (rules.ts) read and change it synchronously. Every key's world is in sandbox.ts.
 import { webhookRetrySchedule } from "../../../generated/facts.js";
 import type { components } from "../../../generated/sandbox.js";
+import { UserTable } from "./user-table.js";
 import { attemptDelivery } from "./webhook-attempt.js";
 
 /** What the sandbox knows about one user (GET /_sandbox/users/{externalUserId}). */
@@ -111,35 +112,6 @@ export interface WorldValues {
   lastUsed: number;
 }
 
-/** A user table that notes the users the rules set, delete, or get (to change in place). */
-export class UserTable extends Map<string, StoredUser> {
-  /** Set once constructed: Map's constructor runs before the subclass's fields exist. */
-  noted: (externalUserId: string, made: boolean) => void = () => undefined;
-  override get(externalUserId: string): StoredUser | undefined {
-    const user = super.get(externalUserId);
-    if (user) this.noted(externalUserId, false);
-    return user;
-  }
-  override set(externalUserId: string, user: StoredUser): this {
-    super.set(externalUserId, user);
-    this.noted(externalUserId, true);
-    return this;
-  }
-  override delete(externalUserId: string): boolean {
-    const had = super.delete(externalUserId);
-    if (had) this.noted(externalUserId, true);
-    return had;
-  }
-  /** A user as read from a store: no change to note. */
-  load(user: StoredUser) {
-    super.set(user.externalUserId, user);
-  }
-  /** A user read without noting it (the store's own reads). */
-  peek(externalUserId: string): StoredUser | undefined {
-    return super.get(externalUserId);
-  }
-}
-
 const soloHooks: WorldHooks = {
   touched: () => undefined,
   changed: () => undefined,
@@ -215,6 +187,14 @@ export class World {
     this.hooks.touched(this);
   }
 
+  /**
+   * Marks the world for the next commit, where its values, faults and journal are compared with
+   * what the store holds (a call may change a fault in place, or only be noted in the journal).
+   */
+  touch() {
+    this.hooks.touched(this);
+  }
+
   /** Whether the world was closed (forgotten): nothing it does is kept any more. */
   get closed(): boolean {
     return this.cancel.signal.aborted;
@@ -255,9 +235,10 @@ export class World {
     values: Partial<WorldValues>,
   ) {
     for (const user of read.users) this.users.load(user);
-    this.deliveries.push(...read.deliveries);
-    this.faults.push(...read.faults);
-    this.journal.push(...read.journal);
+    // One by one: a spread of 200 000 items would overflow the stack.
+    for (const delivery of read.deliveries) this.deliveries.push(delivery);
+    for (const fault of read.faults) this.faults.push(fault);
+    for (const entry of read.journal) this.journal.push(entry);
     this.endpointNow = values.endpoint ?? this.endpointNow;
     this.clockNow = values.clock ?? this.clockNow;
     this.lastUsed = values.lastUsed ?? this.lastUsed;
@@ -265,10 +246,7 @@ export class World {
     const after = (items: { id: number }[], next: number | undefined) =>
       Math.max(next ?? 1, (items.at(-1)?.id ?? 0) + 1);
     this.nextId = after(this.deliveries, values.nextId);
-    this.nextFaultId = after(
-      this.faults.toSorted((a, b) => a.id - b.id),
-      values.nextFaultId,
-    );
+    this.nextFaultId = after(this.faults, values.nextFaultId); // restored sorted by id
     this.nextJournalId = after(this.journal, values.nextJournalId);
     for (const delivery of this.deliveries) {
       if (delivery.state !== "retrying") continue;
@@ -303,6 +281,7 @@ export class World {
     const clock = this.at();
     while (this.journal.length >= this.maxJournal) this.journal.shift();
     this.journal.push({ id: this.nextJournalId++, clock, ...entry });
+    this.hooks.touched(this);
   }
 
   /** A delivery by id. */

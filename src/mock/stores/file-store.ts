@@ -134,7 +134,7 @@ export class FileStore extends MemoryStore {
   protected override persist(batch: [World, WorldChanges][]): Promise<void> {
     for (const [world, changes] of batch) {
       const written = this.written.get(world.name);
-      if (written) this.pending.push(...changeLines(world, changes, written));
+      if (written) for (const text of changeLines(world, changes, written)) this.pending.push(text);
       else {
         // A world new to the file: all of it.
         this.written.set(world.name, writtenOf(world));
