@@ -1,10 +1,11 @@
 // The file store (`p100-mock --stateful --state <file>`, `startMock({ stateFile })`): the memory
 // store (memory-store.ts), with each commit appended to a log on the disk as it happens: only the
-// records of what changed (records.ts), written and synced at once, so that a change reaches the
-// disk in the time its own records take, whatever the size of the state. Now and then, and when
-// the file was of an older version or a write failed, the log is compacted: every world's records,
-// written to a temporary file beside it, which then takes the log's place by an atomic rename (the
-// records committed meanwhile are appended to both). Reading is file-reader.ts's.
+// records of what changed (records.ts), one line per commit of a world, written and synced at once,
+// so that a change reaches the disk in the time its own records take, whatever the size of the
+// state. Now and then, and when the file was of an older version or a write failed, the log is
+// compacted: every world's records, written to a temporary file beside it, which then takes the
+// log's place by an atomic rename (the records committed meanwhile are appended to both). Reading
+// is file-reader.ts's.
 import fs from "node:fs/promises";
 import { MockStartError } from "../../errors.js";
 import type { World, WorldChanges } from "../sandbox/world.js";
@@ -34,8 +35,14 @@ function writtenOf(world: World): Written {
   };
 }
 
-/** The lines of one commit of a world: its changed users, deliveries, faults, journal entries and values. */
-function changeLines(world: World, changes: WorldChanges, written: Written): string[] {
+/** One commit of a world as one line (a line cut short by a crash is left out whole at the next start). */
+function commitLine(w: string, records: StateRecord[]): string | undefined {
+  if (records.length <= 1) return records[0] && line(records[0]);
+  return line({ w, all: records });
+}
+
+/** The records of one commit of a world: its changed users, deliveries, faults, journal entries and values. */
+function changeRecords(world: World, changes: WorldChanges, written: Written): StateRecord[] {
   const w = world.name;
   const records: StateRecord[] = [];
   for (const id of changes.users) {
@@ -77,7 +84,7 @@ function changeLines(world: World, changes: WorldChanges, written: Written): str
       return true;
     }),
   );
-  return records.map(line);
+  return records;
 }
 
 export interface FileStoreOptions extends StoreOptions {
@@ -134,12 +141,11 @@ export class FileStore extends MemoryStore {
   protected override persist(batch: [World, WorldChanges][]): Promise<void> {
     for (const [world, changes] of batch) {
       const written = this.written.get(world.name);
-      if (written) for (const text of changeLines(world, changes, written)) this.pending.push(text);
-      else {
-        // A world new to the file: all of it.
-        this.written.set(world.name, writtenOf(world));
-        for (const record of worldRecords(world)) this.pending.push(line(record));
-      }
+      // A world new to the file: all of it.
+      const records = written ? changeRecords(world, changes, written) : [...worldRecords(world)];
+      if (!written) this.written.set(world.name, writtenOf(world));
+      const text = commitLine(world.name, records);
+      if (text) this.pending.push(text);
     }
     return this.kick();
   }

@@ -19,7 +19,8 @@ export type StateRecord =
   | { w: string; f: string; i: unknown } // an item of a list; version 2: it replaces the item of its id
   | { w: string; f: string; v: unknown } // a value
   | { w: string; f: string; x: string | number } // an entry or item removed, by key or id (version 2)
-  | { w: string; f: string; below: number }; // the items of a list below this id are gone (version 2)
+  | { w: string; f: string; below: number } // the items of a list below this id are gone (version 2)
+  | { w: string; all: StateRecord[] }; // one commit of a world, whole or not at all (version 2)
 
 /** The fields of a world's records, and how each is written. */
 export const fieldKinds: Record<string, RecordKind> = {
@@ -157,6 +158,14 @@ export function applyRecord(
   check: (field: string, value: unknown) => string | undefined = () => undefined,
 ) {
   const name = record.w as string;
+  if (version === 2 && Array.isArray(record.all)) {
+    for (const one of record.all as Record<string, unknown>[]) {
+      if (one?.w !== name || (one.f !== undefined && typeof one.f !== "string") || Array.isArray(one.all))
+        throw new RecordProblem(`a commit holds a record that is not one of its world's`);
+      applyRecord(worlds, one, version, check);
+    }
+    return;
+  }
   if (version === 2 && record.x === true && record.f === undefined) {
     worlds.delete(name);
     return;

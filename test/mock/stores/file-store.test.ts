@@ -30,6 +30,7 @@ describe("FileStore", () => {
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     await store.transact("w", (world) => world.users.set("u1", storedUser("u1")), { create: true });
     expect(fs.readFileSync(file, "utf8")).toContain('"k":"u1"');
+    expect(lines(file)).toHaveLength(2); // the world's first commit: one line, whole or not at all
     const before = lines(file).length;
     await store.transact("w", (world) => {
       const user = world.users.get("u1");
@@ -149,6 +150,10 @@ describe("FileStore", () => {
       [`${head(2)}\n{"w":"w","f":"clock","x":1}\n`, /line 2: clock is a value: it is replaced, never removed/],
       [`${head(2)}\n{"w":"w","f":"journal","below":"soon"}\n`, /line 2: journal: an id is a whole number/],
       [`${head(2)}\nnot json\n{"w":"w"}\n`, /line 2 is not a state record/],
+      [
+        `${head(2)}\n{"w":"w","all":[{"w":"w","f":"clock","v":1},{"w":"other","f":"clock","v":2}]}\n`,
+        /line 2: a commit holds a record that is not one of its world's/,
+      ],
       [`${head(3)}\n`, /has state format version 3, and this p100-mock reads 1 and 2/],
       // Version 1 holds each item once, ids going up; version 2 replaces an item by its id.
       [
