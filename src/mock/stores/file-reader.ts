@@ -24,6 +24,8 @@ export interface FileRead {
   records: number;
   /** Whether its last line was cut short (and left out). */
   torn: boolean;
+  /** Whether it ends with a line break (else an append would join its last line). */
+  ended: boolean;
 }
 
 /** The refusal of a file, in one line. */
@@ -56,7 +58,7 @@ export async function readStateFile(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== "ENOENT") throw new MockStartError(`cannot read the state file ${path}: ${code}`);
-    return { worlds, found: false, version, records: 0, torn: false };
+    return { worlds, found: false, version, records: 0, torn: false, ended: true };
   }
   const whole = await endsWithNewline(path).catch(() => true);
   const input = createReadStream(path);
@@ -114,5 +116,5 @@ export async function readStateFile(
     input.destroy();
   }
   if (number === 0) throw refused(path, "is empty, not a p100-mock state file");
-  return { worlds, found: true, version: read, records: number - 1, torn };
+  return { worlds, found: true, version: read, records: number - 1, torn, ended: whole };
 }

@@ -131,7 +131,7 @@ export class FileStore extends MemoryStore {
     }
     if (read.torn) this.log(`p100-mock: the state file ${this.path}'s last line was cut short; it is left out\n`);
     this.live = read.records;
-    if (!read.found || read.version !== version || read.torn || read.records > 2 * this.liveRecords() + 1000)
+    if (!read.found || read.version !== version || !read.ended || read.records > 2 * this.liveRecords() + 1000)
       await this.compact().catch((failure: NodeJS.ErrnoException) => {
         throw new MockStartError(`cannot write the state file ${this.path}: ${failure.code ?? failure.message}`);
       });

@@ -139,6 +139,19 @@ describe("FileStore", () => {
     expect(said).toEqual([`p100-mock: the state file ${file}'s last line was cut short; it is left out\n`]);
     expect(fs.readFileSync(file, "utf8").endsWith("\n")).toBe(true);
     await store.close();
+    // A whole last record without its line break is taken, and the file written whole again.
+    fs.writeFileSync(file, `${head(2)}\n${JSON.stringify({ w: "w", f: "clock", v: 6 })}`);
+    const again = new FileStore({ path: file });
+    await again.open();
+    expect((await again.read("w"))?.clock).toBe(6);
+    await again.transact("w", (world) => {
+      world.clock = 7;
+    });
+    await again.close();
+    const reread = new FileStore({ path: file });
+    await reread.open();
+    expect((await reread.read("w"))?.clock).toBe(7);
+    await reread.close();
   });
 
   it("stops the load at a bad record, naming its line, and leaves the file as it is", async () => {
