@@ -207,4 +207,39 @@ for (const size of sizes) {
   );
   fs.rmSync(file, { force: true });
 }
+
+// The store alone, in this process (no HTTP, no Prism): FileStore.open on the log of each size,
+// then commits of one changed user each, one after the other, timed until each is on the disk
+// (its promise resolves after the write and its fdatasync).
+const { FileStore } = await import(path.join(copy, "dist/mock/stores/file-store.js"));
+console.log(
+  `\nThe file store alone, in process: ${changes * 10} commits of one user each, one after the other, each timed until written and synced.\n`,
+);
+console.log("| users in one world | open (read the log) | commit to disk p50 / p99 / max |");
+console.log("|---|---|---|");
+for (const size of sizes) {
+  const file = path.join(work, `alone-${size}`);
+  writeState(file, size);
+  const first = new FileStore({ path: file });
+  await first.open(); // rewrites it as a log
+  await first.close();
+  const store = new FileStore({ path: file });
+  const opened = performance.now();
+  await store.open();
+  const openMs = performance.now() - opened;
+  const times = [];
+  for (let i = 0; i < changes * 10; i++) {
+    const started = performance.now();
+    await store.transact(world, (w) => {
+      const user = w.users.get(`user-${i % size}`);
+      user.kycFiles += 1;
+    });
+    times.push(performance.now() - started);
+  }
+  await store.close();
+  console.log(
+    `| ${size} | ${ms(openMs)} | ${ms(quantile(times, 0.5))} / ${ms(quantile(times, 0.99))} / ${ms(Math.max(...times))} |`,
+  );
+  fs.rmSync(file, { force: true });
+}
 fs.rmSync(work, { recursive: true, force: true });

@@ -557,6 +557,22 @@ describe("worlds and the control API", () => {
     expect(capped.invalidAnswers).toEqual([]);
   });
 
+  it("takes no world for the reads, 404s and 401s of keys without one, however many", async () => {
+    const capped = await ownMock({ maxWorlds: 1 });
+    const call = (key: string | undefined, method: string, path: string) =>
+      fetch(`${capped.url}${path}`, { method, headers: key === undefined ? {} : { "x-api-key": key } });
+    for (let i = 0; i < 50; i++) {
+      const key = `stranger-${i}`;
+      expect((await call(key, "GET", "/v1/no/such/path")).status).toBe(404);
+      expect((await call(key, "POST", "/v1/no/such/path")).status).toBe(404);
+      expect(await (await call(key, "GET", "/v1/user/balances/u1")).json()).toMatchObject({ errorCode: "P412" }); // as an empty world answers
+      expect(await (await call(key, "GET", "/_sandbox/deliveries")).json()).toEqual([]);
+    }
+    expect((await call(undefined, "POST", "/v1/user/balances/crypto-and-fiat")).status).toBe(401);
+    await world("after-the-strangers", capped); // the one world is still free
+    expect((await call("one-more", "PUT", "/_sandbox/webhook-endpoint")).status).toBe(507);
+  });
+
   it("refuses caps that are not positive integers", async () => {
     for (const maxWorlds of [0, -1, 1.5, Number.NaN])
       await expect(startMock({ stateful: true, maxWorlds })).rejects.toThrow(/^maxWorlds must be a positive integer/);
