@@ -7,6 +7,8 @@
 //   pointers; `payload` itself when nothing in it is inferred). For the verifier and the sandbox.
 // - sandbox-validators.js, from generated/sandbox.json: per `METHOD path` of the control API, its
 //   JSON `body` and its `parameters` by name.
+// - state-validators.js, from generated/sandbox.json's schemas: per field of a world in the sandbox's
+//   state file (src/mock/stores/records.ts), the shape of its records' values.
 // The code's only imports are Ajv's runtime helpers (`ajv/dist/runtime/*`) and ajv-formats'
 // formats, both dependencies of the package; anything else fails the build.
 import fs from "node:fs";
@@ -18,10 +20,10 @@ import addFormats from "ajv-formats";
 import { operationsOf, pointer, refResolver } from "./spec-walk.js";
 
 /** The one Ajv setup: over one whole document, so that schemas are addressed by JSON pointer and `$ref`s resolve. */
-function ajvOver(doc) {
+function ajvOver(doc, allErrors = true) {
   const ajv = new Ajv2020({
     strict: false,
-    allErrors: true,
+    allErrors,
     code: { source: true, esm: true, formats: _`ajvFullFormats`, lines: true },
   });
   addFormats.default(ajv);
@@ -168,8 +170,71 @@ declare const validators: Record<string, RequestValidators>;
 export default validators;
 `;
 
-/** Writes webhook-validators.{js,d.ts} and sandbox-validators.{js,d.ts} into outDir. */
+/** The first day of the virtual clock (src/mock/sandbox/world.ts), and the last time an RFC 3339 date-time can say. */
+const epochMs = Date.parse("2026-01-01T00:00:00.000Z");
+const lastDateMs = Date.parse("9999-12-31T23:59:59.999Z");
+
+/**
+ * The value of each field's records in a state file: the control API's schemas, with what the world
+ * keeps besides them, and only what the world itself writes (an operation or a webhook of the spec).
+ */
+function stateRecordSchemas(spec, webhooks) {
+  const ref = (name) => ({ $ref: `#/components/schemas/${name}` });
+  const count = { type: "integer", minimum: 1 };
+  const operation = { enum: operationsOf(spec).map(({ operation }) => operation.operationId) };
+  const webhook = { enum: Object.keys(webhooks) };
+  return {
+    users: {
+      allOf: [ref("SandboxUser")],
+      required: ["data", "balances", "transactions"],
+      properties: {
+        data: { type: "object" },
+        balances: ref("SeededBalances"),
+        transactions: { type: "array", items: { allOf: [ref("SeedTransaction")], required: ["id", "createdAt"] } },
+      },
+    },
+    deliveries: { allOf: [ref("Delivery")], properties: { webhook } },
+    endpoint: ref("WebhookEndpoint"),
+    clock: { type: "number", minimum: 0, maximum: (lastDateMs - epochMs) / 1000 },
+    nextId: count,
+    faults: {
+      allOf: [ref("Fault")],
+      properties: { id: count, times: count, operation, status: { type: "integer", minimum: 400, maximum: 599 } },
+    },
+    nextFaultId: count,
+    journal: {
+      allOf: [ref("JournalEntry")],
+      properties: {
+        method: { type: "string", pattern: "^[A-Z]+$" },
+        status: { anyOf: [{ const: 0 }, { type: "integer", minimum: 100, maximum: 599 }] },
+        operation,
+      },
+    },
+    nextJournalId: count,
+    lastUsed: { type: "number", minimum: 0, maximum: lastDateMs },
+  };
+}
+
+function stateValidators(spec, sandboxSpec, webhooks) {
+  const fields = stateRecordSchemas(spec, webhooks);
+  const doc = { ...sandboxSpec, "x-state-records": fields };
+  const names = Object.keys(fields).map((field) => [field, identifier("state", field)]);
+  const exports = Object.fromEntries(names.map(([field, local]) => [local, pointer("x-state-records", field)]));
+  // The first error only, as a line of the refusal says it.
+  const code = moduleCode(ajvOver(doc, false), exports);
+  const table = names.map(([field, local]) => `  ${field}: ${local},`);
+  return `${header.replace("the bundled spec", "generated/sandbox.json")}${code}export default {\n${table.join("\n")}\n};\n`;
+}
+
+const stateDeclaration = `${header.replace("the bundled spec", "generated/sandbox.json")}${validateType}/** Keyed by a world's field in the state file (\`users\`, \`deliveries\`, \`clock\`, ...): the value of one record. */
+declare const validators: Record<string, Validate>;
+export default validators;
+`;
+
+/** Writes webhook-validators.{js,d.ts}, sandbox-validators.{js,d.ts} and state-validators.{js,d.ts} into outDir. */
 export function writeValidators(spec, sandboxSpec, webhooks, outDir) {
+  fs.writeFileSync(path.join(outDir, "state-validators.js"), stateValidators(spec, sandboxSpec, webhooks));
+  fs.writeFileSync(path.join(outDir, "state-validators.d.ts"), stateDeclaration);
   fs.writeFileSync(path.join(outDir, "webhook-validators.js"), webhookValidators(spec, webhooks));
   fs.writeFileSync(path.join(outDir, "webhook-validators.d.ts"), webhookDeclaration);
   fs.writeFileSync(path.join(outDir, "sandbox-validators.js"), sandboxValidators(sandboxSpec));

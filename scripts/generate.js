@@ -1,9 +1,10 @@
 // npm run generate — from the bundled generated/openapi.{yaml,json}: the types
 // (generate-types.js), the client's runtime table (generate-operations.js: operations.js) and the
 // webhooks' (generate-webhooks.js: webhooks.js), the standalone validators of the webhooks' payloads
-// and of the sandbox control API (generate-validators.js: webhook-validators.js,
-// sandbox-validators.js), and the facts and examples the sandbox needs (generate-facts.js: facts.js); from
-// generated/sandbox.json, the sandbox control API's types and its routes (generate-sandbox-routes.js).
+// and of the sandbox control API and its state file's records (generate-validators.js:
+// webhook-validators.js, sandbox-validators.js, state-validators.js), and the facts and examples the
+// sandbox needs (generate-facts.js: facts.js); from generated/sandbox.json, the sandbox control API's
+// types and its routes (generate-sandbox-routes.js).
 import fs from "node:fs";
 import path from "node:path";
 import { writeFacts } from "./generate-facts.js";

@@ -10,7 +10,7 @@ import { createRedactor } from "../client/redact.js";
 import { MockStartError } from "../errors.js";
 import { defaultMaxUpstreamBytes } from "./options.js";
 import type { Exchange, RawRequest } from "./proxy/forward.js";
-import type { Sandbox } from "./sandbox/world.js";
+import type { Sandbox } from "./sandbox/sandbox.js";
 import { checkUpload, slimForm, uploadLimitsOf } from "./uploads.js";
 
 export interface EngineOptions {

@@ -14,7 +14,7 @@ import { isLoopbackHost } from "./loopback.js";
 import { latencyRange, optionProblem } from "./options.js";
 import { createPages } from "./pages/pages.js";
 import { type DiffEntry, DiffLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
-import { Sandbox } from "./sandbox/world.js";
+import { Sandbox } from "./sandbox/sandbox.js";
 
 export interface MockOptions {
   /** Port to listen on; a free one by default. */

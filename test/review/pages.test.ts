@@ -254,6 +254,15 @@ describe("/_sandbox/ui", () => {
   it("shows the newest of a list longer than one page of the control API", { timeout: 60_000 }, async () => {
     const call = (path: string, apiKey = "paged-key") =>
       fetch(`${stateful.url}${path}`, { headers: { "x-api-key": apiKey } });
+    // A key's journal is its world's: the first change makes it (reads alone take no world).
+    const make = (apiKey: string) =>
+      fetch(`${stateful.url}/_sandbox/webhook-endpoint`, {
+        method: "PUT",
+        headers: { "x-api-key": apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ url: "http://127.0.0.1:9/{webhook}", token: "t" }),
+      });
+    expect((await make("paged-key")).status).toBe(200);
+    expect((await make("redirect-key")).status).toBe(200);
     // 21 batches of 50, one batch after another: the journal keeps 1 050, a page holds 1 000.
     const batches = Array.from({ length: 21 }, (_, b) =>
       Array.from({ length: 50 }, (_, i) => `/v1/kyc/status/call-${b * 50 + i}`),

@@ -9,7 +9,7 @@ import { deliveryHandlers } from "./control/deliveries.js";
 import { type ControlAnswer, type Handler, problem, routeCall } from "./control/router.js";
 import { userHandlers } from "./control/users.js";
 import { worldHandlers } from "./control/world-ops.js";
-import type { Sandbox } from "./world.js";
+import type { Sandbox } from "./sandbox.js";
 
 /** Every operation of the control API, by operationId: the compiler checks none is missing. */
 const handlers: Record<SandboxOperationId, Handler> = { ...worldHandlers, ...deliveryHandlers, ...userHandlers };

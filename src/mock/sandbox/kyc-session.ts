@@ -5,7 +5,7 @@
 import type { OwnAnswer, RouteRequest } from "../http.js";
 import { kycSessionPrefix, pageHeaders, providerPage, resultPage } from "./kyc-pages.js";
 import { decide, kycDecisionsNow } from "./rules.js";
-import type { Sandbox } from "./world.js";
+import type { Sandbox } from "./sandbox.js";
 
 const html = (status: number, body: string): OwnAnswer => ({
   status,
@@ -22,7 +22,7 @@ const outcomes: Record<string, [string, string]> = {
 
 export async function kycSession(sandbox: Sandbox, { method, path, body }: RouteRequest): Promise<OwnAnswer> {
   const token = decodeURIComponent(path.slice(kycSessionPrefix.length)); // the HTTP layer answered a malformed path
-  const session = token.includes("/") ? undefined : sandbox.kycSession(token);
+  const session = token.includes("/") ? undefined : await sandbox.kycSession(token);
   const kyc = session?.user.kyc;
   if (!session || !kyc)
     return html(
@@ -51,7 +51,7 @@ export async function kycSession(sandbox: Sandbox, { method, path, body }: Route
         decided?.outcome.kind === "refused" ? decided.outcome.reason : "This verification cannot be decided now.",
       ),
     );
-  sandbox.changed();
+  await sandbox.changed(); // the decision is kept before the page says so
   const [title, text] = outcomes[decision] as [string, string];
   const { verificationStatus, attemptStatus, rejectionReason } = kyc;
   const state = `verificationStatus ${verificationStatus}, attemptStatus ${attemptStatus}${rejectionReason ? `, rejectionReason ${rejectionReason}` : ""}.`;

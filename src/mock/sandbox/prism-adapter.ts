@@ -5,7 +5,7 @@ import { SandboxError } from "../../errors.js";
 import type { Mock } from "../engine.js";
 import type { RuleContext } from "./rules.js";
 import { decide } from "./rules.js";
-import type { Sandbox } from "./world.js";
+import type { Sandbox } from "./sandbox.js";
 
 /** Which rule answered each request (its `when`), or `Prefer` or `validation`: for the world's journal. */
 const answeredBy = new WeakMap<IHttpRequest, string>();

@@ -6,15 +6,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import routes from "../../../generated/sandbox-routes.js";
 import { control } from "../../../src/mock/sandbox/control.js";
-import { Sandbox } from "../../../src/mock/sandbox/world.js";
+import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 
 const key = "unit-key";
 const call = (method: string, path: string, body?: unknown, query?: string) =>
   control(sandbox, method, path, key, body, query === undefined ? undefined : new URLSearchParams(query));
 let sandbox = new Sandbox();
 
-afterEach(() => {
-  sandbox.reset(key);
+afterEach(async () => {
+  await sandbox.reset(key);
   sandbox = new Sandbox();
   vi.unstubAllGlobals();
   vi.useRealTimers();
@@ -80,22 +80,26 @@ describe("decisions", () => {
       status: 404,
       body: { message: "no user nobody" },
     });
-    const world = sandbox.world(key);
-    world.users.set("u1", {
-      externalUserId: "u1",
-      userId: "5f0c6a8e-3f4b-4d7a-9a62-1c1d2e3f4a5b",
-      model: "kyc",
-      kycFiles: 1,
-      verification: "pending",
-      poaRequired: false,
-      poa: "none",
-      extended: false,
-      suspended: false,
-      balancesGenerated: false,
-      data: {},
-      balances: { fiatBalances: [], cryptoBalances: [] },
-      transactions: [],
-    });
+    await sandbox.transact(
+      key,
+      (world) =>
+        world.users.set("u1", {
+          externalUserId: "u1",
+          userId: "5f0c6a8e-3f4b-4d7a-9a62-1c1d2e3f4a5b",
+          model: "kyc",
+          kycFiles: 1,
+          verification: "pending",
+          poaRequired: false,
+          poa: "none",
+          extended: false,
+          suspended: false,
+          balancesGenerated: false,
+          data: {},
+          balances: { fiatBalances: [], cryptoBalances: [] },
+          transactions: [],
+        }),
+      { create: true },
+    );
     expect(await call("post", "/_sandbox/users/u1/poa/approve")).toEqual({
       status: 409,
       body: { message: "u1 has no pending POA" },
@@ -130,15 +134,21 @@ describe("deliveries", () => {
     };
   }
 
-  function deliverOne() {
-    const world = sandbox.world(key);
-    world.endpoint = { url: "http://127.0.0.1:9/{webhook}", token: "whsec_unit" };
-    world.deliver("kycFileAdded", { externalUserId: "u1", status: "ADDED" });
+  /** One delivery under way in the key's world, committed as a call of the API would. */
+  async function deliverOne() {
+    await sandbox.transact(
+      key,
+      (world) => {
+        world.endpoint = { url: "http://127.0.0.1:9/{webhook}", token: "whsec_unit" };
+        world.deliver("kycFileAdded", { externalUserId: "u1", status: "ADDED" });
+      },
+      { create: true },
+    );
   }
 
   it("answers at once while an attempt is under way; `wait` answers once it ended", async () => {
     const receiver = slowReceiver();
-    deliverOne();
+    await deliverOne();
     expect(receiver.pending()).toBe(1);
     const now = await call("get", "/_sandbox/deliveries", undefined, "");
     expect(now.body).toMatchObject([{ webhook: "kycFileAdded", state: "retrying", attempts: [] }]);
@@ -151,7 +161,7 @@ describe("deliveries", () => {
   it("`wait` is a bound: at its end the deliveries are answered as they stand", async () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     const receiver = slowReceiver();
-    deliverOne();
+    await deliverOne();
     const waited = call("get", "/_sandbox/deliveries", undefined, "wait=2");
     await vi.advanceTimersByTimeAsync(2000);
     expect((await waited).body).toMatchObject([{ state: "retrying", attempts: [] }]);

@@ -45,7 +45,7 @@ function run(
 
 /** A world with one KYC user, created through the rules. */
 function withUser(externalUserId = "u1", country = "PL") {
-  const world = new World();
+  const world = new World("test-world");
   expect(run(world, "createUser", externalUserId, { body: person(externalUserId, country) }).kind).toBe("changed");
   return { world, user: () => world.users.get(externalUserId)! };
 }
@@ -114,7 +114,7 @@ describe("the P100 API's rules", () => {
   });
 
   it("refuses an unknown user with P412", () => {
-    expect(run(new World(), "updateUser", "nobody")).toMatchObject({ kind: "refused", reason: "P412" });
+    expect(run(new World("test-world"), "updateUser", "nobody")).toMatchObject({ kind: "refused", reason: "P412" });
   });
 
   it("suspends: a suspended user's change is refused with P455, a second suspension too; unsuspend lifts it", () => {
@@ -223,7 +223,7 @@ describe("the control API's decisions", () => {
   });
 
   it("refuses an unknown user with 404, as the control API answers it", () => {
-    expect(run(new World(), "failNextKycFile", "nobody")).toMatchObject({
+    expect(run(new World("test-world"), "failNextKycFile", "nobody")).toMatchObject({
       kind: "refused",
       answer: { status: 404, body: { message: "no user nobody" } },
     });

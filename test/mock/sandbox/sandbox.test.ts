@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
 import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
-import { Sandbox } from "../../../src/mock/sandbox/world.js";
+import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { verifyAndParseWebhook, type WebhookName } from "../../../src/webhooks/index.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
@@ -543,13 +543,18 @@ describe("worlds and the control API", () => {
     expect(third.status).toBe(507);
     expect((await third.json()).message).toMatch(/holds 2 worlds .*POST \/_sandbox\/reset.*--max-worlds.*maxWorlds/);
     const c = createSandboxClient({ apiKey: "cap-c", baseUrl: capped.url });
+    // A read of a key without a world answers as an empty world would, and takes no room.
     const listed = await c.GET("/_sandbox/deliveries");
-    expect(listed.response.status).toBe(507);
-    expect(listed.error!.message).toContain("--max-worlds");
+    expect(listed.response.status).toBe(200);
+    expect(listed.data).toEqual([]);
+    const endpoint = { url: "http://127.0.0.1:1/{webhook}", token: "t" };
+    const setting = await c.PUT("/_sandbox/webhook-endpoint", { body: endpoint });
+    expect(setting.response.status).toBe(507);
+    expect(setting.error!.message).toContain("--max-worlds");
     expect((await c.POST("/_sandbox/reset")).response.status).toBe(204);
     expect((await a.sandbox.POST("/_sandbox/reset")).response.status).toBe(204); // frees a's world
-    expect((await c.GET("/_sandbox/deliveries")).response.status).toBe(200);
-    expect((await raw("cap-a", "GET", "/_sandbox/deliveries")).status).toBe(507); // c took its place
+    expect((await c.PUT("/_sandbox/webhook-endpoint", { body: endpoint })).response.status).toBe(200);
+    expect((await raw("cap-a", "PUT", "/_sandbox/webhook-endpoint", endpoint)).status).toBe(507); // c took its place
 
     // Users: creating a third is refused, with or without KYC; deleting one makes room.
     for (const id of ["b1", "b2"])
@@ -573,8 +578,24 @@ describe("worlds and the control API", () => {
     expect(log.join("")).toMatch(
       /^POST \/v1\/user\/balances\/crypto-and-fiat → 507 p100-mock: this x-api-key's world holds 2 users/m,
     );
-    expect(log.join("")).toMatch(/^GET \/_sandbox\/deliveries → 507 p100-mock: the sandbox holds/m);
+    expect(log.join("")).toMatch(/^PUT \/_sandbox\/webhook-endpoint → 507 p100-mock: the sandbox holds/m);
     expect(capped.invalidAnswers).toEqual([]);
+  });
+
+  it("takes no world for the reads, 404s and 401s of keys without one, however many", async () => {
+    const capped = await ownMock({ maxWorlds: 1 });
+    const call = (key: string | undefined, method: string, path: string) =>
+      fetch(`${capped.url}${path}`, { method, headers: key === undefined ? {} : { "x-api-key": key } });
+    for (let i = 0; i < 50; i++) {
+      const key = `stranger-${i}`;
+      expect((await call(key, "GET", "/v1/no/such/path")).status).toBe(404);
+      expect((await call(key, "POST", "/v1/no/such/path")).status).toBe(404);
+      expect(await (await call(key, "GET", "/v1/user/balances/u1")).json()).toMatchObject({ errorCode: "P412" }); // as an empty world answers
+      expect(await (await call(key, "GET", "/_sandbox/deliveries")).json()).toEqual([]);
+    }
+    expect((await call(undefined, "POST", "/v1/user/balances/crypto-and-fiat")).status).toBe(401);
+    await world("after-the-strangers", capped); // the one world is still free
+    expect((await call("one-more", "PUT", "/_sandbox/webhook-endpoint")).status).toBe(507);
   });
 
   it("refuses caps that are not positive integers", async () => {
@@ -700,7 +721,11 @@ describe("the p100-mock bin", () => {
     await addKycFile(clients, "bin-1");
     await addKycFile(clients, "bin-1");
     expect((await clients.sandbox.GET("/_sandbox/deliveries")).data!.map((d) => d.id)).toEqual([2]);
-    const other = await fetch(`${url}/_sandbox/deliveries`, { headers: { "x-api-key": "bin-b" } });
+    const other = await fetch(`${url}/_sandbox/webhook-endpoint`, {
+      method: "PUT",
+      headers: { "x-api-key": "bin-b", "content-type": "application/json" },
+      body: JSON.stringify({ url: "http://127.0.0.1:1/", token: "t" }),
+    });
     expect(other.status).toBe(507);
   });
 

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
 import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
-import { Sandbox } from "../../../src/mock/sandbox/world.js";
+import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
 
@@ -536,10 +536,11 @@ describe("the state file", () => {
     state: "failed",
   });
 
-  it("says in one line, never throws, when a call cannot be noted in the journal (it runs after the answer)", () => {
+  it("says in one line, never throws, when a call cannot be noted in the journal (it runs after the answer)", async () => {
     const lines: string[] = [];
     const sandbox = new Sandbox({ log: (line) => lines.push(line) });
     sandbox.world("k").clock = Number.NaN; // no time: what a bad state file could once give
+    await sandbox.changed(); // a changed world is kept
     const call = { time: new Date().toISOString(), method: "get", path: "/v1/kyc/status/u1", status: 200 };
     expect(() => sandbox.record("k", call)).not.toThrow();
     expect(lines).toEqual(["p100-mock: the journal could not note get /v1/kyc/status/u1: Invalid time value\n"]);
@@ -578,7 +579,7 @@ describe("the state file", () => {
     const cases: [string, string, RegExp][] = [
       ["foreign.json", '{"name":"my-app","version":"1.0.0"}\n', /is not a p100-mock state file/],
       ["corrupt.state", '{"format":"p100-mock-sandbox-state","version":1}\n{"w":"a"}\n{oops\n', /is corrupt \(line 3/],
-      ["newer.state", '{"format":"p100-mock-sandbox-state","version":2}\n', /has state format version 2/],
+      ["newer.state", '{"format":"p100-mock-sandbox-state","version":3}\n', /has state format version 3/],
       ["empty.state", "", /is empty/],
       // Well-formed lines whose values the world could not hold: the line and what is wrong.
       [

@@ -7,7 +7,8 @@ import { match } from "path-to-regexp";
 import routes, { type ParameterTypes, type SandboxOperationId } from "../../../../generated/sandbox-routes.js";
 import validators, { type Validate } from "../../../../generated/sandbox-validators.js";
 import type { Answer } from "../rules.js";
-import type { Sandbox, World } from "../world.js";
+import type { Sandbox } from "../sandbox.js";
+import type { World } from "../world.js";
 
 /** A control API answer: the rules' `Answer`, with headers of its own (`x-next-cursor`). */
 export type ControlAnswer = Answer & { headers?: Record<string, string> };

@@ -18,8 +18,8 @@ function refusedToken(token: string): ControlAnswer | undefined {
 }
 
 export const worldHandlers = {
-  resetSandbox: ({ sandbox, key }) => {
-    sandbox.reset(key); // cancels the deliveries in flight
+  resetSandbox: async ({ sandbox, key }) => {
+    await sandbox.reset(key); // cancels the deliveries in flight
     return { status: 204 };
   },
   setWebhookEndpoint: ({ sandbox, world, body }) => {
