@@ -20,7 +20,6 @@ describe("the bundled spec", () => {
         "P403",
         "P411",
         "P412",
-        "P424",
         "P426",
         "P440",
         "P444",
