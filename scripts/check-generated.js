@@ -1,10 +1,12 @@
 // npm run check:generated — rebuilds every generated file into a temp folder and fails, naming
-// each stale or missing file, when the committed generated/ differs from what openapi/ produces.
+// each stale or missing file, when the committed generated/ differs from what openapi/ produces,
+// or when README.md's operations table is not the one the spec gives (generate-readme.js).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { buildSpec } from "./build-spec.js";
 import { generate } from "./generate.js";
+import { operationsTableIsCurrent, readmePath, unknownInferredParts } from "./generate-readme.js";
 import { root } from "./toolchain.js";
 
 const committedDir = path.join(root, "generated");
@@ -18,10 +20,19 @@ try {
     return !fs.existsSync(committed) || !fs.readFileSync(committed).equals(fs.readFileSync(path.join(freshDir, name)));
   });
   const extra = fs.existsSync(committedDir) ? fs.readdirSync(committedDir).filter((name) => !fresh.includes(name)) : [];
-  if (stale.length || extra.length) {
+  const spec = JSON.parse(fs.readFileSync(path.join(freshDir, "openapi.json"), "utf8"));
+  const readme = [
+    ...unknownInferredParts(spec),
+    ...(operationsTableIsCurrent(fs.readFileSync(readmePath, "utf8"), spec) ? [] : ["README.md"]),
+  ];
+  if (stale.length || extra.length || readme.length) {
     for (const name of stale) console.error(`stale: generated/${name} differs from what openapi/ produces`);
     for (const name of extra) console.error(`unexpected: generated/${name} is not produced by the build`);
-    console.error("Run `npm run build` and commit generated/.");
+    for (const problem of readme)
+      console.error(
+        problem === "README.md" ? "stale: README.md's operations table differs from what openapi/ produces" : problem,
+      );
+    console.error("Run `npm run build` and commit generated/ (and README.md).");
     process.exitCode = 1;
   } else {
     console.log(`generated/ is up to date (${fresh.join(", ")}).`);

@@ -3,10 +3,12 @@
 // webhooks' (generate-webhooks.js: webhooks.js), the standalone validators of the webhooks' payloads
 // and of the sandbox control API (generate-validators.js: webhook-validators.js,
 // sandbox-validators.js), and the facts and examples the sandbox needs (generate-facts.js: facts.js); from generated/sandbox.json, the sandbox control API's types.
+// Run as a script, it also writes README.md's operations table (generate-readme.js).
 import fs from "node:fs";
 import path from "node:path";
 import { writeFacts } from "./generate-facts.js";
 import { writeOperations } from "./generate-operations.js";
+import { writeReadme } from "./generate-readme.js";
 import { generateTypes } from "./generate-types.js";
 import { writeValidators } from "./generate-validators.js";
 import { writeWebhooks } from "./generate-webhooks.js";
@@ -23,4 +25,8 @@ export async function generate(outDir) {
   writeValidators(spec, sandboxSpec, webhooks, outDir);
 }
 
-if (isMain(import.meta.url)) await generate(path.join(root, "generated"));
+if (isMain(import.meta.url)) {
+  const generated = path.join(root, "generated");
+  await generate(generated);
+  writeReadme(JSON.parse(fs.readFileSync(path.join(generated, "openapi.json"), "utf8")));
+}
