@@ -46,13 +46,20 @@ const sha = /^[0-9a-f]{7,40}$/;
  */
 export function readExceptions(file) {
   if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, "utf8");
   let list;
   try {
     // Every value here is text: YAML's failsafe schema keeps `commit: 0396203` the string it is
     // (the core schema reads a commit id of digits as a number, and drops its leading zero).
-    list = parseYaml(fs.readFileSync(file, "utf8"), { schema: "failsafe" }) ?? [];
+    list = parseYaml(text, { schema: "failsafe" }) ?? [];
   } catch (error) {
-    throw new Error(`${file} is not valid YAML: ${error.message.split("\n")[0]}`);
+    // The usual slip: entries appended below a `[]` (an empty list written inline), or indented.
+    const hint = /^\s*\[\s*\]\s*$/m.test(text)
+      ? "; its `[]` line is a whole (empty) list, so entries cannot follow it: delete the `[]` line"
+      : /^[ \t]+- /m.test(text) && !/^- /m.test(text)
+        ? "; each entry's `- ` starts at the first column"
+        : "";
+    throw new Error(`${file} is not valid YAML (${error.message.split("\n")[0].replace(/:$/, "")})${hint}`);
   }
   if (!Array.isArray(list)) throw new Error(`${file} must be a list of { where, reason, version } entries`);
   list.forEach((e, index) => {
