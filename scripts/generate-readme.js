@@ -8,7 +8,7 @@ import { operationsOf, refResolver } from "./spec-walk.js";
 import { root } from "./toolchain.js";
 
 export const readmePath = path.join(root, "README.md");
-const start = "<!-- operations table: written by npm run generate from the spec (scripts/generate-readme.js) -->";
+const start = "<!-- operations table: npm run generate writes it from the spec; edit the spec, not this table -->";
 const end = "<!-- end of the operations table -->";
 
 /**
