@@ -35,11 +35,6 @@ export const examples = {
     "errorCode": "P412",
     "errorMessage": "User not exist"
   },
-  "P424": {
-    "errorCode": "P424",
-    "errorName": "source-or-destination-required",
-    "errorMessage": "Source or destination must be provided."
-  },
   "P426": {
     "errorCode": "P426",
     "errorMessage": "Invalid file type"

@@ -534,8 +534,8 @@ export interface components {
          * @description The partner's own id for the user ("External user id (from your system)"). It must be unique
          *     per user. The docs' examples look like UUIDs but two of them are not valid UUIDs, so any
          *     non-empty string is accepted, except `.` and `..`: those cannot be sent as a URL path segment
-         *     (URLs resolve them as "this" and "parent" directory), so no path could name such a user.
-         *     (That exclusion is inferred, not documented.)
+         *     (URLs resolve them as "this" and "parent" directory), so no path could name such a user; the
+         *     `pattern` excludes exactly those two. (That exclusion is inferred, not documented.)
          * @example f47ac10b-58cc-4372-a567-0e02b2c3d479
          */
         ExternalUserId: string;
@@ -698,7 +698,10 @@ export interface components {
          * @description Opens a KYC verification on P100's hosted page for an existing user (V1's field table). The
          *     fields that depend on `incomeSource` are required for those sources, as the docs' "required"
          *     column says ("only if incomeSource is ..."); for other sources they are optional (the docs do
-         *     not forbid them).
+         *     not forbid them): `taxId` when `incomeSource` is `BUSINESS_ACTIVITY`, `occupation` when it is
+         *     `SALARY`, and `additionalInfo` for every source but `BUSINESS_ACTIVITY`. Written as an `allOf`
+         *     of the fields' object and those conditions, so that code generators that ignore `if`/`then`
+         *     still type every field.
          */
         CreateKycVerificationRequest: {
             /**
@@ -718,7 +721,7 @@ export interface components {
              * @example PL1234567890
              */
             taxId?: string;
-        } & (unknown & unknown & unknown);
+        } & unknown & unknown & unknown;
         /**
          * CreateKycVerificationResponse
          * @description The opened verification. Not documented: the redirect path needs a `verificationId`, so the

@@ -5,10 +5,13 @@
 // webhook-validators.js, sandbox-validators.js, state-validators.js), and the facts and examples the
 // sandbox needs (generate-facts.js: facts.js); from generated/sandbox.json, the sandbox control API's
 // types and its routes (generate-sandbox-routes.js).
+// Run as a script, it also writes README.md's operations table (generate-readme.js) and docs/sandbox.md's
+// lifecycle tables (generate-rules-table.js).
 import fs from "node:fs";
 import path from "node:path";
 import { writeFacts } from "./generate-facts.js";
 import { writeOperations } from "./generate-operations.js";
+import { writeReadme } from "./generate-readme.js";
 import { writeRulesTable } from "./generate-rules-table.js";
 import { writeSandboxRoutes } from "./generate-sandbox-routes.js";
 import { generateTypes } from "./generate-types.js";
@@ -29,7 +32,9 @@ export async function generate(outDir) {
 }
 
 if (isMain(import.meta.url)) {
-  await generate(path.join(root, "generated"));
+  const generated = path.join(root, "generated");
+  await generate(generated);
+  writeReadme(JSON.parse(fs.readFileSync(path.join(generated, "openapi.json"), "utf8")));
   // After generated/, which the rules import: docs/sandbox.md's tables, from src/ (generate-rules-table.js).
   await writeRulesTable();
 }

@@ -17,6 +17,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import { parse as parseYaml } from "yaml";
 import { escapeKey, refResolver, unescapeKey } from "./spec-walk.js";
 import { redocly, root } from "./toolchain.js";
 
@@ -27,13 +28,41 @@ function bundle(dir, outFile) {
   redocly(["bundle", "openapi/openapi.yaml", "--output", outFile], { cwd: dir });
 }
 
+function gitSucceeds(project, ...args) {
+  try {
+    execFileSync("git", args, { ...quiet, cwd: project });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The local plugin files (`plugins` in redocly.yaml) of the repository at `ref`: its config loads them. */
+function pluginsAt(project, ref) {
+  let config;
+  try {
+    config = parseYaml(execFileSync("git", ["show", `${ref}:redocly.yaml`], { ...quiet, cwd: project }));
+  } catch {
+    return [];
+  }
+  return (config?.plugins ?? []).filter((p) => typeof p === "string").map((p) => path.posix.normalize(p));
+}
+
 /** Bundles the spec of the git repository `project` as it is at `ref`, without touching the working tree. */
 export function bundleAtRef(project, ref, outFile) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "p100-review-base-"));
   try {
     const tar = path.join(dir, "spec.tar");
-    execFileSync("git", ["archive", "--output", tar, ref, "openapi", "redocly.yaml"], { ...quiet, cwd: project });
+    const plugins = pluginsAt(project, ref);
+    const committed = plugins.filter((file) => gitSucceeds(project, "cat-file", "-e", `${ref}:${file}`));
+    execFileSync("git", ["archive", "--output", tar, ref, "openapi", "redocly.yaml", ...committed], {
+      ...quiet,
+      cwd: project,
+    });
     execFileSync("tar", ["-xf", tar, "-C", dir], quiet);
+    // A plugin the config names but the commit lacks (an untracked checkout) is the working tree's.
+    for (const file of plugins.filter((p) => !committed.includes(p) && fs.existsSync(path.join(project, p))))
+      fs.cpSync(path.join(project, file), path.join(dir, file));
     bundle(dir, outFile);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -106,8 +135,9 @@ function exampleValues(spec) {
 }
 
 /**
- * @typedef {{ section: string, level: "breaking" | "warning" | "info", kind: string, where: string, details: string, shared?: string, accepted?: string }} Change
+ * @typedef {{ section: string, level: "breaking" | "warning" | "info", kind: string, where: string, details: string, shared?: string, operation?: string, accepted?: string }} Change
  * `shared`: where the change is, when that is a component used elsewhere (an exception may name it).
+ * `operation`: the summary of the operation or webhook the row is under (the docs' name for it).
  */
 
 /** Every local `$ref` of a document: the pointer of the object holding it, and its target. */
@@ -255,6 +285,13 @@ function foldRenames(rows) {
   return out;
 }
 
+/** The row with the summary of the operation or webhook its pointer is under, from the first doc that has it. */
+function withOperation(change, pointer, docs) {
+  const [, group, key, method] = /^#\/(paths|webhooks)\/([^/]+)\/([^/]+)/.exec(pointer) ?? [];
+  const summary = group && docs.map((doc) => doc[group]?.[unescapeKey(key)]?.[method]?.summary).find(Boolean);
+  return summary ? { ...change, operation: summary } : change;
+}
+
 /**
  * Compares two bundled JSON specs; returns the changes, each with its level, and both versions.
  * @returns {{ changes: Change[], versions: string[] }}
@@ -271,18 +308,20 @@ export function compareSpecs(baseFile, revisionFile) {
   );
   const seen = new Set();
   const changes = foldRenames(report.changes.flatMap((change) => rowsOf(change, docs)))
-    .map(graded)
+    .map((row) => withOperation(graded(row), row.use, [revisionDoc, baseDoc]))
     .filter((c) => {
-      // redocly may reach one change from two sides; each row once.
+      // redocly may reach one change from two sides; each row once. The version's own change is
+      // the report's version line, not a row.
       const key = `${c.where}\n${c.kind}\n${c.details}`;
-      return !seen.has(key) && seen.add(key);
+      return c.where !== "info · version" && !seen.has(key) && seen.add(key);
     });
   // Example values are opaque to redocly diff; a changed value is worth a reviewer's look.
   const [before, after] = [baseDoc, revisionDoc].map(exampleValues);
   for (const [pointer, value] of after) {
     if (before.has(pointer) && before.get(pointer) !== value) {
       const where = describeLocation(pointer);
-      changes.push({ section: "Examples", level: "info", kind: "modified", where, details: "Example value changed." });
+      const change = { section: "Examples", level: "info", kind: "modified", where, details: "Example value changed." };
+      changes.push(withOperation(change, pointer, [revisionDoc, baseDoc]));
     }
   }
   return { changes, versions: [baseDoc.info.version, revisionDoc.info.version] };

@@ -147,20 +147,40 @@ export function verdict(
     open,
     warnings,
     approved,
+    allowBreaking,
     missing,
     passes: missing.length === 0,
   };
 }
 
+/** How the breaking changes stand, for the report's first line: `1 breaking (1 approved by the label)`. */
+function breakingSummary({ changes, open, approved, allowBreaking }) {
+  const breaking = changes.filter((c) => c.level === "breaking");
+  const accepted = breaking.length - open;
+  const parts = [
+    ...(accepted ? [`${accepted} accepted in ${exceptionsFile}`] : []),
+    ...(open
+      ? [
+          approved
+            ? `${open} approved by the \`${approvalLabel}\` label`
+            : allowBreaking
+              ? `${open} let through by --allow-breaking`
+              : `${open} neither accepted nor approved`,
+        ]
+      : []),
+  ];
+  return `${breaking.length} breaking${parts.length ? ` (${parts.join(", ")})` : ""}`;
+}
+
 const cell = (text) => String(text).replaceAll("|", "\\|").replaceAll("\n", " ");
 
 export function formatReport(review, baseLabel) {
-  const { changes, versions, needed, actual, bumped, unused, open, approved, missing, passes } = review;
+  const { changes, versions, needed, actual, bumped, unused, approved, missing, passes } = review;
   const count = (level) => changes.filter((c) => c.level === level).length;
   const lines = [
     `# Spec review: ${baseLabel} → this change`,
     "",
-    `**${passes ? "✅ passes" : "❌ fails"}**: ${count("breaking")} breaking (${open} not accepted), ${count("warning")} warning, ${count("info")} info.`,
+    `**${passes ? "✅ passes" : "❌ fails"}**: ${breakingSummary(review)}, ${count("warning")} warning, ${count("info")} info.`,
     "",
     `Version ${versions[0]} → ${versions[1]}: ${actual === "none" ? "no bump" : `a ${actual} bump`}; this change needs ${needed === "none" ? "none" : `a ${needed} bump`} ${bumped ? "✅" : "⚠️"}.`,
   ];
@@ -194,23 +214,52 @@ export function formatReport(review, baseLabel) {
 }
 
 /**
- * A CHANGELOG.md entry headed with the version the change needs: the breaking changes, the new
- * values, what was added or removed (one bullet per change, with every place it shows), and a
- * count of the rest.
+ * The review as JSON, for bots (`npm run review -- --format json`): the verdict the Markdown
+ * shows, every row, the exceptions that match no change, and the CHANGELOG entry.
+ */
+export function formatJson(review, baseLabel) {
+  const { passes, missing, versions, needed, actual, target, open, warnings, approved, changes, unused } = review;
+  const result = { base: baseLabel, passes, missing, versions, needed, actual, target, open, warnings, approved };
+  const changelog = changes.length ? changelogEntry(review) : null;
+  return `${JSON.stringify({ ...result, changes, unusedExceptions: unused, changelog }, null, 2)}\n`;
+}
+
+/** A row's details as a CHANGELOG sentence, after the operation's name: "the `404` answer is no longer documented." */
+function sentence(details) {
+  const response = /^Response `([^`]+)` was (removed|added)\.$/.exec(details);
+  if (response)
+    return response[2] === "removed"
+      ? `the \`${response[1]}\` answer is no longer documented.`
+      : `a \`${response[1]}\` answer is now documented.`;
+  return /^[A-Z][a-z]/.test(details) ? `${details[0].toLowerCase()}${details.slice(1)}` : details;
+}
+
+/**
+ * A CHANGELOG.md entry headed with the version the change needs: the breaking changes (an
+ * accepted one is a change, with its reason), the new values, what was added or removed, one
+ * bullet per change naming each operation and place it shows in, and a count of the rest.
  */
 export function changelogEntry({ changes, versions }) {
   const listed = changes.filter((c) => c.level !== "info" || c.kind === "added" || c.kind === "removed");
-  const prefix = { breaking: "**Breaking:** ", warning: "New values: ", info: "" };
+  const open = (c) => c.level === "breaking" && c.accepted === undefined;
+  const prefix = (c) => (open(c) ? "**Breaking:** " : c.level === "warning" ? "New values: " : "");
+  const rank = (c) => (open(c) ? 0 : levels.indexOf(c.level) + 1);
   const bullets = new Map();
-  for (const c of [...listed].sort((a, b) => levels.indexOf(a.level) - levels.indexOf(b.level))) {
-    const text = `${prefix[c.level]}${c.details}`;
-    bullets.set(text, [...(bullets.get(text) ?? []), c.where]);
+  for (const c of [...listed].sort((a, b) => rank(a) - rank(b))) {
+    const accepted = c.accepted === undefined ? "" : ` (Accepted, not breaking for clients: ${c.accepted})`;
+    const text = `${sentence(c.details)}${accepted}`;
+    const key = `${prefix(c)}\n${text}`;
+    const place = c.operation ? `${c.operation} (\`${c.where}\`)` : `\`${c.where}\``;
+    bullets.set(key, [...(bullets.get(key) ?? []), place]);
   }
   const rest = changes.length - listed.length;
   return [
     `## ${targetVersion(changes, versions)}`,
     "",
-    ...[...bullets].map(([text, wheres]) => `- ${text} (${wheres.map((w) => `\`${w}\``).join(", ")})`),
+    ...[...bullets].map(([key, places]) => {
+      const [start, text] = key.split("\n");
+      return `- ${start}${places.join(", ")}: ${text}`;
+    }),
     ...(rest ? [`- ${rest} other change(s): descriptions, examples and schema details (see the review).`] : []),
   ].join("\n");
 }

@@ -1,7 +1,7 @@
-// npm run review -- --base <git-ref> [--labels a,b] [--exceptions <file>] [--allow-breaking]
+// npm run review -- --base <git-ref> [--labels a,b] [--exceptions <file>] [--allow-breaking] [--format json]
 // Bundles the spec at <git-ref> (read with `git archive`, the working tree untouched) and in the
 // working tree, grades every change (review-compare.js), and prints the Markdown review
-// (review-report.js). Exits 1 when the check fails (review-report.js's `missing` says why: a
+// (review-report.js), or the same result as JSON for other bots (`--format json`). Exits 1 when the check fails (review-report.js's `missing` says why: a
 // breaking change neither accepted in the exceptions file nor approved with the
 // `breaking-change-approved` label and the version bump it needs, a warning without its bump, an
 // exception that matches no change), 2 when the review cannot run (one line, no stack). The
@@ -13,7 +13,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { parse as parseYaml } from "yaml";
 import { bundleAtRef, bundleWorkingTree, compareSpecs } from "./review-compare.js";
-import { approvalLabel, formatReport, verdict } from "./review-report.js";
+import { approvalLabel, formatJson, formatReport, verdict } from "./review-report.js";
 import { isMain } from "./toolchain.js";
 
 export const usage = `Usage: npm run review -- --base <git-ref> [options]
@@ -25,6 +25,7 @@ Compares the spec at <git-ref> with the working tree and prints the Markdown rev
                         that carry the version bump they need
   --exceptions <file>   the accepted breaking changes (default: openapi/review-exceptions.yaml)
   --allow-breaking      report, but do not fail for a missing approval or bump (local runs)
+  --format <f>          markdown (the default) or json: the same result, for other bots
   -h, --help            print this and exit
 
 Exit status: 0 passes, 1 fails (the report says what is missing), 2 the review cannot run.
@@ -46,13 +47,20 @@ const sha = /^[0-9a-f]{7,40}$/;
  */
 export function readExceptions(file) {
   if (!fs.existsSync(file)) return [];
+  const text = fs.readFileSync(file, "utf8");
   let list;
   try {
     // Every value here is text: YAML's failsafe schema keeps `commit: 0396203` the string it is
     // (the core schema reads a commit id of digits as a number, and drops its leading zero).
-    list = parseYaml(fs.readFileSync(file, "utf8"), { schema: "failsafe" }) ?? [];
+    list = parseYaml(text, { schema: "failsafe" }) ?? [];
   } catch (error) {
-    throw new Error(`${file} is not valid YAML: ${error.message.split("\n")[0]}`);
+    // The usual slip: entries appended below a `[]` (an empty list written inline), or indented.
+    const hint = /^\s*\[\s*\]\s*$/m.test(text)
+      ? "; its `[]` line is a whole (empty) list, so entries cannot follow it: delete the `[]` line"
+      : /^[ \t]+- /m.test(text) && !/^- /m.test(text)
+        ? "; each entry's `- ` starts at the first column"
+        : "";
+    throw new Error(`${file} is not valid YAML (${error.message.split("\n")[0].replace(/:$/, "")})${hint}`);
   }
   if (!Array.isArray(list)) throw new Error(`${file} must be a list of { where, reason, version } entries`);
   list.forEach((e, index) => {
@@ -103,6 +111,7 @@ function options() {
         labels: { type: "string", default: "" },
         exceptions: { type: "string", default: "openapi/review-exceptions.yaml" },
         "allow-breaking": { type: "boolean", default: false },
+        format: { type: "string", default: "markdown" },
         help: { type: "boolean", short: "h", default: false },
       },
     }).values;
@@ -121,6 +130,8 @@ if (isMain(import.meta.url)) {
     process.exit(0);
   }
   if (!values.base) fail("--base <git-ref> is required, e.g. npm run review -- --base origin/main");
+  if (!["markdown", "json"].includes(values.format))
+    fail(`--format must be markdown or json, not ${JSON.stringify(values.format)}`);
   let project;
   try {
     project = execFileSync("git", ["rev-parse", "--show-toplevel"], { encoding: "utf8", stdio: "pipe" }).trim();
@@ -158,7 +169,9 @@ if (isMain(import.meta.url)) {
       allowBreaking: values["allow-breaking"],
       inChange: commitInChange(project, values.base),
     });
-    process.stdout.write(formatReport(review, values.base));
+    process.stdout.write(
+      values.format === "json" ? formatJson(review, values.base) : formatReport(review, values.base),
+    );
     if (!review.passes) {
       if (review.open) console.error(`review: ${review.open} breaking change(s) neither accepted nor approved.`);
       for (const missing of review.missing) console.error(`review: missing ${missing}.`);

@@ -1,5 +1,6 @@
 // Meta-tests over the bundled spec: the promises the contract tests rely on.
 import { describe, expect, it } from "vitest";
+import { operationsOf } from "../../scripts/spec-walk.js";
 import { spec } from "../support/spec.js";
 import { specProblems } from "../support/spec-problems.js";
 
@@ -20,7 +21,6 @@ describe("the bundled spec", () => {
         "P403",
         "P411",
         "P412",
-        "P424",
         "P426",
         "P440",
         "P444",
@@ -38,6 +38,14 @@ describe("the bundled spec", () => {
       expect(entry.value.errorCode).toBe(code);
       expect(entry["x-p100-error"].documentedOn).toBeTruthy();
     }
+  });
+
+  it("lists no 429 or 5xx, and each operation's x-p100-source and info.description say why", () => {
+    for (const { operation } of operationsOf(spec)) {
+      expect(Object.keys(operation.responses).filter((status) => /^(429|5..|5XX)$/.test(status))).toEqual([]);
+      expect(operation["x-p100-source"].inferred).toContainEqual(expect.stringMatching(/^No `429` or `5xx` is listed/));
+    }
+    expect(spec.info.description).toContain("No operation lists a `429` or a `5xx`");
   });
 
   describe("the checker catches", () => {

@@ -194,13 +194,15 @@ describe("the review step, run as the workflow runs it", () => {
     expect(status).toBe(1);
     expect(stderr).toContain("1 breaking change(s) neither accepted nor approved");
     expect(summary).toContain("# Spec review: origin/main → this change");
-    expect(summary).toContain("**❌ fails**: 1 breaking (1 not accepted), 0 warning, 0 info.");
+    expect(summary).toContain("**❌ fails**: 1 breaking (1 neither accepted nor approved), 0 warning, 0 info.");
     expect(summary).toContain("this change needs a minor bump ⚠️");
     expect(summary).toContain(
       "| **breaking** | removed | `POST /v1/user/balances/extended › responses/202` | Response `202` was removed. |",
     );
     expect(summary).toContain("## CHANGELOG entry");
-    expect(summary).toContain("- **Breaking:** Response `202` was removed.");
+    expect(summary).toContain(
+      "- **Breaking:** Extend user (`POST /v1/user/balances/extended › responses/202`): the `202` answer is no longer documented.",
+    );
     expect(fs.readFileSync(path.join(pr, "review.md"), "utf8")).toBe(summary); // the comment's text
   });
 

@@ -78,7 +78,8 @@ function bodyBreaks(
       out.push({ kind: `unknown value for ${field}`, answer: "P403", change: set(field, "NOT_A_DOCUMENTED_VALUE") });
     if (["email", "date", "date-time", "uuid"].includes(p.format))
       out.push({ kind: `bad ${p.format} in ${field}`, answer: strict, change: set(field, "not-a-valid-value") });
-    if (p.pattern) out.push({ kind: `${field} breaking its pattern`, answer: strict, change: set(field, "!!") });
+    if (p.pattern)
+      out.push({ kind: `${field} breaking its pattern`, answer: strict, change: set(field, breaking(p.pattern)) });
     if (p.minLength) out.push({ kind: `empty ${field}`, answer: strict, change: set(field, "") });
     // Not invalid (no maxLength is documented), but a load the answer must survive.
     if (json && type === "string" && !p.enum && !p.format && !p.pattern)
@@ -177,4 +178,11 @@ export async function sendRaw(baseUrl: string, op: Operation, request: RequestPa
   } catch {
     return { status: response.status, body: text as unknown }; // text validates against no JSON schema
   }
+}
+
+/** A value that breaks a pattern: `!!` breaks most; `.` the ids' (any string but `.` and `..`). */
+function breaking(pattern: string): string {
+  const value = ["!!", "."].find((candidate) => !new RegExp(pattern, "u").test(candidate));
+  if (value === undefined) throw new Error(`invalid-requests: no value breaks the pattern ${pattern}`);
+  return value;
 }
