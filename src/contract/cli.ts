@@ -1,0 +1,103 @@
+// p100-contract's command line: `learn` (HAR files → an OpenAPI Overlay of proposals, --apply to
+// openapi/) and `verify` (a consumer's recorded calls → text, JUnit XML or SARIF; exit 1 on a
+// violation). Bad arguments or files: one line on stderr, exit 2.
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { stringify } from "yaml";
+import { applyToSource } from "./apply-source.js";
+import { learn, learnSummary } from "./learn.js";
+import { formatReport, type ReportFormat, reportFormats } from "./report-formats.js";
+import { packagedBundle, Spec } from "./spec.js";
+import { verify } from "./verify.js";
+
+export const usage = `Usage: p100-contract learn <file.har>... [--out overlay.yaml] [--apply] [options]
+       p100-contract verify <file> [--format text|junit|sarif] [--out <file>] [options]
+
+learn   compares each recorded answer with the spec and writes the proposed changes as an
+        OpenAPI Overlay 1.0 document (stdout, or --out), each action with its evidence; a
+        summary goes to stderr. --apply also applies them to the spec's source (--source,
+        default ./openapi), recording the evidence in each operation's x-p100-source.observed;
+        then run npm run build, npm run lint and npm run review.
+verify  checks a consumer's calls from a HAR file, a Pact file (v2-v4) or the sandbox's journal
+        (GET /_sandbox/requests): requests strictly, answers with tolerance, and the sandbox's
+        onboarding order. Exit 1 on a violation.
+
+  --spec <bundle.json>       the bundled spec (default: the package's generated/openapi.json)
+  --source <dir>             learn --apply: the spec's source folder (default: openapi)
+  --min-observations <n>     learn: answers an optional field needs, all with it, before
+                             requiring it is proposed (default 5)
+  --format <format>          verify: text (default), junit or sarif
+  --out <file>               write there instead of stdout
+  -h, --help                 print this and exit
+
+Exit status: 0 done (verify: no violation), 1 a violation (verify), 2 bad arguments or files.
+`;
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Runs the command line; returns the exit status. Output goes through `out` and `err`. */
+export function main(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: "string" },
+        apply: { type: "boolean" },
+        spec: { type: "string" },
+        source: { type: "string" },
+        "min-observations": { type: "string" },
+        format: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    err(`p100-contract: ${(error as Error).message.split("\n")[0]} (p100-contract --help for the usage)\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out(usage);
+    return 0;
+  }
+  const [command, ...files] = positionals;
+  try {
+    if (command !== "learn" && command !== "verify")
+      throw new Error(command ? `unknown command ${command}` : "learn or verify is needed");
+    const spec = Spec.fromFile(typeof values.spec === "string" ? path.resolve(values.spec) : packagedBundle);
+    const write = (text: string) => (typeof values.out === "string" ? fs.writeFileSync(values.out, text) : out(text));
+    if (command === "learn") {
+      if (values.format !== undefined) throw new Error("--format is for verify");
+      const min = values["min-observations"];
+      if (min !== undefined && !/^\d+$/.test(String(min))) throw new Error("--min-observations must be a whole number");
+      const result = learn(spec, files, today(), min === undefined ? {} : { minObservations: Number(min) });
+      write(stringify(result.overlay, { aliasDuplicateObjects: false, lineWidth: 0 }));
+      err(learnSummary(result));
+      if (values.apply) {
+        const dir = path.resolve(typeof values.source === "string" ? values.source : "openapi");
+        const { files: changed, skipped } = applyToSource(dir, spec.bundle, result.overlay, today());
+        err(
+          `Applied to ${changed.length} file(s) of ${dir}${changed.length ? `: ${changed.map((f) => path.relative(dir, f)).join(", ")}` : ""}.`,
+        );
+        err(skipped.length ? ` ${skipped.length} tightening proposal(s) left for a person.\n` : "\n");
+        if (changed.length) err("Next: npm run build, npm run lint, npm run review -- --base <your base>.\n");
+      }
+      return 0;
+    }
+    if (values.apply || values["min-observations"] !== undefined)
+      throw new Error("--apply and --min-observations are for learn");
+    if (files.length !== 1) throw new Error("verify takes one file");
+    const format = (values.format ?? "text") as ReportFormat;
+    if (!reportFormats.includes(format)) throw new Error(`--format must be one of ${reportFormats.join(", ")}`);
+    const report = verify(spec, files[0]!);
+    write(formatReport(report, format));
+    return report.violations.length ? 1 : 0;
+  } catch (error) {
+    err(`p100-contract: ${(error as Error).message.split("\n")[0]}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,256 @@
+// Findings as an OpenAPI Overlay 1.0 document: one action per change to the bundle, each with its
+// finding and evidence (`x-p100-proposal`); what is for a person and what cannot be P100's are
+// listed apart at the root. Targets are RFC 9535 JSONPaths, evaluated by jsonpath-rfc9535.
+import { exec, type Path } from "jsonpath-rfc9535";
+import type { Observation } from "./compare.js";
+import type { Evidence, Finding, Learned } from "./findings.js";
+import { atPointer, unescapePointer } from "./spec.js";
+
+export interface OverlayAction {
+  target: string;
+  description: string;
+  update?: unknown;
+  remove?: boolean;
+  "x-p100-proposal": {
+    kind: Finding["kind"] | "catalogue-entry";
+    evidence: Evidence;
+    /** The operations' pointers in the bundle, whose `x-p100-source` records the evidence on --apply. */
+    operations: string[];
+  };
+}
+
+export interface Overlay {
+  overlay: "1.0.0";
+  info: { title: string; version: string };
+  actions: OverlayAction[];
+  "x-p100-for-review": { summary: string; evidence: Evidence }[];
+  "x-p100-not-p100": { reason: string; evidence: Evidence }[];
+}
+
+/** A JSON pointer of a document as a normalized JSONPath: `/paths/~1v1~1user` → `$['paths']['/v1/user']` (an array's index as a number). */
+export function pathOf(pointer: string, doc: unknown): string {
+  let node = doc;
+  let path = "$";
+  for (const segment of pointer.split("/").slice(1).map(unescapePointer)) {
+    path += Array.isArray(node) ? `[${Number(segment)}]` : `[${quote(segment)}]`;
+    node = (node as Record<string, unknown> | undefined)?.[segment];
+  }
+  return path;
+}
+
+/** A name or value in a JSONPath: a string in single quotes (RFC 9535's normalized form), a number as it is. */
+function quote(value: string | number): string {
+  return typeof value === "number" ? String(value) : `'${value.replace(/\\/g, "\\\\").replace(/'/g, "\\'")}'`;
+}
+
+/** "Observed in 3 recorded exchange(s), 2026-11-02 to 2026-11-30; not documented." */
+const observedNote = (evidence: Evidence) =>
+  `Observed in ${evidence.exchanges} recorded exchange(s)${evidence.first ? `, ${evidence.first.slice(0, 10)} to ${(evidence.last ?? evidence.first).slice(0, 10)}` : ""}; not documented.`;
+
+function catalogueEntry(code: string, status: string, message: string | undefined, evidence: Evidence) {
+  return {
+    summary: `Observed: ${code}`,
+    description: `HTTP ${status}. ${observedNote(evidence)} Found by p100-contract learn.`,
+    "x-p100-error": { httpStatus: Number(status), documentedOn: "not documented: observed in recorded traffic" },
+    value: { errorCode: code, errorMessage: message ?? `Observed ${code}` },
+  };
+}
+
+/** A body's shape with its values replaced: the example of an undocumented answer keeps no personal data. */
+function shapeOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.slice(0, 1).map(shapeOf);
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shapeOf(v)]));
+  if (typeof value === "string") return "string";
+  if (typeof value === "number") return 0;
+  return value;
+}
+
+function actionsOf(finding: Finding, bundle: unknown, catalogued: Set<string>): OverlayAction[] {
+  const proposal = { kind: finding.kind, evidence: finding.evidence, operations: finding.operationPointers };
+  const action = (
+    target: string,
+    description: string,
+    change: { update: unknown } | { remove: true },
+  ): OverlayAction => ({
+    target,
+    description,
+    ...change,
+    "x-p100-proposal": proposal,
+  });
+  const first = finding.observations[0]!;
+  const actions: OverlayAction[] = [];
+  const addCatalogue = (code: string, status: string, message: string | undefined) => {
+    if (catalogued.has(code)) return;
+    catalogued.add(code);
+    actions.push({
+      target: "$['components']['examples']",
+      description: `Catalogue ${code}, observed with HTTP ${status}.`,
+      update: { [code]: catalogueEntry(code, status, message, finding.evidence) },
+      "x-p100-proposal": { ...proposal, kind: "catalogue-entry" },
+    });
+  };
+  switch (first.kind) {
+    case "p-code": {
+      addCatalogue(first.code, first.status, first.message);
+      if (first.enumAt)
+        actions.push(
+          action(`${pathOf(first.enumAt, bundle)}['enum']`, `Allow ${first.code} in this answer's errorCode.`, {
+            update: first.code,
+          }),
+        );
+      actions.push(
+        action(
+          pathOf(first.examplesAt, bundle),
+          `Add the ${first.code} example to ${finding.evidence.operations.join(", ")}'s ${first.status}.`,
+          {
+            update: { [first.code]: { $ref: `#/components/examples/${first.code}` } },
+          },
+        ),
+      );
+      break;
+    }
+    case "status": {
+      const statuses = finding.observations.filter(
+        (o): o is Extract<Observation, { kind: "status" }> => o.kind === "status",
+      );
+      const codes = [...new Set(statuses.flatMap((o) => (o.code ? [o.code] : [])))].sort();
+      for (const code of codes) addCatalogue(code, first.status, statuses.find((o) => o.code === code)?.message);
+      const withBody = statuses.find((o) => o.body !== undefined);
+      const description = observedNote(finding.evidence);
+      let response: Record<string, unknown> = { description };
+      if (codes.length) {
+        const schema = {
+          allOf: [
+            { $ref: "#/components/schemas/ErrorBody" },
+            { type: "object", required: ["errorCode"], properties: { errorCode: { type: "string", enum: codes } } },
+          ],
+        };
+        const examples = Object.fromEntries(codes.map((c) => [c, { $ref: `#/components/examples/${c}` }]));
+        response = { description, content: { "application/json": { schema, examples } } };
+      } else if (withBody) {
+        const example = shapeOf(withBody.body);
+        const schema = { type: Array.isArray(example) ? "array" : typeof example === "object" ? "object" : "string" };
+        response = {
+          description,
+          content: {
+            [withBody.mediaType ?? "application/json"]: {
+              schema,
+              examples: { observed: { summary: "The shape observed (values replaced)", value: example } },
+            },
+          },
+        };
+      }
+      const opPointer = finding.operationPointers[0]!;
+      actions.push(
+        action(
+          `${pathOf(opPointer, bundle)}['responses']`,
+          `Document ${first.status} on ${finding.evidence.operations.join(", ")}.`,
+          { update: { [first.status]: response } },
+        ),
+      );
+      break;
+    }
+    case "missing-field": {
+      const target = `${pathOf(first.schemaAt, bundle)}['required'][?@ == ${quote(first.field)}]`;
+      actions.push(
+        action(target, `\`${first.field}\` is no longer required (it was missing from an answer).`, { remove: true }),
+      );
+      break;
+    }
+    case "extra-field": {
+      const schema = atPointer(bundle, first.schemaAt) as Record<string, unknown> | undefined;
+      const property = { type: first.type, description: observedNote(finding.evidence), "x-p100-observed": true };
+      const target = schema?.properties
+        ? `${pathOf(first.schemaAt, bundle)}['properties']`
+        : pathOf(first.schemaAt, bundle);
+      const update = schema?.properties ? { [first.field]: property } : { properties: { [first.field]: property } };
+      actions.push(action(target, `Add the optional property \`${first.field}\`, marked as observed.`, { update }));
+      break;
+    }
+    case "enum-value":
+      actions.push(
+        action(`${pathOf(first.schemaAt, bundle)}['enum']`, `Add ${JSON.stringify(first.value)} to the enum.`, {
+          update: first.value,
+        }),
+      );
+      break;
+    case "present": {
+      const schema = atPointer(bundle, first.schemaAt) as Record<string, unknown> | undefined;
+      const description = `Proposed only: require \`${first.field}\` (present in every one of ${finding.evidence.exchanges} answers, never missing).`;
+      actions.push(
+        schema?.required
+          ? action(`${pathOf(first.schemaAt, bundle)}['required']`, description, { update: first.field })
+          : action(pathOf(first.schemaAt, bundle), description, { update: { required: [first.field] } }),
+      );
+      break;
+    }
+  }
+  return actions;
+}
+
+/** The overlay of what `learn` found. */
+export function overlayOf(learned: Learned, bundle: any, today: string): Overlay {
+  const catalogued = new Set(Object.keys(bundle.components?.examples ?? {}));
+  return {
+    overlay: "1.0.0",
+    info: {
+      title:
+        `p100-contract learn: ${learned.exchanges} recorded exchange(s) against ${bundle.info?.title ?? "the spec"} ${bundle.info?.version ?? ""}`.trim(),
+      version: today,
+    },
+    actions: learned.proposals.flatMap((f) => actionsOf(f, bundle, catalogued)),
+    "x-p100-for-review": learned.forReview.map((f) => ({ summary: f.summary, evidence: f.evidence })),
+    "x-p100-not-p100": learned.notP100,
+  };
+}
+
+/** Whether an action only tightens (a person decides; --apply leaves it). */
+export const tightens = (action: OverlayAction) => action["x-p100-proposal"].kind === "tighten-required";
+
+/** The paths an action's target selects in a document. */
+export function selected(doc: unknown, target: string): Path[] {
+  const found: Path[] = [];
+  exec(doc as never, target, (_value, path) => found.push(path));
+  return found;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** Overlay 1.0's update: an object merges into an object, a value is appended to an array. */
+export function merge(target: unknown, update: unknown): unknown {
+  if (Array.isArray(target)) return [...target, update];
+  if (isPlainObject(target) && isPlainObject(update)) {
+    const out: Record<string, unknown> = { ...target };
+    for (const [key, value] of Object.entries(update)) out[key] = key in out ? merge(out[key], value) : value;
+    return out;
+  }
+  return update;
+}
+
+/** Applies an overlay to a parsed document in memory (a copy); returns it and the actions that selected nothing. */
+export function applyOverlay(
+  doc: unknown,
+  overlay: Pick<Overlay, "actions">,
+): { doc: unknown; unmatched: OverlayAction[] } {
+  let copy = structuredClone(doc);
+  const unmatched: OverlayAction[] = [];
+  for (const action of overlay.actions) {
+    const paths = selected(copy, action.target);
+    if (!paths.length) unmatched.push(action);
+    // Last first, so that removing from an array keeps the other indexes right.
+    for (const path of [...paths].reverse()) {
+      if (!path.length) {
+        copy = action.remove ? undefined : merge(copy, action.update);
+        continue;
+      }
+      const parent = path.slice(0, -1).reduce<any>((node, key) => node[key], copy);
+      const key = path[path.length - 1]!;
+      if (action.remove) {
+        if (Array.isArray(parent)) parent.splice(Number(key), 1);
+        else delete parent[key];
+      } else parent[key] = merge(parent[key], action.update);
+    }
+  }
+  return { doc: copy, unmatched };
+}

@@ -1,0 +1,249 @@
+// The bundled spec as learn and verify read it: its operations by route, and Ajv's validators
+// compiled from the bundle's own schemas (addressed by JSON pointer, so a finding names where in
+// the bundle a schema sits). The "closed" validators add `unevaluatedProperties: false` to each
+// object schema, so that Ajv itself reports the fields the spec does not declare.
+import fs from "node:fs";
+import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { fullFormats } from "ajv-formats/dist/formats.js";
+
+/** The bundle shipped with the package (generated/openapi.json). */
+export const packagedBundle = new URL("../../generated/openapi.json", import.meta.url);
+
+const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/**
+ * How a value is checked: as the spec says (`open`), with every field the spec does not declare
+ * reported (`closed`), or as a query or path parameter's text (`coerce`: "20" is an integer).
+ */
+export type ValidationMode = "open" | "closed" | "coerce";
+
+/** One documented media type of a response or request body, and its schema's JSON pointer. */
+export interface Media {
+  mediaType: string;
+  schemaPointer?: string;
+}
+
+export interface SpecOperation {
+  operationId: string;
+  method: string;
+  template: string;
+  /** The bundle's JSON pointer of the operation object. */
+  pointer: string;
+  /** Documented statuses, each with its response's pointer and media types. */
+  responses: Map<string, { pointer: string; media: Media[]; errorCodes: string[] }>;
+  requestBody?: { required: boolean; media: Media[] };
+  parameters: { name: string; in: string; required: boolean; schemaPointer: string }[];
+}
+
+/** RFC 6901: a JSON pointer's segment. */
+export const escapePointer = (segment: string) => segment.replace(/~/g, "~0").replace(/\//g, "~1");
+export const unescapePointer = (segment: string) => segment.replace(/~1/g, "/").replace(/~0/g, "~");
+
+/** The value at a JSON pointer (`/a/b` or `#/a/b`) of a document, or undefined. */
+export function atPointer(doc: unknown, pointer: string): unknown {
+  const parts = pointer.replace(/^#/, "").split("/").slice(1).map(unescapePointer);
+  let node: unknown = doc;
+  for (const part of parts) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return node;
+}
+
+/** An object of the bundle, or the one an internal `$ref` (`#/components/...`) names: the bundle keeps no other kind. */
+function follow(doc: unknown, node: unknown): { node: Record<string, any>; pointer?: string } {
+  const ref = (node as { $ref?: unknown })?.$ref;
+  if (typeof ref === "string" && ref.startsWith("#/")) {
+    return { node: atPointer(doc, ref) as Record<string, any>, pointer: ref.slice(1) };
+  }
+  return { node: node as Record<string, any> };
+}
+
+const keywordsWithSchemas = ["items", "additionalProperties", "not", "contains", "if", "then", "else"];
+const keywordsWithLists = ["allOf", "anyOf", "oneOf", "prefixItems"];
+
+/**
+ * A copy of the bundle whose object schemas are closed (`unevaluatedProperties: false`) unless
+ * they say otherwise. Parts of an `allOf`/`anyOf`/`oneOf` stay open (their siblings declare the
+ * other fields), and so do components used as such a part; the schema holding the list is closed.
+ */
+function closedCopy(bundle: any): any {
+  const copy = structuredClone(bundle);
+  const parts = new Set<string>();
+  const visit = (schema: any, asPart: boolean) => {
+    if (!schema || typeof schema !== "object" || Array.isArray(schema)) return;
+    if (typeof schema.$ref === "string") {
+      if (asPart) parts.add(schema.$ref);
+      return;
+    }
+    const isObject = schema.properties || keywordsWithLists.slice(0, 3).some((k) => schema[k]);
+    if (isObject && !asPart && !("additionalProperties" in schema) && !("unevaluatedProperties" in schema)) {
+      schema.unevaluatedProperties = false;
+    }
+    for (const value of Object.values(schema.properties ?? {})) visit(value, false);
+    for (const key of keywordsWithSchemas) visit(schema[key], false);
+    for (const key of keywordsWithLists) for (const part of schema[key] ?? []) visit(part, key !== "prefixItems");
+  };
+  for (const schema of Object.values<any>(copy.components?.schemas ?? {})) visit(schema, false);
+  for (const item of Object.values<any>(copy.paths ?? {})) {
+    for (const method of methods) {
+      const op = item[method];
+      if (!op) continue;
+      for (const media of Object.values<any>(op.requestBody?.content ?? {})) visit(media.schema, false);
+      for (const response of Object.values<any>(op.responses ?? {})) {
+        for (const media of Object.values<any>(response.content ?? {})) visit(media.schema, false);
+      }
+    }
+  }
+  // A component used as a part is opened again: its siblings may declare what it does not.
+  for (const ref of parts) {
+    const schema = atPointer(copy, ref) as Record<string, unknown> | undefined;
+    if (schema && schema.unevaluatedProperties === false) delete schema.unevaluatedProperties;
+  }
+  return copy;
+}
+
+function ajvOver(doc: unknown, id: string, coerceTypes = false): Ajv2020 {
+  // verbose: each error carries the schema object that holds its keyword (located by `locate`).
+  const ajv = new Ajv2020({ strict: false, allErrors: true, formats: fullFormats, coerceTypes, verbose: true });
+  ajv.addSchema(doc as object, id);
+  return ajv;
+}
+
+/** The spec, read once: operations, routing and validators. */
+export class Spec {
+  readonly operations: SpecOperation[] = [];
+  private readonly ajv: Record<ValidationMode, Ajv2020>;
+  /** The JSON pointer of each object of the closed copy (Ajv's schemaPath is relative to a `$ref`'s target). */
+  private readonly pointers = new WeakMap<object, string>();
+  /** The P-code catalogue (components.examples named P and three digits), each code's HTTP status. */
+  readonly catalogue: Map<string, number | undefined>;
+
+  constructor(readonly bundle: any) {
+    if (!bundle || typeof bundle !== "object" || typeof bundle.paths !== "object") {
+      throw new Error("the spec has no paths: is it an OpenAPI bundle?");
+    }
+    const closed = closedCopy(bundle);
+    const index = (node: unknown, pointer: string) => {
+      if (!node || typeof node !== "object") return;
+      this.pointers.set(node, pointer);
+      for (const [key, value] of Object.entries(node)) index(value, `${pointer}/${escapePointer(key)}`);
+    };
+    index(closed, "");
+    this.ajv = {
+      open: ajvOver(bundle, "spec"),
+      closed: ajvOver(closed, "spec"),
+      coerce: ajvOver(bundle, "spec", true),
+    };
+    this.catalogue = new Map(
+      Object.entries<any>(bundle.components?.examples ?? {})
+        .filter(([name]) => /^P\d{3}$/.test(name))
+        .map(([name, entry]) => [name, entry?.["x-p100-error"]?.httpStatus]),
+    );
+    for (const [template, rawItem] of Object.entries<any>(bundle.paths)) {
+      const item = follow(bundle, rawItem).node;
+      const itemPointer = `/paths/${escapePointer(template)}`;
+      for (const method of methods) {
+        const op = item[method];
+        if (!op) continue;
+        const pointer = `${itemPointer}/${method}`;
+        this.operations.push({
+          operationId: op.operationId,
+          method: method.toUpperCase(),
+          template,
+          pointer,
+          responses: this.responsesOf(op, pointer),
+          ...(op.requestBody && { requestBody: this.requestBodyOf(op, pointer) }),
+          parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])].map((raw: unknown) => {
+            const { node, pointer: at } = follow(bundle, raw);
+            const where = at ?? `${itemPointer}/parameters`;
+            return { name: node.name, in: node.in, required: node.required === true, schemaPointer: `${where}/schema` };
+          }),
+        });
+      }
+    }
+  }
+
+  static fromFile(file: string | URL): Spec {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, "utf8");
+    } catch {
+      throw new Error(`cannot read the spec ${file}`);
+    }
+    try {
+      return new Spec(JSON.parse(text));
+    } catch (error) {
+      throw new Error(`the spec ${file} is not a JSON bundle: ${(error as Error).message.split("\n")[0]}`);
+    }
+  }
+
+  private mediaOf(content: Record<string, unknown> | undefined, pointer: string): Media[] {
+    return Object.entries<any>(content ?? {}).map(([mediaType, media]) => ({
+      mediaType,
+      ...(media.schema && { schemaPointer: `${pointer}/content/${escapePointer(mediaType)}/schema` }),
+    }));
+  }
+
+  private responsesOf(op: any, opPointer: string): SpecOperation["responses"] {
+    const responses = new Map();
+    for (const [status, raw] of Object.entries<any>(op.responses ?? {})) {
+      const { node, pointer } = follow(this.bundle, raw);
+      const at = pointer ?? `${opPointer}/responses/${escapePointer(status)}`;
+      const codes = new Set<string>();
+      for (const media of Object.values<any>(node.content ?? {})) {
+        for (const name of Object.keys(media.examples ?? {})) if (/^P\d{3}$/.test(name)) codes.add(name);
+      }
+      responses.set(status, { pointer: at, media: this.mediaOf(node.content, at), errorCodes: [...codes] });
+    }
+    return responses;
+  }
+
+  private requestBodyOf(op: any, opPointer: string): NonNullable<SpecOperation["requestBody"]> {
+    const { node, pointer } = follow(this.bundle, op.requestBody);
+    return {
+      required: node.required === true,
+      media: this.mediaOf(node.content, pointer ?? `${opPointer}/requestBody`),
+    };
+  }
+
+  /** The operation a concrete request is for: literal segments win over `{parameters}`. */
+  route(method: string, path: string): { operation: SpecOperation; params: Record<string, string> } | undefined {
+    const segments = path.split("?")[0]!.split("/");
+    let best: { operation: SpecOperation; params: Record<string, string>; literals: number } | undefined;
+    for (const operation of this.operations) {
+      if (operation.method !== method.toUpperCase()) continue;
+      const parts = operation.template.split("/");
+      if (parts.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      let literals = 0;
+      const fits = parts.every((part, i) => {
+        const segment = segments[i]!;
+        const name = /^\{(.+)\}$/.exec(part)?.[1];
+        if (name === undefined) return part === segment && ++literals > 0;
+        if (!segment) return false;
+        try {
+          params[name] = decodeURIComponent(segment);
+        } catch {
+          params[name] = segment;
+        }
+        return true;
+      });
+      if (fits && (!best || literals > best.literals)) best = { operation, params, literals };
+    }
+    return best && { operation: best.operation, params: best.params };
+  }
+
+  /** Where in the bundle a schema of a `closed` error sits (its `parentSchema`), or undefined. */
+  locate(schema: unknown): string | undefined {
+    return schema && typeof schema === "object" ? this.pointers.get(schema) : undefined;
+  }
+
+  /** Ajv's errors for a value at a schema pointer of the bundle. */
+  errors(schemaPointer: string, value: unknown, { mode = "open" }: { mode?: ValidationMode } = {}): ErrorObject[] {
+    const ajv = this.ajv[mode];
+    const validate = ajv.getSchema(`spec#${schemaPointer}`) as ValidateFunction | undefined;
+    if (!validate) throw new Error(`the spec has no schema at ${schemaPointer}`);
+    return validate(value) ? [] : [...(validate.errors ?? [])];
+  }
+}
