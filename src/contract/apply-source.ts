@@ -6,9 +6,9 @@
 // file. Each operation a change is for records the evidence under `x-p100-source.observed`.
 import fs from "node:fs";
 import path from "node:path";
-import type { Path } from "jsonpath-rfc9535";
 import { type Document, isMap, isSeq, parseDocument, Scalar, type YAMLMap } from "yaml";
-import { type Overlay, type OverlayAction, selected, tightens } from "./overlay.js";
+import { type Overlay, type OverlayAction, tightens } from "./overlay.js";
+import { type NodePath, selected } from "./overlay-apply.js";
 import { unescapePointer } from "./spec.js";
 
 interface Place {
@@ -44,7 +44,8 @@ class SourceTree {
     const viaRef = (p: Place): Place => {
       const node = this.doc(p.file).getIn(p.path, true);
       const ref = isMap(node) ? node.get("$ref") : undefined;
-      if (typeof ref === "string" && !ref.startsWith("#")) return viaRef({ file: path.resolve(path.dirname(p.file), ref), path: [] });
+      if (typeof ref === "string" && !ref.startsWith("#"))
+        return viaRef({ file: path.resolve(path.dirname(p.file), ref), path: [] });
       return p;
     };
     let place: Place = { file: this.root, path: [] };
@@ -180,7 +181,7 @@ export function applyToSource(
       );
     // Removals from a list go last index first, so that the other indexes stay right.
     for (const p of [...paths].reverse()) {
-      const segments: Path = p;
+      const segments: NodePath = p;
       if (action.remove) {
         const parent = tree.locate(segments.slice(0, -1));
         const doc = tree.doc(parent.file);
@@ -204,7 +205,10 @@ export function applyToSource(
         change: action.description,
         learned: quotedText(doc, learnedOn),
         exchanges: evidence.exchanges,
-        ...(evidence.first && { first: quotedText(doc, evidence.first), last: quotedText(doc, evidence.last ?? evidence.first) }),
+        ...(evidence.first && {
+          first: quotedText(doc, evidence.first),
+          last: quotedText(doc, evidence.last ?? evidence.first),
+        }),
         ...(evidence.hosts.length && { hosts: evidence.hosts }),
         example: evidence.example,
       });

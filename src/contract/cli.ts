@@ -4,8 +4,6 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { stringify } from "yaml";
-import { applyToSource } from "./apply-source.js";
 import { learn, learnSummary } from "./learn.js";
 import { formatReport, type ReportFormat, reportFormats } from "./report-formats.js";
 import { packagedBundle, Spec } from "./spec.js";
@@ -15,8 +13,8 @@ export const usage = `Usage: p100-contract learn <file.har>... [--out overlay.ya
        p100-contract verify <file> [--format text|junit|sarif] [--out <file>] [options]
 
 learn   compares each recorded answer with the spec and writes the proposed changes as an
-        OpenAPI Overlay 1.0 document (stdout, or --out), each action with its evidence; a
-        summary goes to stderr. --apply also applies them to the spec's source (--source,
+        OpenAPI Overlay 1.0 document (YAML on stdout, or --out; JSON when it ends in .json),
+        each action with its evidence; a summary goes to stderr. --apply also applies them to the spec's source (--source,
         default ./openapi), recording the evidence in each operation's x-p100-source.observed;
         then run npm run build, npm run lint and npm run review.
 verify  checks a consumer's calls from a HAR file, a Pact file (v2-v4) or the sandbox's journal
@@ -38,8 +36,23 @@ function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
 
-/** Runs the command line; returns the exit status. Output goes through `out` and `err`. */
-export function main(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
+export const peersNeeded =
+  "needs the optional peers yaml and jsonpath-rfc9535: npm install -D --save-exact yaml@2.9.1 jsonpath-rfc9535@1.3.0";
+
+/** The modules only YAML output and --apply need: they import the optional peers. */
+async function peers() {
+  try {
+    const [yaml, source] = await Promise.all([import("yaml"), import("./apply-source.js")]);
+    return { stringify: yaml.stringify, applyToSource: source.applyToSource };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND")
+      throw new Error(`learn's YAML output ${peersNeeded}`);
+    throw error;
+  }
+}
+
+/** Runs the command line; resolves to the exit status. Output goes through `out` and `err`. */
+export async function main(argv: string[], out: (text: string) => void, err: (text: string) => void): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -75,9 +88,16 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
       const min = values["min-observations"];
       if (min !== undefined && !/^\d+$/.test(String(min))) throw new Error("--min-observations must be a whole number");
       const result = learn(spec, files, today(), min === undefined ? {} : { minObservations: Number(min) });
-      write(stringify(result.overlay, { aliasDuplicateObjects: false, lineWidth: 0 }));
+      const asJson = typeof values.out === "string" && values.out.endsWith(".json");
+      const { stringify, applyToSource } =
+        asJson && !values.apply ? { stringify: undefined, applyToSource: undefined } : await peers();
+      write(
+        stringify
+          ? stringify(result.overlay, { aliasDuplicateObjects: false, lineWidth: 0 })
+          : `${JSON.stringify(result.overlay, null, 2)}\n`,
+      );
       err(learnSummary(result));
-      if (values.apply) {
+      if (values.apply && applyToSource) {
         const dir = path.resolve(typeof values.source === "string" ? values.source : "openapi");
         const { files: changed, skipped } = applyToSource(dir, spec.bundle, result.overlay, today());
         err(

@@ -1,9 +1,8 @@
 // One recorded answer against the spec: what differs, each difference placed at the schema of the
 // bundle that would change (Ajv's schemaPath), or why the answer cannot be P100's at all. The
 // request is checked too: a request the spec refuses is for a person to look at, never loosened.
-import type { ErrorObject } from "ajv/dist/2020.js";
 import { bareMediaType, type Exchange, jsonOf } from "./exchange.js";
-import { atPointer, type Spec, type SpecOperation } from "./spec.js";
+import { atPointer, type SchemaError, type Spec, type SpecOperation } from "./spec.js";
 
 export type Observation =
   | { kind: "not-p100"; reason: string }
@@ -42,7 +41,7 @@ export function scrubMessage(message: string): string {
 }
 
 /** A one-line account of an Ajv error, without the value (it may be personal). */
-export function describeError(error: ErrorObject): string {
+export function describeError(error: SchemaError): string {
   const extra = (error.params as { additionalProperty?: string }).additionalProperty;
   return `${error.instancePath || "(body)"} ${error.message ?? "is invalid"}${extra ? `: ${extra}` : ""}`;
 }
@@ -195,7 +194,7 @@ export function compareExchange(spec: Spec, exchange: Exchange): Compared {
 
   const errors = spec.errors(media.schemaPointer, body.value, { mode: "closed" });
   // The pointer of the schema that holds the failed keyword.
-  const holderOf = (error: ErrorObject) => spec.locate(error.parentSchema) ?? media.schemaPointer!;
+  const holderOf = (error: SchemaError) => spec.locate(error.parentSchema) ?? media.schemaPointer!;
   let enumAt: string | undefined;
   for (const error of errors) {
     if (error.keyword === "enum" && error.instancePath === "/errorCode") {

@@ -3,7 +3,7 @@
 // the bundle a schema sits). The "closed" validators add `unevaluatedProperties: false` to each
 // object schema, so that Ajv itself reports the fields the spec does not declare.
 import fs from "node:fs";
-import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
+import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { fullFormats } from "ajv-formats/dist/formats.js";
 
 /** The bundle shipped with the package (generated/openapi.json). */
@@ -16,6 +16,16 @@ const methods = ["get", "put", "post", "delete", "options", "head", "patch", "tr
  * reported (`closed`), or as a query or path parameter's text (`coerce`: "20" is an integer).
  */
 export type ValidationMode = "open" | "closed" | "coerce";
+
+/** One of Ajv's errors, as far as learn and verify read it (Ajv's ErrorObject, without its types in ours). */
+export interface SchemaError {
+  keyword: string;
+  instancePath: string;
+  message?: string;
+  params: Record<string, unknown>;
+  /** The schema object holding the failed keyword (Ajv's `verbose`). */
+  parentSchema?: unknown;
+}
 
 /** One documented media type of a response or request body, and its schema's JSON pointer. */
 export interface Media {
@@ -240,7 +250,7 @@ export class Spec {
   }
 
   /** Ajv's errors for a value at a schema pointer of the bundle. */
-  errors(schemaPointer: string, value: unknown, { mode = "open" }: { mode?: ValidationMode } = {}): ErrorObject[] {
+  errors(schemaPointer: string, value: unknown, { mode = "open" }: { mode?: ValidationMode } = {}): SchemaError[] {
     const ajv = this.ajv[mode];
     const validate = ajv.getSchema(`spec#${schemaPointer}`) as ValidateFunction | undefined;
     if (!validate) throw new Error(`the spec has no schema at ${schemaPointer}`);

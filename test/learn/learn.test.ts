@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compareExchange } from "../../src/contract/compare.js";
 import { learn, learnSummary } from "../../src/contract/learn.js";
-import { applyOverlay } from "../../src/contract/overlay.js";
+import { applyOverlay } from "../../src/contract/overlay-apply.js";
 import { packagedBundle, Spec } from "../../src/contract/spec.js";
 import { readTraffic } from "../../src/contract/traffic.js";
 import { apiKey, differing, fitting, garbage, host, personal, writeHar } from "../support/fake-upstream.js";
