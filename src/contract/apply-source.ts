@@ -69,9 +69,9 @@ class SourceTree {
 
   /** A `#/components/<kind>/<Name>` reference of the bundle as the source writes it from `file`. */
   refFrom(file: string, ref: string): string {
-    const m = /^#\/components\/([^/]+)\/([^/]+)$/.exec(ref);
-    if (!m || file === this.root) return ref;
-    const target = path.join(this.dir, "components", m[1]!, `${m[2]}.yaml`);
+    const [, kind, name] = /^#\/components\/([^/]+)\/([^/]+)$/.exec(ref) ?? [];
+    if (!kind || !name || file === this.root) return ref;
+    const target = path.join(this.dir, "components", kind, `${name}.yaml`);
     return path.relative(path.dirname(file), target).split(path.sep).join("/");
   }
 
@@ -111,8 +111,10 @@ const markChanged = (doc: Document) => Object.assign(doc, { changed: true });
 /** Adds a key to a map in order: where the map's keys are sorted, the new one goes at its place. */
 function insertSorted(doc: Document, map: YAMLMap, key: string, value: unknown) {
   const pair = doc.createPair(key, value);
+  // A status code is quoted, as the spec's authors write it ('404'): a plain 404 is a number.
+  if (/^\d+$/.test(key) && pair.key instanceof Scalar) pair.key.type = Scalar.QUOTE_SINGLE;
   const keys = map.items.map((item) => String((item.key as { value?: unknown })?.value ?? item.key));
-  const sorted = keys.every((k, i) => i === 0 || keys[i - 1]!.localeCompare(k) <= 0);
+  const sorted = keys.every((k, i) => i === 0 || (keys[i - 1] ?? "").localeCompare(k) <= 0);
   const at = sorted ? keys.findIndex((k) => k.localeCompare(key) > 0) : -1;
   if (at < 0) map.items.push(pair);
   else map.items.splice(at, 0, pair);
@@ -185,7 +187,7 @@ export function applyToSource(
       if (action.remove) {
         const parent = tree.locate(segments.slice(0, -1));
         const doc = tree.doc(parent.file);
-        doc.deleteIn([...parent.path, segments[segments.length - 1]!]);
+        doc.deleteIn([...parent.path, ...segments.slice(-1)]);
         markChanged(doc);
       } else mergeInto(tree, tree.locate(segments), action.update);
     }

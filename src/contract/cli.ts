@@ -110,10 +110,11 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
     }
     if (values.apply || values["min-observations"] !== undefined)
       throw new Error("--apply and --min-observations are for learn");
-    if (files.length !== 1) throw new Error("verify takes one file");
+    const [file] = files;
+    if (files.length !== 1 || !file) throw new Error("verify takes one file");
     const format = (values.format ?? "text") as ReportFormat;
     if (!reportFormats.includes(format)) throw new Error(`--format must be one of ${reportFormats.join(", ")}`);
-    const report = verify(spec, files[0]!);
+    const report = verify(spec, file);
     write(formatReport(report, format));
     return report.violations.length ? 1 : 0;
   } catch (error) {

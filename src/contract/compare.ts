@@ -2,6 +2,7 @@
 // bundle that would change (Ajv's schemaPath), or why the answer cannot be P100's at all. The
 // request is checked too: a request the spec refuses is for a person to look at, never loosened.
 import { bareMediaType, type Exchange, jsonOf } from "./exchange.js";
+import { type JsonObject, listOf, objectOf, textOf } from "./json.js";
 import { atPointer, type SchemaError, type Spec, type SpecOperation } from "./spec.js";
 
 export type Observation =
@@ -53,33 +54,23 @@ function valueAt(doc: unknown, instancePath: string): unknown {
 /** The top-level optional properties of a response schema, with the pointer of the schema declaring each. */
 function optionalProperties(spec: Spec, schemaPointer: string): { schemaAt: string; field: string }[] {
   const found: { schemaAt: string; field: string }[] = [];
-  const visit = (pointer: string, depth: number) => {
-    let node = atPointer(spec.bundle, pointer) as Record<string, any> | undefined;
-    if (typeof node?.$ref === "string" && node.$ref.startsWith("#/")) {
-      pointer = node.$ref.slice(1);
-      node = atPointer(spec.bundle, pointer) as Record<string, any> | undefined;
-    }
-    if (!node || depth > 3) return;
-    const required = new Set<string>(node.required ?? []);
-    for (const field of Object.keys(node.properties ?? {})) {
-      if (!required.has(field)) found.push({ schemaAt: pointer, field });
-    }
-    for (const i of (node.allOf ?? []).keys()) visit(`${pointer}/allOf/${i}`, depth + 1);
+  const required = new Set<string>();
+  // The schema at a pointer, or the one its `$ref` names, with that schema's own pointer.
+  const at = (pointer: string): [JsonObject, string] => {
+    const node = objectOf(atPointer(spec.bundle, pointer));
+    const ref = textOf(node.$ref);
+    return ref?.startsWith("#/") ? [objectOf(atPointer(spec.bundle, ref)), ref.slice(1)] : [node, pointer];
+  };
+  const visit = (start: string, depth: number) => {
+    const [node, pointer] = at(start);
+    if (depth > 3) return;
+    for (const field of listOf(node.required)) if (typeof field === "string") required.add(field);
+    for (const field of Object.keys(objectOf(node.properties))) found.push({ schemaAt: pointer, field });
+    for (const i of listOf(node.allOf).keys()) visit(`${pointer}/allOf/${i}`, depth + 1);
   };
   visit(schemaPointer, 0);
-  // A field required by another part of an allOf is required.
-  const requiredSomewhere = new Set<string>();
-  const collect = (pointer: string) => {
-    const node = atPointer(spec.bundle, pointer) as Record<string, any> | undefined;
-    const target = typeof node?.$ref === "string" ? (atPointer(spec.bundle, node.$ref) as Record<string, any>) : node;
-    for (const f of target?.required ?? []) requiredSomewhere.add(f);
-    (target?.allOf ?? []).forEach((part: any) => {
-      const t = typeof part?.$ref === "string" ? (atPointer(spec.bundle, part.$ref) as Record<string, any>) : part;
-      for (const f of t?.required ?? []) requiredSomewhere.add(f);
-    });
-  };
-  collect(schemaPointer);
-  return found.filter((p) => !requiredSomewhere.has(p.field));
+  // A field required by any part of an allOf is required.
+  return found.filter((p) => !required.has(p.field));
 }
 
 /** Why an answer cannot be P100's, or undefined when it may be. */
@@ -194,7 +185,8 @@ export function compareExchange(spec: Spec, exchange: Exchange): Compared {
 
   const errors = spec.errors(media.schemaPointer, body.value, { mode: "closed" });
   // The pointer of the schema that holds the failed keyword.
-  const holderOf = (error: SchemaError) => spec.locate(error.parentSchema) ?? media.schemaPointer!;
+  const schemaPointer = media.schemaPointer;
+  const holderOf = (error: SchemaError) => spec.locate(error.parentSchema) ?? schemaPointer;
   let enumAt: string | undefined;
   for (const error of errors) {
     if (error.keyword === "enum" && error.instancePath === "/errorCode") {

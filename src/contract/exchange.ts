@@ -1,5 +1,6 @@
 // One recorded call, whatever file it came from (a HAR file, a Pact file, the sandbox's journal),
 // and the HAR 1.2 reader: what the proxy's --record writes and browsers' developer tools export.
+import { isObject, listOf, objectOf, textOf } from "./json.js";
 
 export interface RecordedBody {
   mediaType: string;
@@ -32,52 +33,57 @@ export interface Exchange {
 
 const headerMap = (list: unknown): Record<string, string> => {
   const map: Record<string, string> = {};
-  if (Array.isArray(list)) {
-    for (const h of list) {
-      if (typeof h?.name === "string" && typeof h?.value === "string") map[h.name.toLowerCase()] = h.value;
-    }
+  for (const header of listOf(list).map(objectOf)) {
+    if (typeof header.name === "string" && typeof header.value === "string")
+      map[header.name.toLowerCase()] = header.value;
   }
   return map;
 };
 
 /** A HAR `content` or `postData` as text: base64 bodies decoded, binary ones as their media type only. */
-function bodyOf(content: any): RecordedBody | undefined {
-  if (!content || typeof content !== "object") return undefined;
-  const mediaType = typeof content.mimeType === "string" ? content.mimeType : "";
-  if (typeof content.text !== "string") return mediaType ? { mediaType } : undefined;
-  const text = content.encoding === "base64" ? Buffer.from(content.text, "base64").toString("utf8") : content.text;
-  return { mediaType, text };
+function bodyOf(value: unknown): RecordedBody | undefined {
+  if (!isObject(value)) return undefined;
+  const mediaType = textOf(value.mimeType) ?? "";
+  const text = textOf(value.text);
+  if (text === undefined) return mediaType ? { mediaType } : undefined;
+  return { mediaType, text: value.encoding === "base64" ? Buffer.from(text, "base64").toString("utf8") : text };
 }
 
-export function isHar(doc: any): boolean {
-  return Array.isArray(doc?.log?.entries);
+export function isHar(doc: unknown): boolean {
+  return Array.isArray(objectOf(objectOf(doc).log).entries);
 }
 
 /** The exchanges of a HAR 1.2 document; throws one line naming the first unreadable entry. */
-export function exchangesOfHar(doc: any, file: string): Exchange[] {
+export function exchangesOfHar(doc: unknown, file: string): Exchange[] {
   if (!isHar(doc)) throw new Error(`${file} is not a HAR file (no log.entries)`);
-  return doc.log.entries.map((entry: any, index: number): Exchange => {
+  return listOf(objectOf(objectOf(doc).log).entries).map((raw, index): Exchange => {
     const where = `${file} entry ${index + 1}`;
+    const entry = objectOf(raw);
+    const request = objectOf(entry.request);
+    const response = objectOf(entry.response);
     let url: URL;
     try {
-      url = new URL(entry?.request?.url);
+      url = new URL(textOf(request.url) ?? "");
     } catch {
       throw new Error(`${where} has no absolute request.url`);
     }
-    if (typeof entry.request.method !== "string") throw new Error(`${where} has no request.method`);
-    const status = Number(entry.response?.status ?? 0);
+    const method = textOf(request.method);
+    if (!method) throw new Error(`${where} has no request.method`);
+    const status = Number(response.status ?? 0);
+    const requestBody = bodyOf(request.postData);
+    const responseBody = bodyOf(response.content);
     return {
       where,
       ...(typeof entry.startedDateTime === "string" && { time: entry.startedDateTime }),
-      method: entry.request.method.toUpperCase(),
+      method: method.toUpperCase(),
       host: url.host,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      headers: headerMap(entry.request.headers),
-      ...(entry.request.postData && { requestBody: bodyOf(entry.request.postData) }),
+      headers: headerMap(request.headers),
+      ...(requestBody && { requestBody }),
       status: Number.isInteger(status) ? status : 0,
-      responseHeaders: headerMap(entry.response?.headers),
-      ...(entry.response?.content && { responseBody: bodyOf(entry.response.content) }),
+      responseHeaders: headerMap(response.headers),
+      ...(responseBody && { responseBody }),
     };
   });
 }
@@ -93,4 +99,5 @@ export function jsonOf(body: RecordedBody | undefined): { value: unknown } | und
 }
 
 /** The media type without its parameters, in lower case. */
-export const bareMediaType = (mediaType: string | undefined) => (mediaType ?? "").split(";")[0]!.trim().toLowerCase();
+export const bareMediaType = (mediaType: string | undefined) =>
+  (mediaType ?? "").replace(/;.*$/s, "").trim().toLowerCase();

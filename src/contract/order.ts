@@ -5,13 +5,16 @@ import type { Exchange } from "./exchange.js";
 export interface OrderCall {
   exchange: Exchange;
   operationId: string;
+  /** `METHOD /template`, for the report. */
+  operation: string;
+  /** The externalUserId the call is about. */
   user: string;
 }
 
 export interface OrderProblem {
   rule: string;
   message: string;
-  exchange: Exchange;
+  call: OrderCall;
 }
 
 const creates = new Set(["createUser", "createUserWithoutKyc"]);
@@ -83,7 +86,7 @@ export function orderProblems(calls: OrderCall[]): OrderProblem[] {
     userCalls.forEach((call, i) => {
       for (const rule of rules) {
         const message = rule.check(call, userCalls.slice(0, i), userCalls.slice(i + 1));
-        if (message) problems.push({ rule: rule.id, message: `user #${n}: ${message}`, exchange: call.exchange });
+        if (message) problems.push({ rule: rule.id, message: `user #${n}: ${message}`, call });
       }
     });
   }

@@ -1,6 +1,7 @@
 // Overlay 1.0's actions applied to a parsed document: targets are RFC 9535 JSONPaths, evaluated by
 // jsonpath-rfc9535 (an optional peer, as learn --apply alone needs it).
 import { exec } from "jsonpath-rfc9535";
+import { isObject } from "./json.js";
 import type { Overlay, OverlayAction } from "./overlay.js";
 
 /** A selected node's place: its names and indexes from the root. */
@@ -13,12 +14,10 @@ export function selected(doc: unknown, target: string): NodePath[] {
   return found;
 }
 
-const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
-
 /** Overlay 1.0's update: an object merges into an object, a value is appended to an array. */
 export function merge(target: unknown, update: unknown): unknown {
   if (Array.isArray(target)) return [...target, update];
-  if (isPlainObject(target) && isPlainObject(update)) {
+  if (isObject(target) && isObject(update)) {
     const out: Record<string, unknown> = { ...target };
     for (const [key, value] of Object.entries(update)) out[key] = key in out ? merge(out[key], value) : value;
     return out;
@@ -42,12 +41,15 @@ export function applyOverlay(
         copy = action.remove ? undefined : merge(copy, action.update);
         continue;
       }
-      const parent = path.slice(0, -1).reduce<any>((node, key) => node[key], copy);
-      const key = path[path.length - 1]!;
-      if (action.remove) {
-        if (Array.isArray(parent)) parent.splice(Number(key), 1);
-        else delete parent[key];
-      } else parent[key] = merge(parent[key], action.update);
+      const parent = path.slice(0, -1).reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], copy);
+      const key = path[path.length - 1] ?? "";
+      if (Array.isArray(parent)) {
+        if (action.remove) parent.splice(Number(key), 1);
+        else parent[Number(key)] = merge(parent[Number(key)], action.update);
+      } else if (isObject(parent)) {
+        if (action.remove) delete parent[key];
+        else parent[key] = merge(parent[key], action.update);
+      }
     }
   }
   return { doc: copy, unmatched };

@@ -3,6 +3,7 @@
 // listed apart at the root. Targets are RFC 9535 JSONPaths (overlay-apply.ts evaluates them).
 import type { Observation } from "./compare.js";
 import type { Evidence, Finding, Learned } from "./findings.js";
+import { type JsonObject, objectOf } from "./json.js";
 import { atPointer, unescapePointer } from "./spec.js";
 
 export interface OverlayAction {
@@ -77,7 +78,8 @@ function actionsOf(finding: Finding, bundle: unknown, catalogued: Set<string>): 
     ...change,
     "x-p100-proposal": proposal,
   });
-  const first = finding.observations[0]!;
+  const [first] = finding.observations;
+  if (!first) return [];
   const actions: OverlayAction[] = [];
   const addCatalogue = (code: string, status: string, message: string | undefined) => {
     if (catalogued.has(code)) return;
@@ -140,7 +142,7 @@ function actionsOf(finding: Finding, bundle: unknown, catalogued: Set<string>): 
           },
         };
       }
-      const opPointer = finding.operationPointers[0]!;
+      const opPointer = finding.operationPointers[0] ?? "";
       actions.push(
         action(
           `${pathOf(opPointer, bundle)}['responses']`,
@@ -189,13 +191,14 @@ function actionsOf(finding: Finding, bundle: unknown, catalogued: Set<string>): 
 }
 
 /** The overlay of what `learn` found. */
-export function overlayOf(learned: Learned, bundle: any, today: string): Overlay {
-  const catalogued = new Set(Object.keys(bundle.components?.examples ?? {}));
+export function overlayOf(learned: Learned, bundle: JsonObject, today: string): Overlay {
+  const catalogued = new Set(Object.keys(objectOf(objectOf(bundle.components).examples)));
+  const info = objectOf(bundle.info);
   return {
     overlay: "1.0.0",
     info: {
       title:
-        `p100-contract learn: ${learned.exchanges} recorded exchange(s) against ${bundle.info?.title ?? "the spec"} ${bundle.info?.version ?? ""}`.trim(),
+        `p100-contract learn: ${learned.exchanges} recorded exchange(s) against ${String(info.title ?? "the spec")} ${String(info.version ?? "")}`.trim(),
       version: today,
     },
     actions: learned.proposals.flatMap((f) => actionsOf(f, bundle, catalogued)),

@@ -32,7 +32,7 @@ function junit(report: VerifyReport): string {
       v.level === "error"
         ? `<failure type="${xml(v.rule)}" message="${xml(v.message)}"/>`
         : `<system-out>${xml(`warning: ${v.message}`)}</system-out>`;
-    return `    <testcase classname="p100-contract.${xml(v.rule.split("/")[0]!)}" name="${name}">${body}</testcase>`;
+    return `    <testcase classname="p100-contract.${xml(v.rule.replace(/\/.*$/, ""))}" name="${name}">${body}</testcase>`;
   });
   if (!cases.length)
     cases.push(

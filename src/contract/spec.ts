@@ -5,6 +5,7 @@
 import fs from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { fullFormats } from "ajv-formats/dist/formats.js";
+import { isObject, type JsonObject, listOf, objectOf } from "./json.js";
 
 /** The bundle shipped with the package (generated/openapi.json). */
 export const packagedBundle = new URL("../../generated/openapi.json", import.meta.url);
@@ -61,12 +62,11 @@ export function atPointer(doc: unknown, pointer: string): unknown {
 }
 
 /** An object of the bundle, or the one an internal `$ref` (`#/components/...`) names: the bundle keeps no other kind. */
-function follow(doc: unknown, node: unknown): { node: Record<string, any>; pointer?: string } {
-  const ref = (node as { $ref?: unknown })?.$ref;
-  if (typeof ref === "string" && ref.startsWith("#/")) {
-    return { node: atPointer(doc, ref) as Record<string, any>, pointer: ref.slice(1) };
-  }
-  return { node: node as Record<string, any> };
+function follow(doc: unknown, node: unknown): { node: JsonObject; pointer?: string } {
+  const ref = objectOf(node).$ref;
+  if (typeof ref === "string" && ref.startsWith("#/"))
+    return { node: objectOf(atPointer(doc, ref)), pointer: ref.slice(1) };
+  return { node: objectOf(node) };
 }
 
 const keywordsWithSchemas = ["items", "additionalProperties", "not", "contains", "if", "then", "else"];
@@ -77,38 +77,39 @@ const keywordsWithLists = ["allOf", "anyOf", "oneOf", "prefixItems"];
  * they say otherwise. Parts of an `allOf`/`anyOf`/`oneOf` stay open (their siblings declare the
  * other fields), and so do components used as such a part; the schema holding the list is closed.
  */
-function closedCopy(bundle: any): any {
+function closedCopy(bundle: JsonObject): JsonObject {
   const copy = structuredClone(bundle);
   const parts = new Set<string>();
-  const visit = (schema: any, asPart: boolean) => {
-    if (!schema || typeof schema !== "object" || Array.isArray(schema)) return;
+  const visit = (value: unknown, asPart: boolean) => {
+    if (!isObject(value)) return;
+    const schema = value;
     if (typeof schema.$ref === "string") {
       if (asPart) parts.add(schema.$ref);
       return;
     }
-    const isObject = schema.properties || keywordsWithLists.slice(0, 3).some((k) => schema[k]);
-    if (isObject && !asPart && !("additionalProperties" in schema) && !("unevaluatedProperties" in schema)) {
+    const isObjectSchema = schema.properties || keywordsWithLists.slice(0, 3).some((k) => schema[k]);
+    if (isObjectSchema && !asPart && !("additionalProperties" in schema) && !("unevaluatedProperties" in schema)) {
       schema.unevaluatedProperties = false;
     }
-    for (const value of Object.values(schema.properties ?? {})) visit(value, false);
+    for (const property of Object.values(objectOf(schema.properties))) visit(property, false);
     for (const key of keywordsWithSchemas) visit(schema[key], false);
-    for (const key of keywordsWithLists) for (const part of schema[key] ?? []) visit(part, key !== "prefixItems");
+    for (const key of keywordsWithLists) for (const part of listOf(schema[key])) visit(part, key !== "prefixItems");
   };
-  for (const schema of Object.values<any>(copy.components?.schemas ?? {})) visit(schema, false);
-  for (const item of Object.values<any>(copy.paths ?? {})) {
+  const schemasOf = (content: unknown) => Object.values(objectOf(content)).map((media) => objectOf(media).schema);
+  for (const schema of Object.values(objectOf(objectOf(copy.components).schemas))) visit(schema, false);
+  for (const item of Object.values(objectOf(copy.paths))) {
     for (const method of methods) {
-      const op = item[method];
-      if (!op) continue;
-      for (const media of Object.values<any>(op.requestBody?.content ?? {})) visit(media.schema, false);
-      for (const response of Object.values<any>(op.responses ?? {})) {
-        for (const media of Object.values<any>(response.content ?? {})) visit(media.schema, false);
+      const op = objectOf(objectOf(item)[method]);
+      for (const schema of schemasOf(objectOf(op.requestBody).content)) visit(schema, false);
+      for (const response of Object.values(objectOf(op.responses))) {
+        for (const schema of schemasOf(objectOf(response).content)) visit(schema, false);
       }
     }
   }
   // A component used as a part is opened again: its siblings may declare what it does not.
   for (const ref of parts) {
-    const schema = atPointer(copy, ref) as Record<string, unknown> | undefined;
-    if (schema && schema.unevaluatedProperties === false) delete schema.unevaluatedProperties;
+    const schema = atPointer(copy, ref);
+    if (isObject(schema) && schema.unevaluatedProperties === false) delete schema.unevaluatedProperties;
   }
   return copy;
 }
@@ -129,10 +130,12 @@ export class Spec {
   /** The P-code catalogue (components.examples named P and three digits), each code's HTTP status. */
   readonly catalogue: Map<string, number | undefined>;
 
-  constructor(readonly bundle: any) {
-    if (!bundle || typeof bundle !== "object" || typeof bundle.paths !== "object") {
+  readonly bundle: JsonObject;
+
+  constructor(bundle: unknown) {
+    if (!isObject(bundle) || !isObject(bundle.paths))
       throw new Error("the spec has no paths: is it an OpenAPI bundle?");
-    }
+    this.bundle = bundle;
     const closed = closedCopy(bundle);
     const index = (node: unknown, pointer: string) => {
       if (!node || typeof node !== "object") return;
@@ -146,29 +149,39 @@ export class Spec {
       coerce: ajvOver(bundle, "spec", true),
     };
     this.catalogue = new Map(
-      Object.entries<any>(bundle.components?.examples ?? {})
+      Object.entries(objectOf(objectOf(bundle.components).examples))
         .filter(([name]) => /^P\d{3}$/.test(name))
-        .map(([name, entry]) => [name, entry?.["x-p100-error"]?.httpStatus]),
+        .map(([name, entry]) => {
+          const status = objectOf(objectOf(entry)["x-p100-error"]).httpStatus;
+          return [name, typeof status === "number" ? status : undefined];
+        }),
     );
-    for (const [template, rawItem] of Object.entries<any>(bundle.paths)) {
+    for (const [template, rawItem] of Object.entries(bundle.paths)) {
       const item = follow(bundle, rawItem).node;
       const itemPointer = `/paths/${escapePointer(template)}`;
       for (const method of methods) {
+        if (!isObject(item[method])) continue;
         const op = item[method];
-        if (!op) continue;
         const pointer = `${itemPointer}/${method}`;
+        const parameters = (list: unknown, at: string) =>
+          listOf(list).map((raw, i) => {
+            const { node, pointer: ref } = follow(bundle, raw);
+            const where = ref ?? `${at}/parameters/${i}`;
+            return {
+              name: String(node.name),
+              in: String(node.in),
+              required: node.required === true,
+              schemaPointer: `${where}/schema`,
+            };
+          });
         this.operations.push({
-          operationId: op.operationId,
+          operationId: String(op.operationId),
           method: method.toUpperCase(),
           template,
           pointer,
           responses: this.responsesOf(op, pointer),
-          ...(op.requestBody && { requestBody: this.requestBodyOf(op, pointer) }),
-          parameters: [...(item.parameters ?? []), ...(op.parameters ?? [])].map((raw: unknown) => {
-            const { node, pointer: at } = follow(bundle, raw);
-            const where = at ?? `${itemPointer}/parameters`;
-            return { name: node.name, in: node.in, required: node.required === true, schemaPointer: `${where}/schema` };
-          }),
+          ...(op.requestBody !== undefined && { requestBody: this.requestBodyOf(op, pointer) }),
+          parameters: [...parameters(item.parameters, itemPointer), ...parameters(op.parameters, pointer)],
         });
       }
     }
@@ -188,28 +201,30 @@ export class Spec {
     }
   }
 
-  private mediaOf(content: Record<string, unknown> | undefined, pointer: string): Media[] {
-    return Object.entries<any>(content ?? {}).map(([mediaType, media]) => ({
+  private mediaOf(content: unknown, pointer: string): Media[] {
+    return Object.entries(objectOf(content)).map(([mediaType, media]) => ({
       mediaType,
-      ...(media.schema && { schemaPointer: `${pointer}/content/${escapePointer(mediaType)}/schema` }),
+      ...(objectOf(media).schema !== undefined && {
+        schemaPointer: `${pointer}/content/${escapePointer(mediaType)}/schema`,
+      }),
     }));
   }
 
-  private responsesOf(op: any, opPointer: string): SpecOperation["responses"] {
-    const responses = new Map();
-    for (const [status, raw] of Object.entries<any>(op.responses ?? {})) {
+  private responsesOf(op: JsonObject, opPointer: string): SpecOperation["responses"] {
+    const responses: SpecOperation["responses"] = new Map();
+    for (const [status, raw] of Object.entries(objectOf(op.responses))) {
       const { node, pointer } = follow(this.bundle, raw);
       const at = pointer ?? `${opPointer}/responses/${escapePointer(status)}`;
       const codes = new Set<string>();
-      for (const media of Object.values<any>(node.content ?? {})) {
-        for (const name of Object.keys(media.examples ?? {})) if (/^P\d{3}$/.test(name)) codes.add(name);
+      for (const media of Object.values(objectOf(node.content))) {
+        for (const name of Object.keys(objectOf(objectOf(media).examples))) if (/^P\d{3}$/.test(name)) codes.add(name);
       }
       responses.set(status, { pointer: at, media: this.mediaOf(node.content, at), errorCodes: [...codes] });
     }
     return responses;
   }
 
-  private requestBodyOf(op: any, opPointer: string): NonNullable<SpecOperation["requestBody"]> {
+  private requestBodyOf(op: JsonObject, opPointer: string): NonNullable<SpecOperation["requestBody"]> {
     const { node, pointer } = follow(this.bundle, op.requestBody);
     return {
       required: node.required === true,
@@ -219,7 +234,7 @@ export class Spec {
 
   /** The operation a concrete request is for: literal segments win over `{parameters}`. */
   route(method: string, path: string): { operation: SpecOperation; params: Record<string, string> } | undefined {
-    const segments = path.split("?")[0]!.split("/");
+    const segments = (path.split("?")[0] ?? "").split("/");
     let best: { operation: SpecOperation; params: Record<string, string>; literals: number } | undefined;
     for (const operation of this.operations) {
       if (operation.method !== method.toUpperCase()) continue;
@@ -228,7 +243,7 @@ export class Spec {
       const params: Record<string, string> = {};
       let literals = 0;
       const fits = parts.every((part, i) => {
-        const segment = segments[i]!;
+        const segment = segments[i] ?? "";
         const name = /^\{(.+)\}$/.exec(part)?.[1];
         if (name === undefined) return part === segment && ++literals > 0;
         if (!segment) return false;

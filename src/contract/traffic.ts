@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { type Exchange, exchangesOfHar, isHar, type RecordedBody } from "./exchange.js";
+import { listOf, objectOf, textOf } from "./json.js";
 
 export type TrafficKind = "har" | "pact" | "journal";
 
@@ -40,37 +41,43 @@ function pactQuery(query: unknown): Record<string, string> {
   );
 }
 
-export function isPact(doc: any): boolean {
-  return Array.isArray(doc?.interactions) && (doc.consumer !== undefined || doc.provider !== undefined);
+export function isPact(doc: unknown): boolean {
+  const pact = objectOf(doc);
+  return Array.isArray(pact.interactions) && (pact.consumer !== undefined || pact.provider !== undefined);
 }
 
 /** The HTTP interactions of a Pact file (v4's message interactions are not calls, and are left out). */
-export function exchangesOfPact(doc: any, file: string): Exchange[] {
+export function exchangesOfPact(doc: unknown, file: string): Exchange[] {
+  const pact = objectOf(doc);
+  const metadata = objectOf(pact.metadata);
   const version = String(
-    doc.metadata?.pactSpecification?.version ?? doc.metadata?.["pact-specification"]?.version ?? "2",
+    objectOf(metadata.pactSpecification).version ?? objectOf(metadata["pact-specification"]).version ?? "2",
   );
   const v4 = version.startsWith("4");
-  return doc.interactions.flatMap((interaction: any, index: number): Exchange[] => {
+  return listOf(pact.interactions).flatMap((raw, index): Exchange[] => {
+    const interaction = objectOf(raw);
     if (v4 && interaction.type && interaction.type !== "Synchronous/HTTP") return [];
-    const where = `${file} interaction ${index + 1}${interaction.description ? ` (${String(interaction.description)})` : ""}`;
-    const request = interaction.request;
-    if (typeof request?.method !== "string" || typeof request.path !== "string") {
-      throw new Error(`${file} interaction ${index + 1} has no request method and path`);
-    }
+    const description = textOf(interaction.description);
+    const where = `${file} interaction ${index + 1}${description ? ` (${description})` : ""}`;
+    const request = objectOf(interaction.request);
+    const response = objectOf(interaction.response);
+    const method = textOf(request.method);
+    const path = textOf(request.path);
+    if (!method || !path) throw new Error(`${file} interaction ${index + 1} has no request method and path`);
     const headers = lowerKeys(request.headers);
-    const responseHeaders = lowerKeys(interaction.response?.headers);
+    const responseHeaders = lowerKeys(response.headers);
     const requestBody = pactBody(request.body, headers, v4);
-    const responseBody = pactBody(interaction.response?.body, responseHeaders, v4);
+    const responseBody = pactBody(response.body, responseHeaders, v4);
     return [
       {
         where,
-        method: request.method.toUpperCase(),
+        method: method.toUpperCase(),
         host: "",
-        path: request.path,
+        path,
         query: pactQuery(request.query),
         headers,
         ...(requestBody && { requestBody }),
-        status: Number(interaction.response?.status ?? 0),
+        status: Number(response.status ?? 0),
         responseHeaders,
         ...(responseBody && { responseBody }),
       },
@@ -80,16 +87,19 @@ export function exchangesOfPact(doc: any, file: string): Exchange[] {
 
 /** The sandbox journal's entries (JournalEntry of openapi/sandbox.yaml), oldest first. */
 export function exchangesOfJournal(doc: unknown[], file: string): Exchange[] {
-  return doc.map((entry: any, index: number): Exchange => {
-    if (typeof entry?.method !== "string" || typeof entry.path !== "string" || typeof entry.status !== "number") {
+  return doc.map((raw, index): Exchange => {
+    const entry = objectOf(raw);
+    const method = textOf(entry.method);
+    const path = textOf(entry.path);
+    if (!method || !path || typeof entry.status !== "number") {
       throw new Error(`${file} entry ${index + 1} is not a journal entry (method, path, status)`);
     }
     return {
-      where: `${file} entry ${index + 1} (id ${entry.id})`,
+      where: `${file} entry ${index + 1} (id ${String(entry.id)})`,
       ...(typeof entry.time === "string" && { time: entry.time }),
-      method: entry.method.toUpperCase(),
+      method: method.toUpperCase(),
       host: "",
-      path: entry.path,
+      path,
       query: {},
       headers: {},
       status: entry.status,

@@ -46,7 +46,7 @@ function checkCall(spec: Spec, exchange: Exchange, kind: TrafficKind, found: Vio
     exchange.externalUserId ??
     params.externalUserId ??
     (jsonOf(exchange.requestBody)?.value as { externalUserId?: unknown })?.externalUserId;
-  if (typeof user === "string") calls.push({ exchange, operationId: operation.operationId, user });
+  if (typeof user === "string") calls.push({ exchange, operationId: operation.operationId, operation: name, user });
 
   // Requests, strictly. The journal keeps no headers or bodies; a Pact file often leaves the key out.
   if (kind === "har" && !exchange.headers["x-api-key"])
@@ -129,13 +129,12 @@ export function verify(spec: Spec, file: string): VerifyReport {
     : exchanges;
   for (const exchange of ordered) checkCall(spec, exchange, kind, found, calls);
   for (const problem of orderProblems(calls)) {
-    const { operation } = spec.route(problem.exchange.method, problem.exchange.path)!;
     found.push({
       rule: problem.rule,
       level: "error",
       message: problem.message,
-      where: problem.exchange.where,
-      operation: `${operation.method} ${operation.template}`,
+      where: problem.call.exchange.where,
+      operation: problem.call.operation,
     });
   }
   return {
