@@ -79,44 +79,48 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
   }
   const [command, ...files] = positionals;
   try {
+    // Every argument is checked before the spec is read.
     if (command !== "learn" && command !== "verify")
       throw new Error(command ? `unknown command ${command}` : "learn or verify is needed");
-    const spec = Spec.fromFile(typeof values.spec === "string" ? path.resolve(values.spec) : packagedBundle);
-    const write = (text: string) => (typeof values.out === "string" ? fs.writeFileSync(values.out, text) : out(text));
+    const min = values["min-observations"];
+    const format = (values.format ?? "text") as ReportFormat;
+    const [file] = files;
     if (command === "learn") {
       if (values.format !== undefined) throw new Error("--format is for verify");
-      const min = values["min-observations"];
+      if (!files.length) throw new Error("learn needs at least one HAR file");
       if (min !== undefined && !/^\d+$/.test(String(min))) throw new Error("--min-observations must be a whole number");
-      const result = learn(spec, files, today(), min === undefined ? {} : { minObservations: Number(min) });
-      const asJson = typeof values.out === "string" && values.out.endsWith(".json");
-      const { stringify, applyToSource } =
-        asJson && !values.apply ? { stringify: undefined, applyToSource: undefined } : await peers();
-      write(
-        stringify
-          ? stringify(result.overlay, { aliasDuplicateObjects: false, lineWidth: 0 })
-          : `${JSON.stringify(result.overlay, null, 2)}\n`,
-      );
-      err(learnSummary(result));
-      if (values.apply && applyToSource) {
-        const dir = path.resolve(typeof values.source === "string" ? values.source : "openapi");
-        const { files: changed, skipped } = applyToSource(dir, spec.bundle, result.overlay, today());
-        err(
-          `Applied to ${changed.length} file(s) of ${dir}${changed.length ? `: ${changed.map((f) => path.relative(dir, f)).join(", ")}` : ""}.`,
-        );
-        err(skipped.length ? ` ${skipped.length} tightening proposal(s) left for a person.\n` : "\n");
-        if (changed.length) err("Next: npm run build, npm run lint, npm run review -- --base <your base>.\n");
-      }
-      return 0;
+    } else {
+      if (values.apply || min !== undefined || values.source !== undefined)
+        throw new Error("--apply, --source and --min-observations are for learn");
+      if (files.length !== 1 || !file) throw new Error("verify takes one file");
+      if (!reportFormats.includes(format)) throw new Error(`--format must be one of ${reportFormats.join(", ")}`);
     }
-    if (values.apply || values["min-observations"] !== undefined)
-      throw new Error("--apply and --min-observations are for learn");
-    const [file] = files;
-    if (files.length !== 1 || !file) throw new Error("verify takes one file");
-    const format = (values.format ?? "text") as ReportFormat;
-    if (!reportFormats.includes(format)) throw new Error(`--format must be one of ${reportFormats.join(", ")}`);
-    const report = verify(spec, file);
-    write(formatReport(report, format));
-    return report.violations.length ? 1 : 0;
+    const spec = Spec.fromFile(typeof values.spec === "string" ? path.resolve(values.spec) : packagedBundle);
+    const write = (text: string) => (typeof values.out === "string" ? fs.writeFileSync(values.out, text) : out(text));
+    if (command === "verify" && file) {
+      const report = verify(spec, file);
+      write(formatReport(report, format));
+      return report.violations.length ? 1 : 0;
+    }
+    const result = learn(spec, files, today(), min === undefined ? {} : { minObservations: Number(min) });
+    const asJson = typeof values.out === "string" && values.out.endsWith(".json");
+    const { stringify, applyToSource } =
+      asJson && !values.apply ? { stringify: undefined, applyToSource: undefined } : await peers();
+    write(
+      stringify
+        ? stringify(result.overlay, { aliasDuplicateObjects: false, lineWidth: 0 })
+        : `${JSON.stringify(result.overlay, null, 2)}\n`,
+    );
+    err(learnSummary(result));
+    if (values.apply && applyToSource) {
+      const dir = path.resolve(typeof values.source === "string" ? values.source : "openapi");
+      const { files: changed, skipped } = applyToSource(dir, spec.bundle, result.overlay, today());
+      const list = changed.length ? `: ${changed.map((f) => path.relative(dir, f)).join(", ")}` : "";
+      err(`Applied to ${changed.length} file(s) of ${dir}${list}.`);
+      err(skipped.length ? ` ${skipped.length} tightening proposal(s) left for a person.\n` : "\n");
+      if (changed.length) err("Next: npm run build, npm run lint, npm run review -- --base <your base>.\n");
+    }
+    return 0;
   } catch (error) {
     err(`p100-contract: ${(error as Error).message.split("\n")[0]}\n`);
     return 2;

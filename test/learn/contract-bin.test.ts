@@ -19,7 +19,9 @@ const secrets = [apiKey, personal.email, personal.phone];
 const har = writeHar([...fitting, ...Object.values(differing), ...garbage]);
 
 describe("p100-contract learn", () => {
-  it("writes the overlay (YAML, or JSON for a .json file) and its summary, with neither the key nor personal data", () => {
+  it("writes the overlay (YAML, or JSON for a .json file) and its summary, with neither the key nor personal data", {
+    timeout: 60_000,
+  }, () => {
     const result = contract(["learn", har]);
     expect(result.status, result.stderr).toBe(0);
     const overlay = parse(result.stdout);
@@ -33,7 +35,8 @@ describe("p100-contract learn", () => {
     for (const secret of secrets) expect(result.stdout + result.stderr).not.toContain(secret);
   });
 
-  it("refuses bad arguments in one line, exit 2", () => {
+  // A hang guard: six processes, on a busy machine.
+  it("refuses bad arguments in one line, exit 2", { timeout: 60_000 }, () => {
     for (const [args, message] of [
       [["learn"], "learn needs at least one HAR file"],
       [["teach", har], "unknown command teach"],
@@ -156,7 +159,9 @@ describe("p100-contract learn --apply, then the build, lint and review", () => {
     expect(report).toContain("needs a minor bump");
   });
 
-  it("learns nothing more from the same traffic once applied, but the tightening and what is for a person", () => {
+  it("learns nothing more from the same traffic once applied, but the tightening and what is for a person", {
+    timeout: 60_000,
+  }, () => {
     const again = contract(["learn", har, "--spec", "generated/openapi.json"], pr);
     expect(again.status, again.stderr).toBe(0);
     expect(parse(again.stdout).actions.map((a: any) => a["x-p100-proposal"].kind)).toEqual(["tighten-required"]);
@@ -165,7 +170,7 @@ describe("p100-contract learn --apply, then the build, lint and review", () => {
 });
 
 describe("p100-contract verify", () => {
-  it("exits 1 on a violation and 0 on clean traffic, in text, JUnit XML and SARIF", () => {
+  it("exits 1 on a violation and 0 on clean traffic, in text, JUnit XML and SARIF", { timeout: 60_000 }, () => {
     const seeded = writeHarOf(seededOnboarding);
     const text = contract(["verify", seeded]);
     expect(text.status).toBe(1);
@@ -180,7 +185,7 @@ describe("p100-contract verify", () => {
       expect(text.stdout + junit.stdout + fs.readFileSync(out, "utf8")).not.toContain(secret);
   });
 
-  it("refuses bad arguments in one line, exit 2", () => {
+  it("refuses bad arguments in one line, exit 2", { timeout: 60_000 }, () => {
     expect(contract(["verify"]).stderr).toBe("p100-contract: verify takes one file\n");
     const format = contract(["verify", writeHarOf(cleanOnboarding), "--format", "xml"]);
     expect(format).toMatchObject({ status: 2, stderr: "p100-contract: --format must be one of text, junit, sarif\n" });
