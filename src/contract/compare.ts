@@ -14,7 +14,8 @@ export type Observation =
   | { kind: "enum-value"; status: string; schemaAt: string; value: string | number }
   | { kind: "request-refused"; status: string; problems: string[] }
   | { kind: "other"; status: string; problem: string }
-  | { kind: "present"; status: string; schemaAt: string; field: string; present: boolean };
+  | { kind: "present"; status: string; schemaAt: string; field: string; present: boolean }
+  | { kind: "enum-seen"; status: string; schemaAt: string; value: string | number; allowed: (string | number)[] };
 
 export interface Compared {
   exchange: Exchange;
@@ -217,6 +218,18 @@ export function compareExchange(spec: Spec, exchange: Exchange): Compared {
       ...(enumAt && { enumAt }),
       examplesAt,
     });
+  }
+  if (!code) {
+    // Every value a response enum saw: tightening an enum needs them all.
+    for (const error of spec.errors(media.schemaPointer, body.value, { mode: "probe" })) {
+      const allowed = objectOf(error.parentSchema).enum;
+      const seen = error.data;
+      if (error.keyword !== "not" || !Array.isArray(allowed) || !allowed.includes(seen)) continue;
+      const schemaAt = spec.locate(error.parentSchema);
+      if (schemaAt && (typeof seen === "string" || typeof seen === "number")) {
+        observations.push({ kind: "enum-seen", status, schemaAt, value: seen, allowed });
+      }
+    }
   }
   if (value && typeof value === "object" && !Array.isArray(value) && !code) {
     for (const { schemaAt, field } of optionalProperties(spec, media.schemaPointer)) {

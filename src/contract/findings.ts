@@ -20,6 +20,7 @@ export type FindingKind =
   | "enum-value"
   | "status"
   | "tighten-required"
+  | "tighten-enum"
   | "request-refused"
   | "other";
 
@@ -50,7 +51,8 @@ export interface LearnOptions {
 }
 
 class Tally {
-  count = 0;
+  /** The exchanges seen, each once however many observations it gave. */
+  private readonly seen = new Set<Compared>();
   first?: string;
   last?: string;
   hosts = new Set<string>();
@@ -61,7 +63,9 @@ class Tally {
 
   add(compared: Compared, observation?: Observation) {
     const { exchange, operation } = compared;
-    this.count++;
+    if (observation) this.observations.push(observation);
+    if (this.seen.has(compared)) return;
+    this.seen.add(compared);
     if (exchange.time) {
       if (!this.first || exchange.time < this.first) this.first = exchange.time;
       if (!this.last || exchange.time > this.last) this.last = exchange.time;
@@ -75,7 +79,10 @@ class Tally {
       const route = operation ? `${operation.method} ${operation.template}` : exchange.method;
       this.example = `${exchange.where}: ${route} → ${exchange.status}`;
     }
-    if (observation) this.observations.push(observation);
+  }
+
+  get count(): number {
+    return this.seen.size;
   }
 
   evidence(): Evidence {
@@ -138,6 +145,7 @@ export function learnFrom(compared: Compared[], { minObservations = 5 }: LearnOp
   const groups = new Map<string, { kind: FindingKind; summary: string; tally: Tally }>();
   const garbage = new Map<string, Tally>();
   const presence = new Map<string, { with: Tally; without: number; observation: Observation }>();
+  const enums = new Map<string, { tally: Tally; values: Set<string | number>; allowed: (string | number)[] }>();
   for (const c of compared) {
     for (const o of c.observations) {
       if (o.kind === "not-p100") {
@@ -152,6 +160,13 @@ export function learnFrom(compared: Compared[], { minObservations = 5 }: LearnOp
         if (o.present) entry.with.add(c, o);
         else entry.without++;
         presence.set(key, entry);
+        continue;
+      }
+      if (o.kind === "enum-seen") {
+        const entry = enums.get(o.schemaAt) ?? { tally: new Tally(), values: new Set(), allowed: o.allowed };
+        entry.tally.add(c, o);
+        entry.values.add(o.value);
+        enums.set(o.schemaAt, entry);
         continue;
       }
       const keyed = keyOf(o, c.operation?.operationId ?? "?");
@@ -177,6 +192,16 @@ export function learnFrom(compared: Compared[], { minObservations = 5 }: LearnOp
       const summary = `\`${o.field}\` came in all ${p.with.count} answers and was never missing: ${o.schemaAt} could require it`;
       return finding({ kind: "tighten-required", summary, tally: p.with });
     });
+  // An enum narrower than the spec's: several answers, every value one of the enum's, some never.
+  const widened = new Set(
+    all.flatMap((f) => f.observations.flatMap((o) => (o.kind === "enum-value" ? [o.schemaAt] : []))),
+  );
+  for (const [schemaAt, { tally, values, allowed }] of enums) {
+    const unseen = allowed.filter((v) => !values.has(v));
+    if (tally.count < minObservations || widened.has(schemaAt) || !unseen.length) continue;
+    const summary = `${schemaAt}'s enum: ${[...values].map((v) => JSON.stringify(v)).join(", ")} in all ${tally.count} answers, never ${unseen.map((v) => JSON.stringify(v)).join(", ")}: it could be narrower`;
+    tightening.push(finding({ kind: "tighten-enum", summary, tally }));
+  }
   const review: FindingKind[] = ["request-refused", "other"];
   const byKind = (a: Finding, b: Finding) => a.kind.localeCompare(b.kind) || a.summary.localeCompare(b.summary);
   return {

@@ -176,6 +176,14 @@ function actionsOf(finding: Finding, bundle: unknown, catalogued: Set<string>): 
         }),
       );
       break;
+    case "enum-seen": {
+      const seen = new Set(finding.observations.map((o) => (o.kind === "enum-seen" ? o.value : undefined)));
+      const unseen = first.allowed.filter((v) => !seen.has(v));
+      const description = `Proposed only: drop ${unseen.map((v) => JSON.stringify(v)).join(", ")} from the enum (never in ${finding.evidence.exchanges} answers).`;
+      const filter = unseen.map((v) => `@ == ${quote(v)}`).join(" || ");
+      actions.push(action(`${pathOf(first.schemaAt, bundle)}['enum'][?${filter}]`, description, { remove: true }));
+      break;
+    }
     case "present": {
       const schema = atPointer(bundle, first.schemaAt) as Record<string, unknown> | undefined;
       const description = `Proposed only: require \`${first.field}\` (present in every one of ${finding.evidence.exchanges} answers, never missing).`;
@@ -208,4 +216,4 @@ export function overlayOf(learned: Learned, bundle: JsonObject, today: string): 
 }
 
 /** Whether an action only tightens (a person decides; --apply leaves it). */
-export const tightens = (action: OverlayAction) => action["x-p100-proposal"].kind === "tighten-required";
+export const tightens = (action: OverlayAction) => action["x-p100-proposal"].kind.startsWith("tighten-");

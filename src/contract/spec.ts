@@ -14,9 +14,10 @@ const methods = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 
 /**
  * How a value is checked: as the spec says (`open`), with every field the spec does not declare
- * reported (`closed`), or as a query or path parameter's text (`coerce`: "20" is an integer).
+ * reported (`closed`), as a query or path parameter's text (`coerce`: "20" is an integer), or with
+ * every value a response enum saw reported (`probe`: a `not` error where the enum holds the value).
  */
-export type ValidationMode = "open" | "closed" | "coerce";
+export type ValidationMode = "open" | "closed" | "coerce" | "probe";
 
 /** One of Ajv's errors, as far as learn and verify read it (Ajv's ErrorObject, without its types in ours). */
 export interface SchemaError {
@@ -26,6 +27,8 @@ export interface SchemaError {
   params: Record<string, unknown>;
   /** The schema object holding the failed keyword (Ajv's `verbose`). */
   parentSchema?: unknown;
+  /** The value that failed it (Ajv's `verbose`). */
+  data?: unknown;
 }
 
 /** One documented media type of a response or request body, and its schema's JSON pointer. */
@@ -114,6 +117,29 @@ function closedCopy(bundle: JsonObject): JsonObject {
   return copy;
 }
 
+/**
+ * A copy of the bundle whose response enums each fail as well (`not: {}`): Ajv then reports every
+ * value an enum saw, which is what tightening an enum needs (a valid value leaves no other trace).
+ */
+function probedCopy(bundle: JsonObject): JsonObject {
+  const copy = structuredClone(bundle);
+  const visit = (node: unknown) => {
+    if (Array.isArray(node)) for (const item of node) visit(item);
+    if (!isObject(node)) return;
+    if (Array.isArray(node.enum) && !("not" in node)) node.not = {};
+    for (const [key, value] of Object.entries(node)) if (key !== "examples" && key !== "example") visit(value);
+  };
+  visit(objectOf(copy.components).schemas);
+  for (const item of Object.values(objectOf(copy.paths))) {
+    for (const method of methods) {
+      for (const response of Object.values(objectOf(objectOf(objectOf(item)[method]).responses))) {
+        for (const media of Object.values(objectOf(objectOf(response).content))) visit(objectOf(media).schema);
+      }
+    }
+  }
+  return copy;
+}
+
 function ajvOver(doc: unknown, id: string, coerceTypes = false): Ajv2020 {
   // verbose: each error carries the schema object that holds its keyword (located by `locate`).
   const ajv = new Ajv2020({ strict: false, allErrors: true, formats: fullFormats, coerceTypes, verbose: true });
@@ -125,7 +151,7 @@ function ajvOver(doc: unknown, id: string, coerceTypes = false): Ajv2020 {
 export class Spec {
   readonly operations: SpecOperation[] = [];
   private readonly ajv: Record<ValidationMode, Ajv2020>;
-  /** The JSON pointer of each object of the closed copy (Ajv's schemaPath is relative to a `$ref`'s target). */
+  /** The JSON pointer of each object of the closed and probed copies (Ajv's schemaPath is relative to a `$ref`'s target). */
   private readonly pointers = new WeakMap<object, string>();
   /** The P-code catalogue (components.examples named P and three digits), each code's HTTP status. */
   readonly catalogue: Map<string, number | undefined>;
@@ -137,16 +163,19 @@ export class Spec {
       throw new Error("the spec has no paths: is it an OpenAPI bundle?");
     this.bundle = bundle;
     const closed = closedCopy(bundle);
+    const probed = probedCopy(bundle);
     const index = (node: unknown, pointer: string) => {
       if (!node || typeof node !== "object") return;
       this.pointers.set(node, pointer);
       for (const [key, value] of Object.entries(node)) index(value, `${pointer}/${escapePointer(key)}`);
     };
     index(closed, "");
+    index(probed, "");
     this.ajv = {
       open: ajvOver(bundle, "spec"),
       closed: ajvOver(closed, "spec"),
       coerce: ajvOver(bundle, "spec", true),
+      probe: ajvOver(probed, "spec"),
     };
     this.catalogue = new Map(
       Object.entries(objectOf(objectOf(bundle.components).examples))
@@ -259,7 +288,7 @@ export class Spec {
     return best && { operation: best.operation, params: best.params };
   }
 
-  /** Where in the bundle a schema of a `closed` error sits (its `parentSchema`), or undefined. */
+  /** Where in the bundle a schema of a `closed` or `probe` error sits (its `parentSchema`), or undefined. */
   locate(schema: unknown): string | undefined {
     return schema && typeof schema === "object" ? this.pointers.get(schema) : undefined;
   }

@@ -26,7 +26,7 @@ describe("p100-contract learn", () => {
     expect(result.status, result.stderr).toBe(0);
     const overlay = parse(result.stdout);
     expect(overlay.overlay).toBe("1.0.0");
-    expect(overlay.actions).toHaveLength(11);
+    expect(overlay.actions).toHaveLength(12);
     expect(overlay["x-p100-not-p100"]).toHaveLength(5);
     expect(result.stderr).toMatch(/^# p100-contract learn: 21 exchange\(s\)\n/);
     const out = path.join(path.dirname(har), "overlay.json");
@@ -93,7 +93,7 @@ describe("p100-contract learn --apply, then the build, lint and review", () => {
 
   it("changes the files that hold each target, records the evidence, and leaves tightening to a person", () => {
     expect(applied.status, applied.stderr).toBe(0);
-    expect(applied.stderr).toContain("1 tightening proposal(s) left for a person.");
+    expect(applied.stderr).toContain("2 tightening proposal(s) left for a person.");
     expect(git("status", "--short", "openapi").split("\n").filter(Boolean).sort()).toEqual([
       " M openapi/components/schemas/KycStatus.yaml",
       " M openapi/components/schemas/KycVerificationStatus.yaml",
@@ -164,7 +164,10 @@ describe("p100-contract learn --apply, then the build, lint and review", () => {
   }, () => {
     const again = contract(["learn", har, "--spec", "generated/openapi.json"], pr);
     expect(again.status, again.stderr).toBe(0);
-    expect(parse(again.stdout).actions.map((a: any) => a["x-p100-proposal"].kind)).toEqual(["tighten-required"]);
+    expect(parse(again.stdout).actions.map((a: any) => a["x-p100-proposal"].kind)).toEqual([
+      "tighten-enum",
+      "tighten-required",
+    ]);
     expect(parse(again.stdout)["x-p100-for-review"]).toHaveLength(2);
   });
 });

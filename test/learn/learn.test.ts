@@ -58,6 +58,7 @@ describe("learn, on a fake upstream's HAR", () => {
         { P997: expect.objectContaining({ "x-p100-error": expect.objectContaining({ httpStatus: 409 }) }) },
       ],
       ["status", "$['paths']['/v1/user/balances/{externalUserId}']['get']['responses']", { "409": expect.any(Object) }],
+      ["tighten-enum", "$['components']['schemas']['BalanceStatus']['enum'][?@ == 'ACTIVE']", true],
       ["tighten-required", `${balances200}['required']`, "userId"],
     ]);
   });
@@ -120,9 +121,17 @@ describe("learn, on a fake upstream's HAR", () => {
 
   it("proposes nothing for answers that fit, and tightens only after enough observations", () => {
     expect(learn(spec, [writeHar(fitting)], today).overlay.actions.map((a) => a["x-p100-proposal"].kind)).toEqual([
+      "tighten-enum",
       "tighten-required",
     ]);
     expect(learn(spec, [writeHar(fitting)], today, { minObservations: 6 }).overlay.actions).toEqual([]);
+    // One answer with the other balance status is the counterexample: the enum stays as wide.
+    const active = structuredClone(fitting[1]!);
+    (active.answer as any).fiatBalances[0].status = "ACTIVE";
+    const kinds = learn(spec, [writeHar([...fitting, active])], today).overlay.actions.map(
+      (a) => a["x-p100-proposal"].kind,
+    );
+    expect(kinds).toEqual(["tighten-required"]);
     expect(() => learn(spec, [har], today, { minObservations: 1 })).toThrow(/at least 2 observations/);
   });
 
@@ -131,7 +140,9 @@ describe("learn, on a fake upstream's HAR", () => {
     expect(applyOverlay(spec.bundle, overlay).unmatched).toEqual([]);
     const again = readTraffic(writeHar(Object.values(differing)))
       .exchanges.map((e) => compareExchange(applied, e))
-      .flatMap((c) => c.observations.filter((o) => !["present", "request-refused", "other"].includes(o.kind)));
+      .flatMap((c) =>
+        c.observations.filter((o) => !["present", "enum-seen", "request-refused", "other"].includes(o.kind)),
+      );
     expect(again).toEqual([]);
   });
 
