@@ -108,7 +108,8 @@ export async function main(argv: string[], out: (text: string) => void, err: (te
       asJson && !values.apply ? { stringify: undefined, applyToSource: undefined } : await peers();
     write(
       stringify
-        ? stringify(result.overlay, { aliasDuplicateObjects: false, lineWidth: 0 })
+        ? // YAML 1.1's rules for quoting: a date or "yes" stays a string for every reader.
+          stringify(result.overlay, { aliasDuplicateObjects: false, lineWidth: 0, version: "1.1" })
         : `${JSON.stringify(result.overlay, null, 2)}\n`,
     );
     err(learnSummary(result));

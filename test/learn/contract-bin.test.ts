@@ -116,6 +116,11 @@ describe("p100-contract learn --apply, then the build, lint and review", () => {
     ]);
     expect(bundle.components.schemas.UserBalances.properties.tier["x-p100-observed"]).toBe(true);
     expect(bundle.components.schemas.UserBalances.required).not.toContain("userId");
+    // The yaml package keeps what people wrote: comments, the order of keys, the catalogue's order.
+    const root = fs.readFileSync(path.join(pr, "openapi/openapi.yaml"), "utf8");
+    expect(root).toContain("# The error catalogue: every P-code known");
+    expect(root).toContain("x-p100-webhook-retries: [8, 16, 32, 64]");
+    expect(root.indexOf("P501:")).toBeLessThan(root.indexOf("P997:"));
     const written = fs.readFileSync(path.join(pr, "overlay.yaml"), "utf8") + git("diff");
     for (const secret of secrets) expect(written).not.toContain(secret);
   });
