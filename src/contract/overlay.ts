@@ -3,7 +3,7 @@
 // listed apart at the root. Targets are RFC 9535 JSONPaths (overlay-apply.ts evaluates them).
 import type { Observation } from "./compare.js";
 import type { Evidence, Finding, Learned } from "./findings.js";
-import { type JsonObject, objectOf } from "./json.js";
+import { isObject, type JsonObject, objectOf } from "./json.js";
 import { atPointer, unescapePointer } from "./spec.js";
 
 export interface OverlayAction {
@@ -66,7 +66,18 @@ function shapeOf(value: unknown): unknown {
   return value;
 }
 
-function actionsOf(finding: Finding, bundle: unknown, catalogued: Set<string>): OverlayAction[] {
+/** The spec's shared error body, or its shape where the spec has no `ErrorBody` component. */
+function errorBodyOf(bundle: JsonObject): JsonObject {
+  if (isObject(objectOf(objectOf(bundle.components).schemas).ErrorBody))
+    return { $ref: "#/components/schemas/ErrorBody" };
+  return {
+    type: "object",
+    required: ["errorCode", "errorMessage"],
+    properties: { errorCode: { type: "string" }, errorMessage: { type: "string" } },
+  };
+}
+
+function actionsOf(finding: Finding, bundle: JsonObject, catalogued: Set<string>): OverlayAction[] {
   const proposal = { kind: finding.kind, evidence: finding.evidence, operations: finding.operationPointers };
   const action = (
     target: string,
@@ -123,7 +134,7 @@ function actionsOf(finding: Finding, bundle: unknown, catalogued: Set<string>): 
       if (codes.length) {
         const schema = {
           allOf: [
-            { $ref: "#/components/schemas/ErrorBody" },
+            errorBodyOf(bundle),
             { type: "object", required: ["errorCode"], properties: { errorCode: { type: "string", enum: codes } } },
           ],
         };
