@@ -1,6 +1,7 @@
 // One recorded answer against the spec: what differs, each difference placed at the schema of the
-// bundle that would change (Ajv's schemaPath), or why the answer cannot be P100's at all. The
-// request is checked too: a request the spec refuses is for a person to look at, never loosened.
+// bundle that would change (the schema object Ajv names, located by Spec), or why the answer
+// cannot be P100's at all. The request is checked too: a request the spec refuses is for a person
+// to look at, never loosened.
 import { bareMediaType, type Exchange, jsonOf } from "./exchange.js";
 import { type JsonObject, listOf, objectOf, textOf } from "./json.js";
 import { atPointer, type SchemaError, type Spec, type SpecOperation } from "./spec.js";

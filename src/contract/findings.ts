@@ -1,6 +1,6 @@
 // From many compared exchanges to findings, each with its evidence: how many exchanges, first
 // and last seen, the hosts, one exchange to look at. Loosening needs one observation; tightening
-// (an optional field always present) needs several and no counterexample.
+// (an optional field always present, an enum never wider) needs several and no counterexample.
 import type { Compared, Observation } from "./compare.js";
 
 export interface Evidence {

@@ -1,7 +1,8 @@
 // The bundled spec as learn and verify read it: its operations by route, and Ajv's validators
 // compiled from the bundle's own schemas (addressed by JSON pointer, so a finding names where in
 // the bundle a schema sits). The "closed" validators add `unevaluatedProperties: false` to each
-// object schema, so that Ajv itself reports the fields the spec does not declare.
+// object schema, so that Ajv itself reports the fields the spec does not declare; the "probe"
+// validators make each response enum fail too, so that Ajv reports every value an enum saw.
 import fs from "node:fs";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { fullFormats } from "ajv-formats/dist/formats.js";
