@@ -5,11 +5,14 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse } from "yaml";
 import { generate } from "../../scripts/generate.js";
 import { cleanOnboarding, seededOnboarding, writeHarOf, writePact } from "../support/consumer-traffic.js";
-import { apiKey, differing, fitting, garbage, personal, writeHar } from "../support/fake-upstream.js";
+import { apiKey, differing, fitting, garbage, personal, removeTempFolder, writeHar } from "../support/fake-upstream.js";
+
+afterAll(removeTempFolder);
+
 import { specProblems } from "../support/spec-problems.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
@@ -90,6 +93,7 @@ describe("p100-contract learn --apply, then the build, lint and review", () => {
     bundle = JSON.parse(fs.readFileSync(path.join(pr, "generated/openapi.json"), "utf8"));
     review = spawnSync(process.execPath, ["scripts/review.js", "--base", "main"], { cwd: pr, encoding: "utf8" });
   }, 180_000);
+  afterAll(() => fs.rmSync(pr, { recursive: true, force: true }));
 
   it("changes the files that hold each target, records the evidence, and leaves tightening to a person", () => {
     expect(applied.status, applied.stderr).toBe(0);

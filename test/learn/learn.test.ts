@@ -1,13 +1,24 @@
 // learn without sockets: a fake upstream's HAR against the bundled spec gives exactly the
 // expected proposals, each with its evidence, and nothing for the garbage.
 import fs from "node:fs";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { compareExchange } from "../../src/contract/compare.js";
 import { learn, learnSummary } from "../../src/contract/learn.js";
 import { applyOverlay } from "../../src/contract/overlay-apply.js";
 import { packagedBundle, Spec } from "../../src/contract/spec.js";
 import { readTraffic } from "../../src/contract/traffic.js";
-import { apiKey, differing, fitting, garbage, host, personal, writeHar } from "../support/fake-upstream.js";
+import {
+  apiKey,
+  differing,
+  fitting,
+  garbage,
+  host,
+  personal,
+  removeTempFolder,
+  writeHar,
+} from "../support/fake-upstream.js";
+
+afterAll(removeTempFolder);
 
 const spec = Spec.fromFile(packagedBundle);
 const today = "2026-12-01";

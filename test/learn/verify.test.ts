@@ -1,11 +1,13 @@
 // verify without sockets: a consumer's calls from a HAR file, a Pact file (v2–v4) and the
 // sandbox's journal; seeded violations are caught in each, clean traffic passes.
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { formatReport } from "../../src/contract/report-formats.js";
 import { packagedBundle, Spec } from "../../src/contract/spec.js";
 import { verify } from "../../src/contract/verify.js";
 import { cleanOnboarding, seededOnboarding, writeHarOf, writeJournal, writePact } from "../support/consumer-traffic.js";
-import { apiKey, personal } from "../support/fake-upstream.js";
+import { apiKey, personal, removeTempFolder } from "../support/fake-upstream.js";
+
+afterAll(removeTempFolder);
 
 const spec = Spec.fromFile(packagedBundle);
 const rules = (file: string) => verify(spec, file).violations.map((v) => v.rule);

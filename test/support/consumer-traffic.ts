@@ -2,9 +2,8 @@
 // proxy's recording), a Pact file (v2, v3 or v4: the consumer's expectations) and the sandbox's
 // journal (GET /_sandbox/requests). A clean onboarding, and one with a violation of each kind.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { apiKey, type FakeCall, harOf, personal } from "./fake-upstream.js";
+import { apiKey, type FakeCall, harOf, personal, tempFolder } from "./fake-upstream.js";
 import { deref, spec } from "./spec.js";
 
 const example = (p: string, method: string, status: string) =>
@@ -69,7 +68,7 @@ export const seededOnboarding: FakeCall[] = [
 ];
 
 function tempFile(name: string, content: unknown): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "p100-verify-")), name);
+  const file = path.join(tempFolder(), name);
   fs.writeFileSync(file, JSON.stringify(content));
   return file;
 }

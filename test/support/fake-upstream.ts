@@ -71,10 +71,21 @@ export function harOf(calls: FakeCall[], { key = apiKey }: { key?: string } = {}
   };
 }
 
+/** One temp folder for the files a test file writes: each file removes it in its `afterAll`. */
+let folder: string | undefined;
+export function tempFolder(): string {
+  folder ??= fs.mkdtempSync(path.join(os.tmpdir(), "p100-traffic-"));
+  return fs.mkdtempSync(path.join(folder, "f-"));
+}
+
+export function removeTempFolder() {
+  if (folder) fs.rmSync(folder, { recursive: true, force: true });
+  folder = undefined;
+}
+
 /** Writes a HAR file into a new temp folder; returns its path. */
 export function writeHar(calls: FakeCall[], name = "stage.har", options?: { key?: string }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "p100-learn-"));
-  const file = path.join(dir, name);
+  const file = path.join(tempFolder(), name);
   fs.writeFileSync(file, JSON.stringify(harOf(calls, options)));
   return file;
 }
