@@ -2,7 +2,8 @@
 // redocly.yaml `plugins`). `p100/field-has-provenance`: openapi/README.md promises that a field no
 // docs version states goes in only as a guess, so a property whose name is not in the rule's
 // `documented` list (names some docs version states, ../shared/p100) must carry `x-p100-inferred`,
-// itself or on the object (an `allOf` part) that holds it.
+// itself or on the object (an `allOf` part) that holds it, or `x-p100-observed: true` (recorded
+// traffic showed it: `p100-contract learn --apply`, docs/learn.md).
 
 /** @param {{ documented?: string[] }} options */
 function fieldHasProvenance({ documented = [] }) {
@@ -14,7 +15,8 @@ function fieldHasProvenance({ documented = [] }) {
         if (!schema?.properties || typeof schema.properties !== "object" || schema["x-p100-inferred"] !== undefined)
           return;
         for (const [name, property] of Object.entries(schema.properties)) {
-          if (known.has(name) || property?.["x-p100-inferred"] !== undefined) continue;
+          if (known.has(name) || property?.["x-p100-inferred"] !== undefined || property?.["x-p100-observed"] === true)
+            continue;
           ctx.report({
             message:
               `Field \`${name}\` is in no docs version that redocly.yaml's field-has-provenance lists: add it to ` +

@@ -79,9 +79,10 @@ describe("what a consumer installs", () => {
   // About 25% over what was measured when they were set (0.2.0: a 115 kB tarball, 555 kB and 71
   // files unpacked; the client alone 9 packages, 2186 kB), raised once on purpose for KYC by P100
   // (three operations, a webhook, the hosted page), the sandbox for teams (faults, the journal,
-  // the state file) and the mock's web pages: a 212 kB tarball, 990 kB and 106 files.
-  // Crossing one is a decision, not an accident.
-  const budget = { tarballKb: 265, unpackedKb: 1240, files: 135, clientPackages: 12, clientKb: 2750 };
+  // the state file) and the mock's web pages: a 212 kB tarball, 990 kB and 106 files; the file
+  // count once more for p100-contract (its 14 modules, each a .js and a .d.ts, its bin and
+  // docs/learn.md: 140 files, 249 kB). Crossing one is a decision, not an accident.
+  const budget = { tarballKb: 265, unpackedKb: 1240, files: 175, clientPackages: 12, clientKb: 2750 };
 
   it("the tarball and the client-only install stay within their size budgets", () => {
     const unpacked = packed.reduce((sum, file) => sum + fs.statSync(path.join(installed, file)).size, 0);
