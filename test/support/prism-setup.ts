@@ -16,7 +16,8 @@ const run = globalThis as typeof globalThis & { p100Prism?: Shared };
 
 export default async function setup(project: TestProject) {
   const started = performance.now();
-  const shared = (run.p100Prism ??= { mock: startMock(), users: 0 });
+  run.p100Prism ??= { mock: startMock(), users: 0 };
+  const shared = run.p100Prism;
   shared.users++;
   const mock = await shared.mock;
   if (shared.users === 1)
