@@ -101,7 +101,7 @@ async function typeCheck(
 }
 
 it("type-checks a consumer under TypeScript 5.7 and 7, and calls the mock through it", {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async () => {
   fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.ts"), path.join(project, "consumer.ts"));
   const strict = { skipLibCheck: false, skipDefaultLibCheck: true }; // TypeScript's own lib files are not what this checks
@@ -252,7 +252,7 @@ const runnable = (code: string) => code.includes("startMock(") && code.includes(
 
 // This test and the next run side by side: each mostly waits on a child process.
 it.concurrent("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own, and runs the runnable ones", {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async ({ expect }) => {
   const dir = path.join(project, "doc-blocks");
   fs.mkdirSync(dir, { recursive: true });
@@ -275,7 +275,7 @@ it.concurrent("type-checks every TypeScript block in README.md and docs/*.md as 
 });
 
 it.concurrent("runs docs/sandbox.md's complete vitest example as it stands: it passes (type-checked above)", {
-  timeout: 120_000,
+  timeout: 240_000,
 }, async ({ expect }) => {
   const page = fs.readFileSync(path.join(repo, "docs/sandbox.md"), "utf8");
   const section = page.slice(page.indexOf("**A complete vitest example**"));
@@ -361,7 +361,7 @@ const portState = (port: number) =>
 
 describe("the p100-mock bin in a consumer project (Prism and swagger-ui-dist, its optional peers, installed)", () => {
   it("`npx p100-mock --port 0` answers as documented on the port it names, and Ctrl-C (SIGINT to the group) stops everything", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const { child, closed, port } = await npxMock();
     const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/extended`, {
@@ -383,14 +383,14 @@ describe("the p100-mock bin in a consumer project (Prism and swagger-ui-dist, it
     expect(await portState(port)).toBe("closed");
   });
 
-  it("stops Prism too when only npx is terminated (no orphan left)", { timeout: 60_000 }, async () => {
+  it("stops Prism too when only npx is terminated (no orphan left)", { timeout: 120_000 }, async () => {
     const { child, closed, port } = await npxMock();
     child.kill("SIGTERM"); // npx alone: p100-mock notices it was orphaned, and exits
     await closed;
     expect(await portState(port)).toBe("closed");
   });
 
-  it("says in one line when the port is taken", { timeout: 60_000 }, () => {
+  it("says in one line when the port is taken", { timeout: 120_000 }, () => {
     const taken = new URL(prismUrl()).port;
     let stderr = "";
     try {
