@@ -135,3 +135,16 @@ export function untilFile(file: string, holds: (text: string) => boolean): Promi
     check();
   });
 }
+
+/**
+ * Resolves once the child's stdout has printed `text`, counted from this call (call it at the
+ * spawn, or before the request that causes the line); rejects if the output ends first.
+ */
+export function printed(child: ChildProcess, text: string): Promise<void> {
+  const seen = transcript();
+  child.stdout!.on("data", (chunk) => seen.append(chunk));
+  child.once("close", () => seen.end());
+  return seen.until(new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).then((found) => {
+    if (!found) throw new Error(`the process exited before printing "${text}"; it printed:\n${seen.text()}`);
+  });
+}
