@@ -80,10 +80,14 @@ export function backoff(retry: RetryOptions, attempt: number): number {
   return Math.round(step / 2 + Math.random() * (step / 2));
 }
 
-/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+/**
+ * Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. An HTTP date
+ * starts with the day's name: Date.parse alone would read "1.5" as a day in 2001 (no wait at all).
+ */
 export function retryAfterMs(header: string | null): number | undefined {
   if (header === null || header.trim() === "") return undefined;
   if (/^\d+$/.test(header.trim())) return Number(header.trim()) * 1000;
+  if (!/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun)/.test(header.trim())) return undefined;
   const date = Date.parse(header);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

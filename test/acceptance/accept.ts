@@ -28,22 +28,6 @@ function encode(body: Body, receiver: LocalServer | undefined): { contentType: s
   return { contentType: built.contentType, bytes: built.body };
 }
 
-/** Polls `found` until it returns something other than undefined, or gives up (→ undefined). */
-async function eventually<T>(found: () => T | undefined, timeoutMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = found();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      // One more look once the event loop has read whatever I/O is pending (a stalled loop must
-      // not turn a line already in the pipe into a miss).
-      await new Promise((resolve) => setImmediate(resolve));
-      return found();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 const stackTrace = /^\s+at .+:\d+:\d+\)?$/m;
 const short = (text: string) => (text.length > 400 ? `${text.slice(0, 400)}…` : text);
 
@@ -105,27 +89,23 @@ async function problemsOf(
   }
 
   // One log line per request, on stdout: `METHOD /path → status`. The mock writes it before it
-  // answers, so by now it is on its way through the pipe: a short look suffices (shorter still
-  // for an answer already wrong: the row fails anyway, the line is one more fact about it).
+  // answers, so by now it is in the pipe: the wait ends as soon as it is read (a generous guard,
+  // measured from the answer; a short one for an answer already wrong: the row fails anyway).
   const line = `${row.method} ${row.path.split("?")[0]} → ${answer.status}`;
-  const look = problems.length ? 20 : 250;
-  const logged = await eventually(() => (target.mock.stdout().slice(logFrom).includes(line) ? true : undefined), look);
-  if (!logged) problems.push(`no log line "${line}" on stdout`);
+  if (!(await target.mock.shows(line, logFrom, problems.length ? 1000 : 10_000)))
+    problems.push(`no log line "${line}" on stdout`);
 
   if (want.webhook) {
     const { name, authorization, payload } = want.webhook;
-    const delivery = await eventually(
-      () =>
-        target.receiver?.heard.find((h) => {
-          if (h.path !== `/${name}`) return false;
-          try {
-            return isDeepStrictEqual(JSON.parse(h.body.toString("utf8")), payload);
-          } catch {
-            return false;
-          }
-        }),
-      10_000,
-    );
+    // Delivered once the call is answered: the guard is measured from the answer.
+    const delivery = await target.receiver?.hears((h) => {
+      if (h.path !== `/${name}`) return false;
+      try {
+        return isDeepStrictEqual(JSON.parse(h.body.toString("utf8")), payload);
+      } catch {
+        return false;
+      }
+    }, 30_000);
     if (!delivery) problems.push(`no ${name} webhook ${JSON.stringify(payload)} reached the receiver`);
     else {
       if (delivery.method !== "POST") problems.push(`the webhook came as ${delivery.method}`);
@@ -165,7 +145,8 @@ async function filledPath(mockUrl: string, path: string): Promise<string> {
 /** One `it` per row of the table for this mode, in table order, against `target()`. */
 export function acceptRows(mode: Mode, target: () => Target) {
   for (const table of rows.filter((r) => r.modes.includes(mode))) {
-    it(table.name, { timeout: 60_000 }, async () => {
+    // A hang guard: the request's own (raw-http.ts), the log line's and the webhook's, at most.
+    it(table.name, { timeout: 120_000 }, async () => {
       const { mock, receiver } = target();
       const row = { ...table, path: await filledPath(mock.url, table.path) };
       const headers: Record<string, string> = { "x-api-key": apiKey };

@@ -1,68 +1,68 @@
 // The processes and servers of the acceptance suite: p100-mock spawned from the application's
 // node_modules/.bin, the stateful mock started by a plain Node script, a webhook receiver and a
 // proxy upstream, each on 127.0.0.1.
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
+import { EventEmitter } from "node:events";
 import fs from "node:fs";
 import http, { type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { brotliCompressSync, gzipSync } from "node:zlib";
-import { freePort } from "../../scripts/free-port.js";
-import { waitForPort } from "./raw-http.js";
+import { type Watched, watch } from "../support/spawned.js";
 
 export interface MockProcess {
+  /** The URL its banner names (it listens on a port of its own choosing: --port 0). */
   url: string;
   /** Everything the process wrote to stdout so far (the log lines go there). */
   stdout(): string;
   /** stdout and stderr together, for failure messages. */
   output(): string;
+  /** Whether stdout (from `from`) holds `text`, waiting at most `guardMs` for it. */
+  shows(text: string, from: number, guardMs: number): Promise<boolean>;
   /** Sends the signal and resolves with the exit code once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-async function watch(child: ChildProcess, url: string): Promise<MockProcess> {
-  let stdout = "";
-  let all = "";
-  child.stdout!.on("data", (chunk) => {
-    stdout += chunk;
-    all += chunk;
-  });
-  child.stderr!.on("data", (chunk) => (all += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+/** Ready once the banner naming its URL is printed (the first request then needs no Prism to load). */
+async function ready(watched: Watched, banner: RegExp): Promise<MockProcess> {
+  const { child, stdout, all } = watched;
+  let url: string;
   try {
-    await waitForPort(url, () => child.exitCode === null && child.signalCode === null);
+    url = (await watched.ready(banner))[1]!;
   } catch (error) {
     child.kill("SIGKILL");
-    throw new Error(`${(error as Error).message}; it said:\n${all}`);
+    throw error;
   }
   return {
     url,
-    stdout: () => stdout,
-    output: () => all,
+    stdout: stdout.text,
+    output: all.text,
+    shows: stdout.shows,
     stop: (signal = "SIGTERM") => {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
+      return watched.closed;
     },
   };
 }
 
-/** `p100-mock <args>` as installed in the application (node_modules/.bin), on a free port. */
-export async function spawnBin(app: string, args: string[]): Promise<MockProcess> {
-  const port = await freePort();
-  const child = spawn(path.join(app, "node_modules", ".bin", "p100-mock"), ["--port", String(port), ...args], {
+/** The bin's banner, serving or proxying: its first line names the URL. */
+export const binBanner = /^p100-mock: (?:serving the P100 User Accounts spec on|proxying) (http:\/\/[\d.:]+)/m;
+
+/** `p100-mock <args>` as installed in the application (node_modules/.bin), on a port it picks. */
+export function spawnBin(app: string, args: string[]): Promise<MockProcess> {
+  const child = spawn(path.join(app, "node_modules", ".bin", "p100-mock"), ["--port", "0", ...args], {
     cwd: app,
     stdio: ["ignore", "pipe", "pipe"],
   });
-  return watch(child, `http://127.0.0.1:${port}`);
+  return ready(watch(child, `p100-mock ${args.join(" ")}`), binBanner);
 }
 
 /** test/fixtures/acceptance/stateful-mock.mjs, copied into the application and run with `node`. */
-export async function spawnStatefulScript(app: string): Promise<MockProcess> {
+export function spawnStatefulScript(app: string): Promise<MockProcess> {
   const script = path.join(app, "acceptance-stateful-mock.mjs");
   fs.copyFileSync(path.resolve(import.meta.dirname, "../fixtures/acceptance/stateful-mock.mjs"), script);
-  const port = await freePort();
-  const child = spawn("node", [script, String(port)], { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
-  return watch(child, `http://127.0.0.1:${port}`);
+  const child = spawn("node", [script, "0"], { cwd: app, stdio: ["ignore", "pipe", "pipe"] });
+  return ready(watch(child, "stateful-mock.mjs"), /^stateful-mock\.mjs: serving on (http:\/\/[\d.:]+)/m);
 }
 
 export interface Heard {
@@ -76,17 +76,21 @@ export interface LocalServer {
   url: string;
   /** Every request it received, whole. */
   heard: Heard[];
+  /** The first request `matches` takes, as soon as it has come whole; undefined after `guardMs` without one. */
+  hears(matches: (heard: Heard) => boolean, guardMs: number): Promise<Heard | undefined>;
   close(): Promise<void>;
 }
 
 async function listen(handler: (heard: Heard, res: http.ServerResponse) => void): Promise<LocalServer> {
   const heard: Heard[] = [];
+  const arrivals = new EventEmitter();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const one = { method: req.method ?? "", path: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) };
       heard.push(one);
+      arrivals.emit("heard");
       handler(one, res);
     });
   });
@@ -95,6 +99,22 @@ async function listen(handler: (heard: Heard, res: http.ServerResponse) => void)
   return {
     url: `http://127.0.0.1:${port}`,
     heard,
+    hears: (matches, guardMs) =>
+      new Promise((resolve) => {
+        const check = () => {
+          const found = heard.find(matches);
+          if (!found) return;
+          arrivals.off("heard", check);
+          clearTimeout(timer);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          arrivals.off("heard", check);
+          resolve(heard.find(matches));
+        }, guardMs);
+        arrivals.on("heard", check);
+        check();
+      }),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();

@@ -24,7 +24,7 @@ beforeAll(async () => {
     spawnBin(app, ["--proxy", upstream.url, "--report", path.join(work, "live.md")]),
     spawnBin(app, ["--proxy", deadUpstream, "--report", deadReport]),
   ]);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await Promise.all([proxy?.stop(), dead?.stop(), upstream?.close()]);
   fs.rmSync(work, { recursive: true, force: true });

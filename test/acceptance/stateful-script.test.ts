@@ -9,7 +9,7 @@ let mock: MockProcess;
 let receiver: LocalServer;
 beforeAll(async () => {
   [mock, receiver] = await Promise.all([spawnStatefulScript(inject("packedApp")), startReceiver()]);
-}, 60_000);
+}, 180_000);
 afterAll(() => Promise.all([mock?.stop(), receiver?.close()]));
 
 acceptRows("script", () => ({ mock, receiver }));

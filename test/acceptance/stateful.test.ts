@@ -8,7 +8,7 @@ let mock: MockProcess;
 let receiver: LocalServer;
 beforeAll(async () => {
   [mock, receiver] = await Promise.all([spawnBin(inject("packedApp"), ["--stateful"]), startReceiver()]);
-}, 60_000);
+}, 180_000);
 afterAll(() => Promise.all([mock?.stop(), receiver?.close()]));
 
 acceptRows("stateful", () => ({ mock, receiver }));

@@ -7,7 +7,7 @@ import { type MockProcess, spawnBin } from "./processes.js";
 let mock: MockProcess;
 beforeAll(async () => {
   mock = await spawnBin(inject("packedApp"), []);
-}, 60_000);
+}, 180_000);
 afterAll(() => mock?.stop());
 
 acceptRows("stateless", () => ({ mock }));

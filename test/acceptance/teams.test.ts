@@ -12,6 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { validBody } from "../support/cases.js";
+import { untilFile } from "../support/spawned.js";
 import { file, multipart } from "./multipart.js";
 import { type LocalServer, type MockProcess, spawnBin, startReceiver } from "./processes.js";
 import { send } from "./raw-http.js";
@@ -24,15 +25,10 @@ let mock: MockProcess;
 let receiver: LocalServer;
 const running: MockProcess[] = [];
 
-/** The bin, once Prism is loaded (its banner printed): the first request need not wait for it. */
+/** The bin, once its banner is printed (spawnBin waits for it): the first request need not wait for Prism. */
 async function start(args: string[]) {
   const started = await spawnBin(app, args);
   running.push(started);
-  for (const deadline = Date.now() + 45_000; !started.stdout().includes("Requests are logged below."); ) {
-    if (Date.now() > deadline)
-      throw new Error(`p100-mock ${args.join(" ")} printed no banner; it said:\n${started.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
   return started;
 }
 
@@ -40,7 +36,7 @@ beforeAll(async () => {
   app = inject("packedApp");
   receiver = await startReceiver();
   mock = await start(["--stateful", "--latency", "5-20", "--state", stateFile]);
-}, 90_000);
+}, 180_000);
 afterAll(async () => {
   await Promise.all([...running.map((m) => m.stop()), receiver?.close()]);
   fs.rmSync(work, { recursive: true, force: true });
@@ -156,7 +152,8 @@ describe("p100-mock --stateful --latency --state, by raw HTTP", () => {
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/^webhook: must be a webhook of the P100 spec: .*kycFileAdded/);
     const id = listed.body[0].id;
-    await expect.poll(() => receiver.heard.filter((h) => h.body.toString().includes('"ERROR"')).length).toBe(1);
+    expect(await receiver.hears((h) => h.body.toString().includes('"ERROR"'), 30_000)).toBeDefined();
+    expect(receiver.heard.filter((h) => h.body.toString().includes('"ERROR"'))).toHaveLength(1);
     const resent = await call(mock, "POST", `/_sandbox/deliveries/${id}/resend`);
     expect(resent.status).toBe(200);
     expect(resent.body.attempts.at(-1)).toMatchObject({ resent: true, status: 200 });
@@ -186,7 +183,7 @@ describe("p100-mock --stateful --latency --state, by raw HTTP", () => {
     expect((await call(mock, "GET", "/_sandbox/requests?limit=5000")).status).toBe(400);
   });
 
-  it("keeps every world across a SIGTERM restart, and never writes the key", { timeout: 60_000 }, async () => {
+  it("keeps every world across a SIGTERM restart, and never writes the key", { timeout: 120_000 }, async () => {
     const before = (await call(mock, "GET", "/_sandbox/requests?limit=1000")).body;
     expect(await mock.stop("SIGTERM")).toBe(0);
     const text = fs.readFileSync(stateFile, "utf8");
@@ -202,7 +199,7 @@ describe("p100-mock --stateful --latency --state, by raw HTTP", () => {
   });
 
   it("resumes a due delivery after a SIGKILL: written soon after the change, made again at start", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const dead = `http://127.0.0.1:${await import("../../scripts/free-port.js").then((m) => m.freePort())}/{webhook}`;
     await call(mock, "PUT", "/_sandbox/webhook-endpoint", { url: dead, token: "whsec_t" });
@@ -211,16 +208,7 @@ describe("p100-mock --stateful --latency --state, by raw HTTP", () => {
     await call(mock, "PUT", "/_sandbox/webhook-endpoint", { url: `${receiver.url}/{webhook}`, token: "whsec_t" });
     await call(mock, "POST", "/_sandbox/clock/advance", { seconds: 1 }); // the retry is due at 8 s
     // The state file is written soon after each change: wait until it holds the endpoint set last.
-    await expect
-      .poll(
-        () =>
-          fs.readFileSync(stateFile, "utf8").includes(receiver.url) &&
-          fs.readFileSync(stateFile, "utf8").includes('"clock","v":1'),
-        {
-          timeout: 10_000,
-        },
-      )
-      .toBe(true);
+    await untilFile(stateFile, (text) => text.includes(receiver.url) && text.includes('"clock","v":1'));
     await mock.stop("SIGKILL");
     mock = await start(["--stateful", "--state", stateFile]);
     const [delivery] = (await call(mock, "GET", "/_sandbox/deliveries?externalUserId=acc-kill")).body;
@@ -232,7 +220,7 @@ describe("p100-mock --stateful --latency --state, by raw HTTP", () => {
   });
 });
 
-it("--latency holds an answer of the API back: none within half the latency", { timeout: 60_000 }, async () => {
+it("--latency holds an answer of the API back: none within half the latency", { timeout: 120_000 }, async () => {
   const slow = await start(["--stateful", "--latency", "4000"]);
   const { hostname, port } = new URL(slow.url);
   const answered = await new Promise<string>((resolve) => {
@@ -251,7 +239,7 @@ it("--latency holds an answer of the API back: none within half the latency", { 
 });
 
 it("--max-journal-per-world keeps the last calls, --max-idle-minutes drops an idle world", {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async () => {
   const bounded = await start(["--stateful", "--max-journal-per-world", "2", "--max-idle-minutes", "0.03"]);
   for (const id of ["j1", "j2", "j3"]) await call(bounded, "POST", "/v1/user/balances/crypto-and-fiat", person(id));
@@ -273,7 +261,7 @@ describe("what stops the bin with one line", () => {
     );
   }
 
-  it("a state file that is not one, left as it is", { timeout: 60_000 }, async () => {
+  it("a state file that is not one, left as it is", { timeout: 120_000 }, async () => {
     const foreign = path.join(work, "package.json");
     const text = '{"name":"not-a-state-file"}\n';
     fs.writeFileSync(foreign, text);
@@ -286,7 +274,7 @@ describe("what stops the bin with one line", () => {
   });
 
   it("a state file whose records the world could not hold (the finding's file), left as it is", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const bad = path.join(work, "bad.state");
     const w = createHash("sha256").update("k").digest("base64url");
@@ -317,7 +305,7 @@ describe("what stops the bin with one line", () => {
     expect(clock.output).toContain(`${bad} is corrupt (line 3: clock: the value must be number)`);
   });
 
-  it("a latency it cannot read, --state without --stateful", { timeout: 60_000 }, async () => {
+  it("a latency it cannot read, --state without --stateful", { timeout: 120_000 }, async () => {
     const bad = await run(["--latency", "fast"]);
     expect(bad.code).toBe(1);
     expect(bad.output.trim()).toBe(

@@ -1,6 +1,6 @@
 // The principle of tolerance, through the client from src/: every plausible P100 answer keeps its
 // documented outcome (differences in `drift`), and garbage stays `unexpected`. The same tables run
-// through the packed client in test/package.
+// through `classify` alone in test/client/outcome.test.ts; the packed client answers a few rows (test/package).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createP100Client } from "../../src/index.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";

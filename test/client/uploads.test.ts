@@ -1,90 +1,103 @@
-// Uploads: files given as File, Blob or bytes go out as multipart through openapi-fetch's
-// bodySerializer; the documented limits stop a bad upload before any request is sent.
+// The client's side of uploads (src/client/uploads.ts), in memory: each input form becomes a named,
+// typed File in the FormData, the form's other fields go along, and the documented limits stop a
+// bad upload with a P100UploadError that names the operation, the file and the limit.
 import { describe, expect, it } from "vitest";
-import { createP100Client, P100UploadError, type UploadFile } from "../../src/index.js";
+import type { UploadLimits } from "../../generated/operations.js";
+import { uploadForm } from "../../src/client/uploads.js";
+import { P100UploadError } from "../../src/errors.js";
+import { operationById } from "../../src/spec/operations.js";
 import { tinyPdf, tinyPng } from "../support/files.js";
-import { prismUrl } from "../support/prism.js";
 
-const params = { path: { externalUserId: "f47ac10b-58cc-4372-a567-0e02b2c3d479" } };
+const limits = operationById("addPoaFile")!.upload!;
+const png = (name = "front.png") => new File([tinyPng()], name, { type: "image/png" });
+const form = (body: Record<string, unknown>, given: UploadLimits = limits) => uploadForm("addPoaFile", given, body);
 
-/** A client against the mock whose fetch records what was sent. */
-function recordingClient() {
-  const sent: Request[] = [];
-  const client = createP100Client({
-    apiKey: "k",
-    baseUrl: prismUrl(),
-    fetch: async (request) => {
-      sent.push(request.clone());
-      return fetch(request);
-    },
-  });
-  return { client, sent };
-}
-
-/** The same bytes in a view over a SharedArrayBuffer (which a Blob cannot take as it is). */
-function sharedCopy(bytes: Uint8Array): Uint8Array<SharedArrayBuffer> {
-  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
-  shared.set(bytes);
-  return shared;
-}
-
-const png = () => new File([tinyPng()], "front.png", { type: "image/png" });
-
-describe("uploads", () => {
-  it.each<[string, UploadFile]>([
-    ["a File", new File([tinyPdf()], "bill.pdf", { type: "application/pdf" })],
-    ["a Blob", new Blob([tinyPng()], { type: "image/png" })],
-    ["bytes with a name and a type", { data: tinyPdf(), filename: "bill.pdf", contentType: "application/pdf" }],
-    ["a Buffer", { data: Buffer.from(tinyPdf()), filename: "bill.pdf", contentType: "application/pdf" }],
-    ["an ArrayBuffer", { data: tinyPdf().buffer, filename: "bill.pdf", contentType: "application/pdf" }],
+describe("the inputs", () => {
+  it.each<[string, unknown, string, string]>([
+    ["a File, as it is", png(), "front.png", "image/png"],
+    ["a Blob, named file", new Blob([tinyPng()], { type: "image/png" }), "file", "image/png"],
+    ["bytes", { data: tinyPdf(), filename: "bill.pdf", contentType: "application/pdf" }, "bill.pdf", "application/pdf"],
     [
-      "bytes over a SharedArrayBuffer",
-      { data: sharedCopy(tinyPdf()), filename: "bill.pdf", contentType: "application/pdf" },
+      "an ArrayBuffer",
+      { data: tinyPdf().buffer, filename: "b.pdf", contentType: "application/pdf" },
+      "b.pdf",
+      "application/pdf",
     ],
-    ["a File as data", { data: new File([tinyPng()], "x"), filename: "front.png", contentType: "image/png" }],
-  ])("addPoaFile sends %s as a multipart `files` part and the mock accepts it", async (_, file) => {
-    const { client, sent } = recordingClient();
-    const result = await client.POST("/v1/user/poa-files/{externalUserId}", { params, body: { files: [file] } });
-    expect(result).toMatchObject({ outcome: "success", status: 201 });
-    expect(sent[0]!.headers.get("content-type")).toMatch(/^multipart\/form-data; boundary=/);
-    const form = await sent[0]!.formData();
-    const part = form.get("files") as File;
-    expect(part.size).toBeGreaterThan(0);
-    expect(["application/pdf", "image/png"]).toContain(part.type);
+    [
+      "a Blob as data",
+      { data: new Blob([tinyPng()]), filename: "p.png", contentType: "image/png" },
+      "p.png",
+      "image/png",
+    ],
+  ])("%s", async (_, input, name, type) => {
+    const file = form({ files: [input] }).get("files") as File;
+    expect([file.name, file.type]).toEqual([name, type]);
+    expect(file.size).toBeGreaterThan(0);
   });
 
-  it("addKycFile sends the document type and three files", async () => {
-    const { client, sent } = recordingClient();
-    const result = await client.POST("/v1/user/kyc-files/{externalUserId}", {
-      params,
-      body: { documentType: "ID_CARD", files: [png(), png(), png()] },
+  it("copies bytes over a SharedArrayBuffer (a Blob takes only ArrayBuffers)", async () => {
+    const bytes = tinyPdf();
+    const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+    shared.set(bytes);
+    const file = form({ files: [{ data: shared, filename: "s.pdf", contentType: "application/pdf" }] }).get("files");
+    expect(new Uint8Array(await (file as File).arrayBuffer())).toEqual(bytes);
+  });
+
+  it("sends the other fields as text, and leaves out those given as undefined", () => {
+    const sent = uploadForm("addKycFile", operationById("addKycFile")!.upload!, {
+      documentType: "ID_CARD",
+      note: undefined,
+      files: [png(), png("back.png")],
     });
-    expect(result).toMatchObject({ outcome: "success", status: 201 });
-    const form = await sent[0]!.formData();
-    expect(form.get("documentType")).toBe("ID_CARD");
-    expect(form.getAll("files")).toHaveLength(3);
+    expect([...sent.keys()]).toEqual(["documentType", "files", "files"]);
+    expect(sent.get("documentType")).toBe("ID_CARD");
   });
 
-  const big = new File([new Uint8Array(5 * 1024 * 1024 + 1)], "scan.pdf", { type: "application/pdf" });
-  it.each<[string, UploadFile[], RegExp]>([
-    ["no file", [], /addPoaFile: 0 file\(s\) given; 1 to 3 allowed/],
-    ["four files", [png(), png(), png(), png()], /addPoaFile: 4 file\(s\) given; 1 to 3 allowed/],
+  it.each<[string, unknown, RegExp]>([
+    ["a string", "bill.pdf", /^expected a File, a Blob, or \{ data, filename, contentType \}$/],
+    ["null", null, /^expected a File, a Blob/],
+    [
+      "data that is text",
+      { data: "%PDF", filename: "b.pdf", contentType: "application/pdf" },
+      /^`data` must be a Uint8Array/,
+    ],
+  ])("refuses %s", (_, input, message) => {
+    expect(() => form({ files: [input] })).toThrow(P100UploadError);
+    expect(() => form({ files: [input] })).toThrow(message);
+  });
+});
+
+describe("the documented limits", () => {
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    ["no files field", {}, /^addPoaFile: `files` must be an array of files\.$/],
+    ["files that is not an array", { files: png() }, /^addPoaFile: `files` must be an array of files\.$/],
+    ["no file", { files: [] }, /^addPoaFile: 0 file\(s\) given; 1 to 3 allowed\.$/],
+    ["four files", { files: [png(), png(), png(), png()] }, /^addPoaFile: 4 file\(s\) given; 1 to 3 allowed\.$/],
     [
       "an empty file",
-      [new File([], "empty.png", { type: "image/png" })],
-      /addPoaFile: file 1 \(empty\.png\) is empty\./,
+      { files: [png(), new File([], "e.png", { type: "image/png" })] },
+      /^addPoaFile: file 2 \(e\.png\) is empty\.$/,
     ],
-    ["a file over 5 MB", [big], /addPoaFile: file 1 \(scan\.pdf\) has 5242881 bytes; at most 5242880 \(5 MB\) allowed/],
     [
-      "a GIF",
-      [new File(["GIF89a"], "a.gif", { type: "image/gif" })],
-      /file 1 \(a\.gif\) has type "image\/gif"; allowed: application\/pdf, image\/jpeg, image\/jpg, image\/png/,
+      "a type not listed, or none",
+      { files: [new Blob(["x"])] },
+      /^addPoaFile: file 1 \(file\) has type "unknown"; allowed: application\/pdf, image\/jpeg, image\/jpg, image\/png\.$/,
     ],
-  ])("rejects %s before any request is sent", async (_, files, message) => {
-    const { client, sent } = recordingClient();
-    const call = client.POST("/v1/user/poa-files/{externalUserId}", { params, body: { files } });
-    await expect(call).rejects.toThrow(P100UploadError);
-    await expect(call).rejects.toThrow(message);
-    expect(sent).toHaveLength(0);
+  ])("refuses %s", (_, body, message) => {
+    expect(() => form(body)).toThrow(message);
+  });
+
+  it("takes a file of the largest size exactly, and refuses one byte more", () => {
+    const sized = (bytes: number) => new File([new Uint8Array(bytes)], "scan.pdf", { type: "application/pdf" });
+    expect(form({ files: [sized(limits.maxFileBytes)] }).getAll("files")).toHaveLength(1);
+    expect(() => form({ files: [sized(limits.maxFileBytes + 1)] })).toThrow(
+      /^addPoaFile: file 1 \(scan\.pdf\) has 5242881 bytes; at most 5242880 \(5 MB\) allowed\.$/,
+    );
+  });
+
+  it("says the one number allowed when the least and the most are the same", () => {
+    expect(() => form({ files: [] }, { ...limits, minFiles: 2, maxFiles: 2 })).toThrow(
+      /0 file\(s\) given; 2 allowed\./,
+    );
   });
 });

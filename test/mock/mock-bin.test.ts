@@ -8,6 +8,8 @@ import { afterEach, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
 import { freePort } from "../../scripts/free-port.js";
 import { createP100Client } from "../../src/index.js";
+import { waitForPort } from "../acceptance/raw-http.js";
+import { watch } from "../support/spawned.js";
 import { schemaErrors } from "../support/spec.js";
 
 const bundled = JSON.parse(readFileSync("generated/openapi.json", "utf8"));
@@ -19,11 +21,13 @@ afterEach(() => {
 function startBin(args: string[]) {
   const child = spawn(process.execPath, ["bin/p100-mock.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
   started.push(child);
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  return { child, output: () => output };
+  const watched = watch(child, `p100-mock ${args.join(" ")}`);
+  return { child, watched, output: watched.all.text };
 }
+
+/** Once the port takes connections (before Prism is loaded); no deadline from the spawn. */
+const listening = (port: number, child: ChildProcess) =>
+  waitForPort(`http://127.0.0.1:${port}`, () => child.exitCode === null && child.signalCode === null);
 
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
@@ -37,11 +41,11 @@ const exited = (child: ChildProcess) =>
   new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", resolve)));
 
 it("holds a request that arrives while Prism is still loading, answers it, and a hard kill frees the port", {
-  timeout: 30_000,
+  timeout: 120_000,
 }, async () => {
   const port = await freePort();
   const { child, output } = startBin(["--port", String(port)]);
-  await expect.poll(() => accepts(port), { timeout: 10_000, interval: 20 }).toBe(true);
+  await listening(port, child);
   expect(output()).not.toContain("serving"); // still loading
   const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/extended`, {
     method: "POST",
@@ -54,10 +58,10 @@ it("holds a request that arrives while Prism is still loading, answers it, and a
   expect(await accepts(port)).toBe(false);
 });
 
-it("Ctrl-C while Prism is still loading exits 0 and frees the port", { timeout: 30_000 }, async () => {
+it("Ctrl-C while Prism is still loading exits 0 and frees the port", { timeout: 120_000 }, async () => {
   const port = await freePort();
   const { child, output } = startBin(["--port", String(port)]);
-  await expect.poll(() => accepts(port), { timeout: 10_000, interval: 20 }).toBe(true);
+  await listening(port, child);
   child.kill("SIGINT");
   expect(await exited(child)).toBe(0);
   expect(output()).not.toContain("serving");
@@ -65,11 +69,11 @@ it("Ctrl-C while Prism is still loading exits 0 and frees the port", { timeout: 
 });
 
 it("prints one ready block naming the URL, logs one line per request with no error, serves --dynamic data, and SIGTERM stops it", {
-  timeout: 30_000,
+  timeout: 120_000,
 }, async () => {
   const port = await freePort();
-  const { child, output } = startBin(["--port", String(port), "--dynamic"]);
-  await expect.poll(output, { timeout: 20_000 }).toContain("Requests are logged below.");
+  const { child, watched, output } = startBin(["--port", String(port), "--dynamic"]);
+  await watched.ready(/Requests are logged below\./);
   const ready = output();
   const url = `http://127.0.0.1:${port}`;
   expect(ready.split("\n")[0]).toBe(`p100-mock: serving the P100 User Accounts spec on ${url}`);
@@ -93,7 +97,8 @@ it("prints one ready block naming the URL, logs one line per request with no err
   expect(result.outcome).toBe("success");
   expect(schemaErrors("/v1/user/balances/{externalUserId}", "get", "200", result.data)).toEqual([]);
   expect(result.data).not.toEqual(bundled.components.examples.UserBalancesFound.value);
-  await expect.poll(output, { timeout: 5000 }).toContain("GET /v1/user/balances/u → 200");
+  // Logged before the answer went out: on its way already.
+  expect(await watched.stdout.shows("GET /v1/user/balances/u → 200", 0, 30_000)).toBe(true);
   expect(output()).not.toMatch(/error/i);
 
   child.kill("SIGTERM");

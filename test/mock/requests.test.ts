@@ -30,8 +30,13 @@ const postJson = (mock: RunningMock, path: string, body: unknown, headers: Recor
     headers: { "content-type": "application/json", ...headers },
   });
 
-/** Bytes 0..255 over and over: a binary file no text decoding survives. */
-const binary = (size: number) => Uint8Array.from({ length: size }, (_, i) => i % 256);
+/**
+ * Bytes 0..255 over and over: a binary file no text decoding survives. Filled natively: a byte-by-
+ * byte loop over 15 MiB blocked this process (and the mock in it) for seconds on a busy machine,
+ * long enough for the server's keep-alive timeout to reset the connection fetch was reusing.
+ */
+const pattern = Uint8Array.from({ length: 256 }, (_, i) => i);
+const binary = (size: number) => Buffer.alloc(size, pattern);
 const upload = (files: { size: number; type: string; name?: string }[]) => {
   const form = new FormData();
   for (const { size, type, name } of files) form.append("files", new File([binary(size)], name ?? "doc.pdf", { type }));

@@ -8,9 +8,11 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { transform } from "esbuild";
 import { describe, expect, inject, it } from "vitest";
+import { freePort } from "../../scripts/free-port.js";
 import { answerProblems, garbage, type LooseClient, plausible } from "../support/answer-tables.js";
 import { startHostileServer } from "../support/hostile-server.js";
 import { prismUrl } from "../support/prism.js";
+import { watch } from "../support/spawned.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 
@@ -99,7 +101,7 @@ async function typeCheck(
 }
 
 it("type-checks a consumer under TypeScript 5.7 and 7, and calls the mock through it", {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async () => {
   fs.copyFileSync(path.join(repo, "test/fixtures/consumer/consumer.ts"), path.join(project, "consumer.ts"));
   const strict = { skipLibCheck: false, skipDefaultLibCheck: true }; // TypeScript's own lib files are not what this checks
@@ -250,7 +252,7 @@ const runnable = (code: string) => code.includes("startMock(") && code.includes(
 
 // This test and the next run side by side: each mostly waits on a child process.
 it.concurrent("type-checks every TypeScript block in README.md and docs/*.md as written, each a module of its own, and runs the runnable ones", {
-  timeout: 60_000,
+  timeout: 120_000,
 }, async ({ expect }) => {
   const dir = path.join(project, "doc-blocks");
   fs.mkdirSync(dir, { recursive: true });
@@ -273,7 +275,7 @@ it.concurrent("type-checks every TypeScript block in README.md and docs/*.md as 
 });
 
 it.concurrent("runs docs/sandbox.md's complete vitest example as it stands: it passes (type-checked above)", {
-  timeout: 120_000,
+  timeout: 240_000,
 }, async ({ expect }) => {
   const page = fs.readFileSync(path.join(repo, "docs/sandbox.md"), "utf8");
   const section = page.slice(page.indexOf("**A complete vitest example**"));
@@ -299,26 +301,47 @@ it.concurrent("runs docs/sandbox.md's complete vitest example as it stands: it p
   expect(output).toMatch(/Tests +1 passed \(1\)/);
 });
 
-it("keeps P100's plausible answers and leaves garbage unexpected, through the packed client", async () => {
+// The full tolerance tables run through the client from src/ (test/client/tolerance.test.ts) and
+// through `classify` (test/client/outcome.test.ts); the packed client answers one row per concern.
+const packedRows = [
+  "create user in V4's shape", // a documented success
+  "Redirect to Verification's documented P412, with its errorName", // a documented P-code error
+  "an undocumented P-code on a documented 400 (P412 on Extend user)", // an error with drift
+  "truncated JSON on a 200", // garbage stays unexpected
+];
+
+it("keeps a documented answer, a P-code error and its drift, and leaves garbage and a network failure unexpected, through the packed client", async () => {
   const entry = createRequire(path.join(project, "package.json")).resolve("p100-user-accounts");
+  expect(entry).toContain(path.join(project, "node_modules", "p100-user-accounts"));
   const packed = await import(pathToFileURL(entry).href);
+  const rows = [...plausible, ...garbage].filter((c) => packedRows.includes(c.name));
+  expect(rows.map((c) => c.name).sort()).toEqual([...packedRows].sort());
   const server = await startHostileServer();
   try {
     const client = packed.createP100Client({ apiKey: "packed-key", baseUrl: server.url }) as LooseClient;
     const problems: string[] = [];
-    for (const c of [...plausible, ...garbage]) {
+    for (const c of rows) {
       for (const problem of await answerProblems(client, server, c)) problems.push(`${c.name}: ${problem}`);
     }
     expect(problems).toEqual([]);
-    expect(entry).toContain(path.join(project, "node_modules", "p100-user-accounts"));
   } finally {
     await server.close();
   }
+  const closed = await freePort(); // nothing listens there
+  const offline = packed.createP100Client({
+    apiKey: "packed-key",
+    baseUrl: `http://127.0.0.1:${closed}`,
+    retry: false,
+  });
+  const result = await offline.GET("/v1/user/balances/{externalUserId}", { params: { path: { externalUserId: "u" } } });
+  expect(result).toMatchObject({ outcome: "unexpected", error: { reason: "network" } });
+  expect(result.error.message).toContain(`connection refused by 127.0.0.1:${closed} (ECONNREFUSED)`);
 });
 
 /**
  * Starts `npx p100-mock --port 0` in the consumer project and waits until it says where it is
- * serving: the port it was given (a port picked beforehand may be taken by then).
+ * serving: the port it was given (a port picked beforehand may be taken by then). `closed`
+ * resolves once npx and p100-mock have both exited: p100-mock holds npx's output pipes too.
  */
 async function npxMock() {
   const child = spawn("npx", ["--no-install", "p100-mock", "--port", "0"], {
@@ -326,12 +349,9 @@ async function npxMock() {
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  const serving = /serving the P100 User Accounts spec on http:\/\/127\.0\.0\.1:(\d+)\b/;
-  await expect.poll(() => output, { timeout: 30_000, interval: 100 }).toMatch(serving);
-  return { child, output: () => output, port: Number(serving.exec(output)?.[1]) };
+  const watched = watch(child, "npx p100-mock");
+  const [, port] = await watched.ready(/serving the P100 User Accounts spec on http:\/\/127\.0\.0\.1:(\d+)\b/);
+  return { child, closed: watched.closed, port: Number(port) };
 }
 const portState = (port: number) =>
   fetch(`http://127.0.0.1:${port}`).then(
@@ -341,9 +361,9 @@ const portState = (port: number) =>
 
 describe("the p100-mock bin in a consumer project (Prism and swagger-ui-dist, its optional peers, installed)", () => {
   it("`npx p100-mock --port 0` answers as documented on the port it names, and Ctrl-C (SIGINT to the group) stops everything", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
-    const { child, port } = await npxMock();
+    const { child, closed, port } = await npxMock();
     const response = await fetch(`http://127.0.0.1:${port}/v1/user/balances/extended`, {
       method: "POST",
       headers: { "x-api-key": "k", "content-type": "application/json", Prefer: "code=202, example=P211" },
@@ -359,16 +379,18 @@ describe("the p100-mock bin in a consumer project (Prism and swagger-ui-dist, it
     const installed = path.join(project, "node_modules", "swagger-ui-dist", "swagger-ui-bundle.js");
     expect(Buffer.from(await bundle.arrayBuffer()).equals(fs.readFileSync(installed))).toBe(true);
     process.kill(-child.pid!, "SIGINT");
-    await expect.poll(() => portState(port), { timeout: 5000 }).toBe("closed");
+    await closed;
+    expect(await portState(port)).toBe("closed");
   });
 
-  it("stops Prism too when only npx is terminated (no orphan left)", { timeout: 60_000 }, async () => {
-    const { child, port } = await npxMock();
-    child.kill("SIGTERM"); // npx alone: p100-mock notices it was orphaned
-    await expect.poll(() => portState(port), { timeout: 5000 }).toBe("closed");
+  it("stops Prism too when only npx is terminated (no orphan left)", { timeout: 120_000 }, async () => {
+    const { child, closed, port } = await npxMock();
+    child.kill("SIGTERM"); // npx alone: p100-mock notices it was orphaned, and exits
+    await closed;
+    expect(await portState(port)).toBe("closed");
   });
 
-  it("says in one line when the port is taken", { timeout: 60_000 }, () => {
+  it("says in one line when the port is taken", { timeout: 120_000 }, () => {
     const taken = new URL(prismUrl()).port;
     let stderr = "";
     try {

@@ -37,19 +37,19 @@ const publint = tool(bin("publint"), ["run", tarball, "--strict"]);
 const attw = tool(bin("attw"), [tarball, "--profile", "esm-only", "--exclude-entrypoints", "./openapi.yaml"]);
 
 describe("publishing", () => {
-  it("npm publish --dry-run accepts the tarball", { timeout: 60_000 }, async () => {
+  it("npm publish --dry-run accepts the tarball", { timeout: 120_000 }, async () => {
     const { ok, output } = await publishDryRun;
     expect(output).toContain(`+ p100-user-accounts@${manifest.version}`);
     expect(ok, output).toBe(true);
   });
 
-  it("publint finds nothing, warnings included", { timeout: 60_000 }, async () => {
+  it("publint finds nothing, warnings included", { timeout: 120_000 }, async () => {
     const { ok, output } = await publint;
     expect(ok, output).toBe(true);
     expect(output).toContain("All good!");
   });
 
-  it("attw (ESM-only profile) finds no problem in any entry point", { timeout: 60_000 }, async () => {
+  it("attw (ESM-only profile) finds no problem in any entry point", { timeout: 120_000 }, async () => {
     const { ok, output } = await attw;
     expect(ok, output).toBe(true); // attw exits 1 on any problem the profile does not ignore
     expect(output).toContain('"p100-user-accounts/webhooks"');

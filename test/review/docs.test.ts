@@ -22,7 +22,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => browser?.close());
 
-it("renders every operation's and webhook's summary, with no errors logged", { timeout: 60_000 }, async () => {
+it("renders every operation's and webhook's summary, with no errors logged", { timeout: 120_000 }, async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   const problems: string[] = [];
   page.on("console", (message) => message.type() === "error" && problems.push(`console: ${message.text()}`));
@@ -51,7 +51,7 @@ it("renders every operation's and webhook's summary, with no errors logged", { t
     await page.getByText(tag.name, { exact: true }).first().click();
     for (const { summary } of items.filter((item) => item.tags.includes(tag.name))) {
       const entry = page.getByText(summary, { exact: true }).first();
-      await expect.poll(() => entry.isVisible(), { message: summary, timeout: 10_000 }).toBe(true);
+      await expect.poll(() => entry.isVisible(), { message: summary, timeout: 30_000 }).toBe(true);
       seen.push(summary);
     }
   }
@@ -60,11 +60,11 @@ it("renders every operation's and webhook's summary, with no errors logged", { t
   await page.getByText("User Accounts", { exact: true }).first().click();
   await page.getByText("Extend user", { exact: true }).first().click();
   await expect
-    .poll(() => page.getByRole("heading", { name: "Extend user" }).first().isVisible(), { timeout: 10_000 })
+    .poll(() => page.getByRole("heading", { name: "Extend user" }).first().isVisible(), { timeout: 30_000 })
     .toBe(true);
   for (const status of ["201", "202", "400", "401"]) {
     await expect
-      .poll(() => page.getByText(status, { exact: true }).first().isVisible(), { message: status, timeout: 10_000 })
+      .poll(() => page.getByText(status, { exact: true }).first().isVisible(), { message: status, timeout: 30_000 })
       .toBe(true);
   }
   fs.mkdirSync("test-results", { recursive: true });

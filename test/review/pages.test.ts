@@ -31,7 +31,7 @@ beforeAll(async () => {
     // A journal longer than a page of the control API (1 000), for the paging test.
     startMock({ stateful: true, maxJournalPerWorld: 1200, onOutput: (line) => statefulLog.push(line) }),
   ]);
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await browser?.close();
   await Promise.all([stateless?.close(), stateful?.close()]);
@@ -73,7 +73,7 @@ async function screenshot(page: Page, name: string) {
 
 describe("/docs", () => {
   it("sends Extend user from the console to the mock and shows the documented answer", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const { page, requested, problems } = await open(`${stateless.url}/docs`);
     const extend = page.locator("#operations-User_Accounts-extendUser");
@@ -85,7 +85,7 @@ describe("/docs", () => {
     expect(request.url()).toBe(`${stateless.url}/v1/user/balances/extended`);
     expect(request.headers()["x-api-key"]).toBe("test");
     const answer = extend.locator(".live-responses-table .response");
-    await expect.poll(() => answer.locator(".response-col_status").textContent(), { timeout: 10_000 }).toBe("201");
+    await expect.poll(() => answer.locator(".response-col_status").textContent(), { timeout: 30_000 }).toBe("201");
     const body = JSON.parse((await answer.locator(".response-col_description pre").first().textContent()) ?? "");
     expect(body).toEqual(exampleValue("/v1/user/balances/extended", "post", "201", "success"));
     expect(await accessibilityProblems(page)).toEqual([]);
@@ -106,7 +106,7 @@ describe("/docs", () => {
       spec.webhooks.kycVerificationStatus.post.requestBody.content["application/json"].examples.rejected;
     const shown = async () =>
       JSON.parse((await webhook.locator(".body-param__example, .highlight-code pre").first().textContent()) ?? "");
-    await expect.poll(shown, { timeout: 10_000 }).toEqual(value);
+    await expect.poll(shown, { timeout: 30_000 }).toEqual(value);
     expect(await accessibilityProblems(page)).toEqual([]);
 
     expect(hostsOf(requested)).toEqual([stateless.url]);
@@ -139,7 +139,7 @@ describe("/docs", () => {
 
 describe("/_sandbox/ui", () => {
   it("shows a user created through the API, approves its verification by a click, and shows the delivery and its attempt", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, async () => {
     const apiKey = "dashboard-key";
     const heard: string[] = [];
@@ -164,7 +164,7 @@ describe("/_sandbox/ui", () => {
       const { page, requested, problems } = await open(`${stateful.url}/_sandbox/ui`);
       await page.getByLabel(/API key/).fill(apiKey);
       await page.getByRole("button", { name: "Show", exact: true }).click();
-      await expect.poll(() => page.getByText("No users yet").isVisible(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => page.getByText("No users yet").isVisible(), { timeout: 30_000 }).toBe(true);
 
       const externalUserId = "dash-user-1";
       const body = validBody("createUser", { externalUserId, country: "PL", citizenship: "PL" });
@@ -174,13 +174,13 @@ describe("/_sandbox/ui", () => {
       });
       // It appears while the page is watched (no reload), its verification pending.
       const row = page.getByRole("row", { name: new RegExp(externalUserId) });
-      await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("pending");
+      await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("pending");
 
       await row.getByRole("button", { name: `Approve verification: ${externalUserId}` }).click();
-      await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain("approved");
+      await expect.poll(() => row.textContent(), { timeout: 30_000 }).toContain("approved");
       // Method A's approval generates the balances: a User Balance Generation follows.
       const delivery = page.getByRole("row", { name: /userBalanceGeneration/ });
-      await expect.poll(() => delivery.textContent(), { timeout: 10_000 }).toMatch(/delivered[\s\S]*HTTP 200/);
+      await expect.poll(() => delivery.textContent(), { timeout: 30_000 }).toMatch(/delivered[\s\S]*HTTP 200/);
       await delivery.getByText("payload").click();
       expect(JSON.parse((await delivery.locator("pre").textContent()) ?? "")).toEqual({
         externalUserId,
@@ -197,13 +197,13 @@ describe("/_sandbox/ui", () => {
       });
       expect(opened.status).toBe(200);
       const kycRow = page.getByRole("row", { name: new RegExp(kycUser) });
-      await expect.poll(() => kycRow.textContent(), { timeout: 10_000 }).toContain("NOT_VERIFIED, attempt PENDING");
+      await expect.poll(() => kycRow.textContent(), { timeout: 30_000 }).toContain("NOT_VERIFIED, attempt PENDING");
       await kycRow.getByRole("button", { name: `Approve KYC: ${kycUser}` }).click();
-      await expect.poll(() => kycRow.textContent(), { timeout: 10_000 }).toContain("VERIFIED, attempt SUCCESSFUL");
+      await expect.poll(() => kycRow.textContent(), { timeout: 30_000 }).toContain("VERIFIED, attempt SUCCESSFUL");
       const successful = { externalUserId: kycUser, verificationStatus: "VERIFIED", attemptStatus: "SUCCESSFUL" };
       await expect
         .poll(() => heard.some((line) => line.startsWith("/kycVerificationStatus ") && line.includes('"SUCCESSFUL"')), {
-          timeout: 10_000,
+          timeout: 30_000,
         })
         .toBe(true);
       const kycHeard = heard
@@ -212,32 +212,32 @@ describe("/_sandbox/ui", () => {
       expect(kycHeard).toContainEqual(expect.objectContaining(successful));
       // The journal shows the calls the world received, with the rule that answered.
       const call = page.locator("#journal tr", { hasText: "/v1/user/verification" });
-      await expect.poll(() => call.textContent(), { timeout: 10_000 }).toContain("addUserVerification");
+      await expect.poll(() => call.textContent(), { timeout: 30_000 }).toContain("addUserVerification");
       expect(await call.textContent()).toContain(`POST/v1/user/verification${verification.status}`);
       // Resend: a new attempt of the delivery, which the receiver hears again.
       const sent = () => heard.filter((line) => line.startsWith("/userBalanceGeneration ")).length;
       const before = sent();
       await delivery.getByRole("button", { name: /^Resend: delivery \d+$/ }).click();
-      await expect.poll(sent, { timeout: 10_000 }).toBe(before + 1);
-      await expect.poll(() => delivery.locator(".attempts li").count(), { timeout: 10_000 }).toBe(2);
+      await expect.poll(sent, { timeout: 30_000 }).toBe(before + 1);
+      await expect.poll(() => delivery.locator(".attempts li").count(), { timeout: 30_000 }).toBe(2);
       expect(await accessibilityProblems(page)).toEqual([]);
       await screenshot(page, "mock-dashboard.png");
 
       // The key stays in the tab; another key shows only its own world; reset empties it.
       await page.reload();
-      await expect.poll(() => row.isVisible(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => row.isVisible(), { timeout: 30_000 }).toBe(true);
       await page.getByLabel(/API key/).fill("another-key");
       await page.getByRole("button", { name: "Show", exact: true }).click();
-      await expect.poll(() => page.getByText("No users yet").isVisible(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => page.getByText("No users yet").isVisible(), { timeout: 30_000 }).toBe(true);
       expect(await page.getByText(externalUserId).count()).toBe(0);
       await page.getByLabel(/API key/).fill(apiKey);
       await page.getByRole("button", { name: "Show", exact: true }).click();
       await page.getByRole("button", { name: "Advance" }).click();
       await expect
-        .poll(() => page.getByRole("status").textContent(), { timeout: 10_000 })
+        .poll(() => page.getByRole("status").textContent(), { timeout: 30_000 })
         .toBe("advance the clock by 8 s: 200");
       await page.getByRole("button", { name: "Reset this world" }).click();
-      await expect.poll(() => page.getByText("No users yet").isVisible(), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => page.getByText("No users yet").isVisible(), { timeout: 30_000 }).toBe(true);
       // The log has the dashboard's actions, not its refreshes (it polled many times by now).
       expect(statefulLog).toContain(`POST /_sandbox/users/${externalUserId}/verification/approve → 200\n`);
       expect(statefulLog.filter((line) => line === "POST /_sandbox/reset → 204\n")).toHaveLength(2); // this test's, the click's
@@ -251,7 +251,7 @@ describe("/_sandbox/ui", () => {
     }
   });
 
-  it("shows the newest of a list longer than one page of the control API", { timeout: 60_000 }, async () => {
+  it("shows the newest of a list longer than one page of the control API", { timeout: 120_000 }, async () => {
     const call = (path: string, apiKey = "paged-key") =>
       fetch(`${stateful.url}${path}`, { headers: { "x-api-key": apiKey } });
     // A key's journal is its world's: the first change makes it (reads alone take no world).
@@ -273,7 +273,7 @@ describe("/_sandbox/ui", () => {
     await page.getByLabel(/API key/).fill("paged-key");
     await page.getByRole("button", { name: "Show", exact: true }).click();
     const paths = () => page.locator("#journal tbody tr td:nth-child(3)").allTextContents();
-    await expect.poll(async () => (await paths()).length, { timeout: 20_000 }).toBe(1000);
+    await expect.poll(async () => (await paths()).length, { timeout: 60_000 }).toBe(1000);
     const shown = await paths();
     // The newest 1 000: all but the first batch, the last batch on top (within a batch, any order).
     expect(new Set(shown)).toEqual(new Set(batches.slice(1).flat()));

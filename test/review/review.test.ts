@@ -530,7 +530,7 @@ describe("npm run review, on a git repository", () => {
   });
 
   it("a commit exception accepts its change, and stops matching once that commit is in the base", {
-    timeout: 60_000,
+    timeout: 120_000,
   }, () => {
     fs.writeFileSync(documentType, fs.readFileSync(documentType, "utf8").replace("  - RESIDENCE_PERMIT\n", ""));
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "Narrow DocumentType");

@@ -189,7 +189,7 @@ describe("the review step, run as the workflow runs it", () => {
     return { status: result.status, stderr: result.stderr, summary: fs.readFileSync(summary, "utf8") };
   }
 
-  it("fails on a breaking change and writes the review into the job summary", { timeout: 60_000 }, () => {
+  it("fails on a breaking change and writes the review into the job summary", { timeout: 120_000 }, () => {
     const { status, stderr, summary } = runStep("");
     expect(status).toBe(1);
     expect(stderr).toContain("1 breaking change(s) neither accepted nor approved");
@@ -206,7 +206,7 @@ describe("the review step, run as the workflow runs it", () => {
     expect(fs.readFileSync(path.join(pr, "review.md"), "utf8")).toBe(summary); // the comment's text
   });
 
-  it("passes with the approval label once the version goes up", { timeout: 60_000 }, () => {
+  it("passes with the approval label once the version goes up", { timeout: 120_000 }, () => {
     for (const file of ["package.json", "openapi/openapi.yaml"]) {
       const at = path.join(pr, file);
       fs.writeFileSync(at, fs.readFileSync(at, "utf8").replace(/("version": "|version: )0\.2\.0/, "$10.3.0"));

@@ -2,7 +2,8 @@
 // answers the real P100 could give that the docs do not rule out (older docs versions' shapes,
 // unknown P-codes, a plain-text 401, extra fields, wrapped lists): each keeps its documented
 // outcome, with the difference in `drift`. `garbage`: what cannot be a P100 answer, which must stay
-// `unexpected`. Both run through the client from src/ (test/client) and the packed one (test/package).
+// `unexpected`. Both run whole through `classify` (test/client/outcome.test.ts) and through the
+// client from src/ (test/client/tolerance.test.ts); the packed client (test/package) answers a few rows.
 import { validBody } from "./cases.js";
 import { tinyFile } from "./files.js";
 import type { HostileServer } from "./hostile-server.js";

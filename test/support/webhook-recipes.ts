@@ -13,6 +13,7 @@ import { freePort } from "../../scripts/free-port.js";
 import { createP100Client } from "../../src/index.js";
 import { type MockProcess, spawnBin } from "../acceptance/processes.js";
 import { waitForPort } from "../acceptance/raw-http.js";
+import { type Transcript, transcript, watch } from "./spawned.js";
 
 const repo = path.resolve(import.meta.dirname, "../..");
 export const webhookToken = "whsec_recipes-test";
@@ -72,28 +73,29 @@ export interface RunningReceiver {
   url: string;
   /** What the receiver printed so far (its callbacks log one line per delivery). */
   output(): string;
+  /** Whether its output (from `from`) holds `pattern`, waiting at most `guardMs` for it. */
+  shows: Transcript["shows"];
   stop(): Promise<void>;
 }
 
 const bin = (name: string) => path.join(repo, "node_modules", ".bin", name);
 
+/** A receiver process, once it takes connections (a user's program need not say when it is ready). */
 async function spawned(child: ChildProcess, url: string): Promise<RunningReceiver> {
-  let output = "";
-  child.stdout!.on("data", (chunk) => (output += chunk));
-  child.stderr!.on("data", (chunk) => (output += chunk));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const watched = watch(child, url);
   try {
-    await waitForPort(url, () => child.exitCode === null && child.signalCode === null, 60_000);
+    await waitForPort(url, () => child.exitCode === null && child.signalCode === null);
   } catch (error) {
     child.kill("SIGKILL");
-    throw new Error(`${(error as Error).message}; it said:\n${output}`);
+    throw new Error(`${(error as Error).message}; it said:\n${watched.all.text()}`);
   }
   return {
     url,
-    output: () => output,
+    output: watched.all.text,
+    shows: watched.all.shows,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
+      await watched.closed;
     },
   };
 }
@@ -150,7 +152,7 @@ async function startWorker(source: string, port: number): Promise<RunningReceive
     logLevel: "silent",
   });
   const { Miniflare } = await import("miniflare");
-  let output = "";
+  const output = transcript();
   const mf = new Miniflare({
     modules: true,
     script: bundle.outputFiles[0]!.text,
@@ -158,12 +160,12 @@ async function startWorker(source: string, port: number): Promise<RunningReceive
     host: "127.0.0.1",
     port,
     handleRuntimeStdio(stdout: NodeJS.ReadableStream, stderr: NodeJS.ReadableStream) {
-      stdout.on("data", (chunk: Buffer) => (output += chunk));
-      stderr.on("data", (chunk: Buffer) => (output += chunk));
+      stdout.on("data", (chunk: Buffer) => output.append(chunk));
+      stderr.on("data", (chunk: Buffer) => output.append(chunk));
     },
   });
   const ready = await mf.ready;
-  return { url: ready.origin, output: () => output, stop: () => mf.dispose() };
+  return { url: ready.origin, output: output.text, shows: output.shows, stop: () => mf.dispose() };
 }
 
 const externalUserId = "bca65c48-df49-4831-a7b2-de7903321581";
@@ -201,7 +203,7 @@ export async function checkRefusals(receiver: RunningReceiver, recipe: Recipe) {
   if (recipe.routesV1) {
     const v1 = await post("/webhook/kyc-files/status", JSON.stringify({ externalUserId: "v1-path", status: "ERROR" }));
     expect(v1, recipe.label).toEqual({ status: 200, body: "{}" });
-    await expect.poll(receiver.output, { timeout: 5000 }).toContain("kycFileAdded v1-path ERROR");
+    expect(await receiver.shows("kycFileAdded v1-path ERROR", before.length, 30_000), recipe.label).toBe(true);
   }
 }
 
@@ -277,7 +279,7 @@ export async function checkSandboxDeliveries(mockUrl: string, receiver: RunningR
     `poaVerificationStatus ${userId} WAITING`,
     `poaVerificationStatus ${userId} APPROVED`,
   ])
-    await expect.poll(receiver.output, { timeout: 5000, message: recipe.label }).toContain(line);
+    expect(await receiver.shows(line, 0, 30_000), `${recipe.label}: ${line}`).toBe(true);
 }
 
 /**
@@ -294,14 +296,14 @@ export function describeRecipes(app: string, recipes: Recipe[], title: string) {
       ...recipes.map(async (recipe) => receivers.set(recipe.name, await startRecipe(app, recipe))),
     ]);
     mock = started;
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await Promise.all([...receivers.values()].map((receiver) => receiver.stop()));
     await mock?.stop();
   });
 
   describe.each(recipes)(title, (recipe) => {
-    it("receives the sandbox's deliveries, answering 200", { timeout: 30_000 }, async () => {
+    it("receives the sandbox's deliveries, answering 200", { timeout: 120_000 }, async () => {
       await checkSandboxDeliveries(mock.url, receivers.get(recipe.name)!, recipe);
     });
 

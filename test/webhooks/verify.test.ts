@@ -1,19 +1,21 @@
-// Webhooks: every example is valid, the handler rejects what it must (with the failing path),
-// never echoes the token, and a delivery from the p100-webhook CLI is accepted end to end.
-import { execFile } from "node:child_process";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// verifyAndParseWebhook and verifyWebhookToken (src/webhooks/verify.ts), in memory: every example
+// is valid, what the docs do not rule out is accepted (with what was not recognised listed), what
+// they rule out is a failure value with the failing path, and the token is never echoed.
+import { describe, expect, it } from "vitest";
 import {
-  createWebhookHandler,
-  toNodeHandler,
   verifyAndParseWebhook,
   verifyWebhookToken,
   type WebhookHeaders,
   type WebhookName,
   webhookNames,
 } from "../../src/webhooks/index.js";
+import {
+  bodyBytes,
+  isWebhookName,
+  parseWebhookBody,
+  unknownWebhook,
+  webhookFailure,
+} from "../../src/webhooks/verify.js";
 import { deref, spec } from "../support/spec.js";
 
 const token = "whsec_test-token-123";
@@ -306,85 +308,40 @@ describe("verifyWebhookToken", () => {
   });
 });
 
-describe("p100-webhook send", () => {
-  const received: { name: string; payload: unknown }[] = [];
-  let server: http.Server;
-  let url: string;
-  beforeAll(async () => {
-    // A partner endpoint built on createWebhookHandler: /webhooks/<name>.
-    const record = (payload: unknown, info: { name: string }) => {
-      received.push({ name: info.name, payload });
-    };
-    const on = Object.fromEntries(webhookNames.map((name) => [name, record]));
-    server = http.createServer(toNodeHandler(createWebhookHandler({ tokens: token, on })));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/webhooks`;
-  });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
-
-  const cli = (args: string[], env: Record<string, string> = {}) =>
-    promisify(execFile)(process.execPath, ["bin/p100-webhook.js", ...args], { env: { ...process.env, ...env } }).then(
-      ({ stdout }) => ({ code: 0, out: stdout }),
-      (error) => ({ code: error.code as number, out: `${error.stdout}${error.stderr}` }),
-    );
-
-  it("delivers a spec example that the handler accepts", async () => {
-    const { code, out } = await cli(
-      ["send", "poaVerificationStatus", "--to", `${url}/poaVerificationStatus`, "--example", "REJECTED"],
-      { P100_WEBHOOK_TOKEN: token },
-    );
-    expect(out.trim()).toBe(
-      `p100-webhook: delivered poaVerificationStatus (example REJECTED) to ${url}/poaVerificationStatus: HTTP 200 {}`,
-    );
-    expect(code).toBe(0);
-    expect(received.at(-1)).toEqual({
-      name: "poaVerificationStatus",
-      payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "REJECTED" },
-    });
+describe("the verifier's pieces", () => {
+  it("takes the body's bytes as given (text, Uint8Array, ArrayBuffer) up to maxBytes exactly", () => {
+    const bytes = new TextEncoder().encode("{}");
+    expect(bodyBytes("{}", 2)).toEqual(bytes);
+    expect(bodyBytes(bytes, 2)).toBe(bytes);
+    expect(bodyBytes(bytes.buffer, 2)).toEqual(bytes);
+    expect(bodyBytes("é", 2)).toEqual(new TextEncoder().encode("é")); // two bytes, one character
+    expect(bodyBytes("{ }", 2)).toMatchObject({ reason: "too-large", status: 413 });
+    expect(bodyBytes(["{}"], 100)).toMatchObject({ reason: "body-not-raw", message: /^the body is an array, not/ });
+    expect(bodyBytes(null, 100)).toMatchObject({ reason: "body-not-raw", message: /^the body is null, not/ });
   });
 
-  it("sends the first example by default and takes --token", async () => {
-    const { code } = await cli([
-      "send",
-      "userBalanceGeneration",
-      "--to",
-      `${url}/userBalanceGeneration`,
-      "--token",
-      token,
-    ]);
-    expect(code).toBe(0);
-    expect(received.at(-1)).toEqual({
-      name: "userBalanceGeneration",
-      payload: { externalUserId: "bca65c48-df49-4831-a7b2-de7903321581", status: "ACTIVE" },
-    });
+  it("gives each failure the status to answer", () => {
+    expect(
+      (
+        ["unauthorized", "unknown-webhook", "method-not-allowed", "too-large", "invalid-json", "body-not-raw"] as const
+      ).map((reason) => webhookFailure(reason, "m").status),
+    ).toEqual([401, 404, 405, 413, 400, 500]);
   });
 
-  it("fails, without printing the token, when the handler refuses it", async () => {
-    const { code, out } = await cli([
-      "send",
-      "kycFileAdded",
-      "--to",
-      `${url}/kycFileAdded`,
-      "--token",
-      "whsec_not-the-token",
-    ]);
-    expect(code).toBe(1);
-    expect(out).toContain("p100-webhook: not accepted: kycFileAdded (example ADDED)");
-    expect(out).toContain("HTTP 401");
-    expect(out).not.toContain("whsec_not-the-token");
+  it("quotes an unknown name on one line, cut to 100 characters", () => {
+    const { message } = unknownWebhook(`evil\nname"${"x".repeat(200)}`);
+    expect(message).toMatch(/^"evil\\nname\\"x+" is not a P100 webhook; known: /);
+    expect(message).not.toContain("\n");
+    expect(message.length).toBeLessThan(300);
+    expect(isWebhookName("kycFileAdded")).toBe(true);
+    expect(isWebhookName("toString")).toBe(false);
   });
 
-  it.each([
-    [["send", "nope", "--to", "http://127.0.0.1:1"], 'unknown webhook "nope"; known: createWallet, kycFileAdded'],
-    [
-      ["send", "kycFileAdded", "--to", "http://127.0.0.1:1", "--example", "X"],
-      'kycFileAdded has no example "X"; it has: ADDED, ERROR',
-    ],
-    [["send", "kycFileAdded", "--example", "ADDED"], "--to <url> is required"],
-    [["send", "kycFileAdded", "--to", "http://127.0.0.1:1"], "a token is required"],
-  ])("explains a bad command: %j", async (args, message) => {
-    const { code, out } = await cli(args, { P100_WEBHOOK_TOKEN: "" });
-    expect(code).toBe(1);
-    expect(out).toContain(message);
+  it("parses an authentic body: not JSON, breaking the docs, or recognised", () => {
+    const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+    expect(parseWebhookBody("kycFileAdded", new TextEncoder().encode("{"))).toMatchObject({ reason: "invalid-json" });
+    const [first] = examples.filter((e) => e.name === "kycFileAdded");
+    expect(parseWebhookBody("kycFileAdded", encode(first!.value))).toMatchObject({ ok: true, recognised: true });
+    expect(parseWebhookBody("kycFileAdded", encode([]))).toMatchObject({ ok: false, reason: "invalid-payload" });
   });
 });

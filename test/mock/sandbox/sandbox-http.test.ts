@@ -17,6 +17,7 @@ import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { verifyAndParseWebhook, type WebhookName } from "../../../src/webhooks/index.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
+import { printed } from "../../support/spawned.js";
 
 const token = "whsec_sandbox-token";
 let mock: RunningMock;
@@ -678,10 +679,13 @@ describe("the p100-mock bin", () => {
     child.stdout!.on("data", (chunk) => (output += chunk));
     child.stderr!.on("data", (chunk) => (output += chunk));
     const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    return { output: () => output, exit };
+    // Ready when its banner is printed, however long a busy machine takes to start it.
+    const ready = printed(child, "Requests are logged below.");
+    ready.catch(() => undefined); // a bin that refuses its flags never prints it
+    return { output: () => output, exit, ready };
   }
 
-  it("describes the stateful mode it runs, and takes the sandbox's flags", { timeout: 30_000 }, async () => {
+  it("describes the stateful mode it runs, and takes the sandbox's flags", { timeout: 120_000 }, async () => {
     const [port, statelessPort] = [await freePort(), await freePort()];
     const stateful = bin([
       "--stateful",
@@ -696,8 +700,7 @@ describe("the p100-mock bin", () => {
       "--allow-remote-webhooks",
     ]);
     const stateless = bin(["--port", String(statelessPort)]);
-    await expect.poll(stateful.output, { timeout: 20_000 }).toContain("Requests are logged below.");
-    await expect.poll(stateless.output, { timeout: 20_000 }).toContain("Requests are logged below.");
+    await Promise.all([stateful.ready, stateless.ready]);
     expect(stateless.output()).toContain("Without Prefer, each answers its first documented 2xx");
     const banner = stateful.output();
     expect(banner).not.toContain("first documented 2xx");
@@ -729,7 +732,7 @@ describe("the p100-mock bin", () => {
     expect(other.status).toBe(507);
   });
 
-  it("says which sandbox flags it cannot take", { timeout: 30_000 }, async () => {
+  it("says which sandbox flags it cannot take", { timeout: 120_000 }, async () => {
     const zero = bin(["--stateful", "--max-worlds", "0"]);
     const alone = bin(["--max-users-per-world", "5"]);
     const remote = bin(["--allow-remote-webhooks"]);
