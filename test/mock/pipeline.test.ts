@@ -126,6 +126,13 @@ describe("the stateful mock in process", () => {
     await expect(failed).rejects.toHaveProperty("cause.code", "ECONNRESET");
   });
 
+  it("gives a body that breaks off half way for a truncate fault", async () => {
+    await call(mock, "POST", "/_sandbox/faults", { operation: "getUserBalances", truncate: true });
+    const cut = await call(mock, "GET", "/v1/user/balances/c1");
+    expect(cut.status).toBe(200);
+    await expect(cut.text()).rejects.toThrow("terminated");
+  });
+
   it("refuses a PATCH /v1/user with __proto__, and the stored user keeps its prototype", async () => {
     const text = '{"externalUserId":"c1","__proto__":{"polluted":true,"country":"XX"}}';
     const refused = await call(mock, "PATCH", "/v1/user", text);

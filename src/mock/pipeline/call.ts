@@ -1,8 +1,11 @@
 // One request to the mock, as every handler of the pipeline (pipeline.ts) sees it: what was sent,
 // the operation it is for (routed once, by the Prism adapter), the user and world it is about, and
 // what answered it. A handler writes what it learns here, so nothing travels beside the call.
+import type { components } from "../../../generated/sandbox.js";
 import type { Finding } from "../proxy/diff-log.js";
-import type { Fault } from "../sandbox/world.js";
+
+/** A fault of the stateful mode (POST /_sandbox/faults), as applied to a call. */
+type Fault = components["schemas"]["Fault"];
 
 export type { Finding };
 

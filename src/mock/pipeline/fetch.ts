@@ -36,9 +36,11 @@ export function fetchOf(pipeline: Pipeline, options: ServerOptions): (request: R
       headers[name] = value;
       rawHeaders.push(name, value);
     }
-    // A Request always names a host: the one of its URL, as a client would send it.
-    headers.host ??= url.host;
-    rawHeaders.push("host", headers.host);
+    // A request names its host: the one of its URL, as a client would send it.
+    if (headers.host === undefined) {
+      headers.host = url.host;
+      rawHeaders.push("host", url.host);
+    }
     const arrived = { method: request.method, target: `${url.pathname}${url.search}`, headers, rawHeaders };
     let call = newCall({ ...arrived, bytes: Buffer.alloc(0) }, options.transparent);
     const { allowed, headers: cors } = corsHeaders(call, options.corsOrigins ?? []);
