@@ -3,14 +3,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import spec from "../../generated/openapi.json" with { type: "json" };
 import { createMockFetch, type InProcessMock } from "../../src/mock/index.js";
+import { maxBodyBytes } from "../../src/mock/uploads.js";
 import { validBody } from "../support/cases.js";
 
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 const base = "http://mock.test";
 const key = "pipeline-test";
 
-function call(mock: InProcessMock, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const json = body !== undefined && typeof body !== "string" ? JSON.stringify(body) : body;
+function call(
+  mock: InProcessMock,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  bytes?: Uint8Array<ArrayBuffer>,
+) {
+  const json = bytes ?? (body !== undefined && typeof body !== "string" ? JSON.stringify(body) : body);
   return mock.fetch(
     new Request(`${base}${path}`, {
       method,
@@ -62,6 +70,13 @@ describe("the stateless mock in process", () => {
     expect(wrong.status).toBe(400);
     expect(wrong.headers.get("content-type")).toBe("application/problem+json");
     expect((await wrong.json()).detail).toContain("code=418 is not a documented status of this operation");
+  });
+
+  it("answers a body over the cap with 413, as the server does", async () => {
+    const body = new Uint8Array(maxBodyBytes + 1);
+    const response = await call(mock, "POST", `/v1/user/poa-files/${id}`, undefined, {}, body);
+    expect(response.status).toBe(413);
+    expect((await response.json()).message).toContain(`larger than ${maxBodyBytes} bytes`);
   });
 
   it.each([
