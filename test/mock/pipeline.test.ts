@@ -47,6 +47,12 @@ describe("the stateless mock in process", () => {
     expect(log).toContain(`GET /v1/user/balances/${id} → 200\n`);
   });
 
+  it("reads a path that starts with // as a path, not a host", async () => {
+    const response = await call(mock, "GET", `//v1/user/balances/${id}`);
+    expect(response.status).toBe(404);
+    expect(log).toContain(`GET //v1/user/balances/${id} → 404 Route not resolved, no path matched\n`);
+  });
+
   it("answers 401 without a key", async () => {
     const response = await mock.fetch(new Request(`${base}/v1/user/balances/${id}`));
     expect(response.status).toBe(401);

@@ -196,6 +196,12 @@ it("widens CORS to the origins its user names", async () => {
   }
 });
 
+it("answers a path of // with 404 and keeps serving (it used to stop the process)", async () => {
+  const mock = mocks.stateless as RunningMock;
+  expect((await send(mock, "GET", "//")).status).toBe(404);
+  expect((await send(mock, "GET", `/v1/user/balances/${id}`)).status).toBe(200);
+});
+
 it("answers a malformed path on the control API with 400", async () => {
   const response = await send(mocks.stateful as RunningMock, "GET", "/_sandbox/users/%E0%A4%A");
   expect(response.status).toBe(400);

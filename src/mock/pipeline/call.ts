@@ -147,9 +147,21 @@ export function parseBody(
 /** What Prism validates in place of a body that cannot be used: a JSON value that breaks every request schema. */
 const malformedBody = "(the request body was not valid JSON)";
 
+/**
+ * The target's path and query. A target that starts with `//` is a path, not a host (`GET //`
+ * stopped the mock: the URL parser threw; `//v1/...` lost its first segment).
+ */
+function urlOf(target: string): URL {
+  try {
+    return target.startsWith("//") ? new URL(`http://mock${target}`) : new URL(target, "http://mock");
+  } catch {
+    return new URL(`http://mock/${encodeURIComponent(target)}`); // never sent by a parser-checked client
+  }
+}
+
 /** A call of what arrived: the method, path, query, key and body read once. */
 export function newCall(arrived: Arrived, transparent: boolean): Call {
-  const url = new URL(arrived.target, "http://mock");
+  const url = urlOf(arrived.target);
   const header = arrived.headers["x-api-key"];
   return {
     method: arrived.method.toLowerCase(),

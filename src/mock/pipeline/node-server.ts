@@ -6,7 +6,7 @@ import type http from "node:http";
 import { maxBodyBytes } from "../uploads.js";
 import { newCall, type Reply } from "./call.js";
 import { afterBody, beforeBody, corsHeaders, type ServerOptions, withCors } from "./gate.js";
-import type { Pipeline } from "./pipeline.js";
+import { failed, type Pipeline } from "./pipeline.js";
 
 /** A body over the cap is still read (and dropped) up to this much, so that its sender reads the 413. */
 const drainBytes = 4 * maxBodyBytes;
@@ -34,7 +34,7 @@ function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
 
 /** The node:http request listener of a pipeline. */
 export function nodeListener(pipeline: Pipeline, options: ServerOptions) {
-  return async (req: http.IncomingMessage, res: http.ServerResponse) => {
+  const listener = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     const arrived = {
       method: req.method ?? "GET",
       target: req.url ?? "/",
@@ -46,20 +46,21 @@ export function nodeListener(pipeline: Pipeline, options: ServerOptions) {
     const { allowed, headers: cors } = corsHeaders(call, options.corsOrigins ?? []);
     let reply = beforeBody(call, options, allowed);
     if (!reply) {
-      let bytes: Buffer | undefined;
       try {
-        bytes = await readBody(req);
-      } catch {
-        return; // the client went away
+        const bytes = await readBody(req);
+        if (bytes?.length) call = newCall({ ...arrived, bytes }, options.transparent);
+        reply = afterBody(call, options, bytes === undefined);
+        if (reply && bytes === undefined && !req.complete) reply.headers.connection = "close"; // the rest is not read
+      } catch (error) {
+        reply = failed(call, error); // the body broke off: logged like any failure of the mock's own
       }
-      if (bytes?.length) call = newCall({ ...arrived, bytes }, options.transparent);
-      reply = afterBody(call, options, bytes === undefined);
-      if (reply && bytes === undefined && !req.complete) reply.headers.connection = "close"; // the rest is not read
     }
     if (reply) options.observe(call, reply);
     else reply = await pipeline(call);
     write(req, res, reply, withCors(reply, cors));
   };
+  // Nothing thrown here may end the process: the connection is closed instead.
+  return (req: http.IncomingMessage, res: http.ServerResponse) => listener(req, res).catch(() => res.destroy());
 }
 
 function write(

@@ -26,15 +26,19 @@ export function createPipeline(handlers: Handler[], observe: Observer): Pipeline
     try {
       return await step(call, 0);
     } catch (error) {
-      // A bug of the mock's own: the log says what failed; the caller gets a plain 500.
-      const reason = error instanceof Error ? error.message : String(error);
-      call.answeredBy = "adapter";
-      call.facts.note = `the mock failed: ${reason}`;
-      const reply = jsonReply(500, { message: "p100-mock could not answer this request; its log says why" });
+      const reply = failed(call, error);
       observe(call, reply);
       return reply;
     }
   };
+}
+
+/** A failure inside the mock: the log says what failed (`call.facts.note`); the caller gets a plain 500. */
+export function failed(call: Call, error: unknown): Reply {
+  const reason = error instanceof Error ? error.message : String(error);
+  call.answeredBy = "adapter";
+  call.facts.note = `the mock failed: ${reason}`;
+  return jsonReply(500, { message: "p100-mock could not answer this request; its log says why" });
 }
 
 /** The log line (and the proxy's report) of each reply that comes back through it. */
