@@ -1,7 +1,7 @@
 // The stateful mode's steps of the mock's pipeline (pipeline/pipeline.ts), registered by
 // start-mock.ts: before routing, the caps (`admit`), the hosted KYC page and the control API
-// under /_sandbox; after routing, the journal and the faults; and, once Prism has validated a
-// request, the answer of the lifecycle rules (rules.ts) in the call's world.
+// under /_sandbox; after routing, the journal, the faults and the call's world; and, once Prism
+// has validated a request, the answer of the lifecycle rules (rules.ts) in that world.
 import { SandboxError } from "../../errors.js";
 import { type Call, jsonReply, queryOf } from "../pipeline/call.js";
 import type { Handler } from "../pipeline/pipeline.js";
@@ -13,7 +13,7 @@ import type { JournalEntry, Sandbox, World } from "./world.js";
 export interface SandboxSteps {
   /** Before routing: the caps, then /_sandbox (the hosted KYC page and the control API). */
   front: Handler[];
-  /** After routing and the latency: the journal, then the faults. */
+  /** After routing and the latency: the journal, the faults, the call's world. */
   back: Handler[];
   /** The rules' answer to a valid request with a key (Prism's `answerValid`). */
   answerValid(call: Call): ValidAnswer | undefined;
@@ -86,6 +86,16 @@ export function sandboxSteps(sandbox: Sandbox): SandboxSteps {
     return { ...reply, truncate: true };
   };
 
+  // The world the call acts on (its key's), loaded before Prism answers it; after a change by the
+  // rules, the state file is written soon.
+  const world: Handler = async (call, next) => {
+    if (call.key === undefined || !call.operation) return next();
+    call.world = await sandbox.world(call.key);
+    const reply = await next();
+    if (call.answeredBy === "rules" && call.method !== "get") await sandbox.changed(); // a read changes nothing
+    return reply;
+  };
+
   return {
     front: [
       admit,
@@ -93,26 +103,26 @@ export function sandboxSteps(sandbox: Sandbox): SandboxSteps {
       route("/_sandbox/kyc-session/", (request) => kycSessionPage(sandbox, request)),
       route("/_sandbox/", (request) => controlSandbox(sandbox, request)),
     ],
-    back: [journal, faults],
-    answerValid: (call) => answerOfRules(sandbox, call),
+    back: [journal, faults, world],
+    answerValid: answerOfRules,
   };
 }
 
 /**
- * The rules' answer in the call's world (its key's), about the user of its body, else of its
- * path, with the path's parameters and the Host the request was sent to; undefined for an
- * operation without rules (Prism's example answers it).
+ * The rules' answer in the call's world (its key's, set by the `world` step), about the user of
+ * its body, else of its path, with the path's parameters and the Host the request was sent to;
+ * undefined for an operation without rules (Prism's example answers it).
  */
-function answerOfRules(sandbox: Sandbox, call: Call): ValidAnswer | undefined {
-  const world = sandbox.world(call.key as string);
-  call.world = world;
+function answerOfRules(call: Call): ValidAnswer | undefined {
+  const world = call.world as World | undefined;
+  if (!world) return undefined;
   const body = typeof call.body === "object" && call.body !== null ? (call.body as Record<string, unknown>) : {};
   const externalUserId = call.externalUserId ?? "";
   const host = call.headers.host;
   let decided: ReturnType<typeof decide>;
   try {
     decided = decide(call.operation?.operationId ?? "", {
-      world: world as World,
+      world,
       externalUserId,
       body,
       user: world.users.get(externalUserId),
@@ -120,7 +130,6 @@ function answerOfRules(sandbox: Sandbox, call: Call): ValidAnswer | undefined {
       host: typeof host === "string" ? host : undefined,
       query: queryOf(call.query),
     });
-    if (call.method !== "get") sandbox.changed(); // a read changes nothing to write
   } catch (error) {
     // A bug of the sandbox's own: a 500 that says so (the log line says why), never a stack.
     const reason = error instanceof Error ? error.message : String(error);
