@@ -3,4 +3,4 @@ export { MockStartError } from "../errors.js";
 export { prefer, type ResponseExamples } from "./prefer.js";
 export { createSandboxClient, type SandboxPaths } from "./sandbox/client.js";
 export type { Delivery, SandboxUser } from "./sandbox/world.js";
-export { type MockOptions, type RunningMock, startMock } from "./start-mock.js";
+export { createMockFetch, type InProcessMock, type MockOptions, type RunningMock, startMock } from "./start-mock.js";

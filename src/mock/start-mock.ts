@@ -1,19 +1,27 @@
-// The consumer mock: Prism, in this process (mock-engine.ts), serving this package's bundled spec
-// over node:http (mock-http.ts). `startMock` takes its port at once (so a taken port fails
-// fast), resolves once Prism is ready, and rejects with a one-line reason when it cannot start;
-// `close()` stops it. With `proxy`, every call goes to the real API instead and each answer is
-// checked against the spec (`diffs`).
+// The consumer mock: its options, and its steps wired in order (pipeline/pipeline.ts): pages,
+// the log line (log-line.ts), /_sandbox, routing and Prism's answer (prism/index.ts), with the
+// sandbox's steps between them in the stateful mode (sandbox/handlers.ts); served over node:http
+// (pipeline/node-server.ts) and in process (pipeline/fetch.ts). `startMock` takes its port at once
+// (so a taken port fails fast), resolves once Prism is ready, and rejects with a one-line reason
+// when it cannot start; `close()` stops it. With `proxy`, every call goes to the real API instead
+// and each answer is checked against the spec (`diffs`).
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { MockStartError } from "../errors.js";
-import { createEngine } from "./engine.js";
-import { createHandler, type OwnAnswer, type RouteRequest } from "./http.js";
+import { logLines } from "./log-line.js";
 import { isLoopbackHost } from "./loopback.js";
 import { latencyRange, optionProblem } from "./options.js";
 import { createPages } from "./pages/pages.js";
-import { type DiffEntry, DiffLog, describeEntry, describeFailure } from "./proxy/diff-log.js";
+import type { Call } from "./pipeline/call.js";
+import { fetchOf } from "./pipeline/fetch.js";
+import { nodeListener } from "./pipeline/node-server.js";
+import { createPipeline, latency as delay, observing } from "./pipeline/pipeline.js";
+import { type OwnAnswer, route } from "./pipeline/routes.js";
+import { createPrism } from "./prism/index.js";
+import { type DiffEntry, DiffLog } from "./proxy/diff-log.js";
+import type { SandboxSteps } from "./sandbox/handlers.js";
 import { Sandbox } from "./sandbox/sandbox.js";
 
 export interface MockOptions {
@@ -96,9 +104,14 @@ export interface RunningMock {
    * the `calls` that met it (at most `maxDiffEntries`); empty when all is well.
    */
   invalidAnswers: DiffEntry[];
+  /** Answers a request in this process, through the same handlers as the server (no socket, no Host gate). */
+  fetch(request: Request): Promise<Response>;
   /** Stops the mock, cancelling the stateful mode's webhook deliveries in flight. Safe to call twice. */
   close(): Promise<void>;
 }
+
+/** The mock in this process (`createMockFetch`): no port, no url. */
+export type InProcessMock = Pick<RunningMock, "fetch" | "diffs" | "invalidAnswers" | "close">;
 
 // The JSON bundle: Prism reads it several times faster than the YAML one.
 const bundledSpec = fileURLToPath(new URL("../../generated/openapi.json", import.meta.url));
@@ -106,6 +119,20 @@ const bundledSpec = fileURLToPath(new URL("../../generated/openapi.json", import
 const { version: bundledVersion } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
 
 export async function startMock(options: MockOptions = {}): Promise<RunningMock> {
+  return start(options, true);
+}
+
+/**
+ * The mock without a port: each `fetch(request)` is answered in this process, by the same
+ * handlers as `startMock`'s server (a `reset` fault rejects as fetch does on a network error; a
+ * `truncate` fault gives a body that breaks off half way). `port` and `host` do not apply.
+ */
+export async function createMockFetch(options: Omit<MockOptions, "port" | "host"> = {}): Promise<InProcessMock> {
+  const { fetch, diffs, invalidAnswers, close } = await start(options, false);
+  return { fetch, diffs, invalidAnswers, close };
+}
+
+async function start(options: MockOptions, listen: boolean): Promise<RunningMock> {
   // Every option is checked against the one table (options.ts), as p100-mock's flags are.
   const problem = optionProblem(options as Record<string, unknown>);
   if (problem) throw new MockStartError(problem);
@@ -123,15 +150,19 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
         log: (line) => options.onOutput?.(line),
       })
     : undefined;
-  const engine = createEngine({
+  let steps: SandboxSteps | undefined;
+  const engine = createPrism({
     spec: options.spec ?? bundledSpec,
     dynamic: options.dynamic,
     errors: options.errors,
     proxy: options.proxy,
     maxUpstreamBytes: options.maxUpstreamBytes,
-    sandbox,
+    // Stateful mode: a valid request is answered by the rules in its key's world (sandbox/rules.ts).
+    ...(sandbox && { answerValid: (call: Call) => steps?.answerValid(call) }),
   });
   engine.catch(() => undefined); // a failed start is reported below
+  // The sandbox's steps (and the rules' validators) load only for the stateful mode.
+  steps = sandbox && (await import("./sandbox/handlers.js")).sandboxSteps(sandbox);
   await sandbox?.load(); // a state file that cannot be read stops the start here, in one line
   const diffs = new DiffLog({
     upstream: options.proxy,
@@ -140,86 +171,62 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   });
   // The mock's own answers, in every mode but proxy: bounded as the proxy's log is.
   const ownAnswers = new DiffLog({ maxEntries: options.maxDiffEntries });
-  const handler = createHandler({
-    engine,
+  const observe = logLines({ onOutput: options.onOutput, proxy: options.proxy, diffs, ownAnswers });
+  const pages = createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined });
+  // The steps, in order: pages (never logged), the log line, /_sandbox, routing (once), the
+  // latency, the sandbox's journal and faults, and the answer (Prism, with the rules).
+  const pipeline = createPipeline(
+    [
+      async (call, next) => {
+        const page = pages(call);
+        if (!page) return next();
+        call.answeredBy = "page";
+        return page;
+      },
+      observing(observe),
+      ...(steps ? steps.front : [route("/_sandbox/", async () => noSandbox)]),
+      async (call, next) => (await engine).route(call, next),
+      ...(latency ? [delay(latency)] : []),
+      ...(steps ? steps.back : []),
+      async (call, next) => (await engine).answer(call, next),
+    ],
+    observe,
+  );
+  const serverOptions = {
     transparent: options.proxy !== undefined,
-    ...(sandbox && {
-      admit: (key, method, path) => sandbox.admit(key, method, path),
-      routes: [
-        // The hosted stand-in for KYC by P100's verification page (no key: the link names the session).
-        { prefix: "/_sandbox/kyc-session/", handle: (request) => kycSessionPage(sandbox, request) },
-        { prefix: "/_sandbox/", handle: (request) => controlSandbox(sandbox, request) },
-      ],
-      takeFault: (key, operation) => sandbox.takeFault(key, operation),
-      journal: (key, call) => sandbox.record(key, call),
-    }),
-    ...(!sandbox && { routes: [{ prefix: "/_sandbox/", handle: async () => noSandbox }] }),
-    pages: createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined }),
-    ...(latency && { latency }),
     corsOrigins: options.corsOrigins,
     loopbackHostOnly: isLoopbackHost(host.includes(":") ? `[${host}]` : host),
-    onAnswer: (method, path, status, findings, facts) => {
-      // An upstream that was not reached gets a line of its own below, with the reason.
-      const note = facts?.failure === undefined ? facts?.note : undefined;
-      options.onOutput?.(`${method} ${path} → ${status}${note ? ` ${note}` : ""}\n`);
-      if (options.proxy !== undefined) {
-        // The log and the report name the operation's path template, never the ids in a path.
-        const where = facts?.path ?? "(before routing)";
-        if (facts?.failure !== undefined && facts.brokenAfter !== undefined) {
-          diffs.broke(method, where, facts.brokenAfter, facts.failure);
-          options.onOutput?.(
-            `p100-mock: the upstream's answer broke off: ${method} ${where}: HTTP ${facts.brokenAfter}, then ${facts.failure} (the call reached it); answered 502\n`,
-          );
-          return;
-        }
-        if (facts?.failure !== undefined) {
-          const failure = diffs.fail(method, where, facts.failure);
-          options.onOutput?.(`p100-mock: ${describeFailure(failure, options.proxy)}\n`);
-          return;
-        }
-        // Answered here (a mistake of the caller's): the upstream saw nothing, so nothing was checked.
-        if (facts?.upstreamStatus === undefined) {
-          diffs.answeredLocally(method, facts?.path, status, facts?.summary ?? `answered ${status} by the mock`);
-          return;
-        }
-        // Prism would replace an upstream 501 by a mocked example; this mock passes the real one on.
-        if (facts?.upstreamStatus === 501)
-          options.onOutput?.(
-            `p100-mock: the upstream answered ${method} ${where} with 501; passed on as it came (not remocked)\n`,
-          );
-        const entry = diffs.record(method, where, status, findings);
-        if (entry) options.onOutput?.(`p100-mock: ${describeEntry(entry)}\n`);
-        return;
-      }
-      // The mock's own answers must keep the contract: one that does not is a bug, said at once.
-      const broken = findings.filter((f) => f.path?.[0] === "response" && f.severity === 0);
-      const entry = ownAnswers.record(method, path, status, broken);
-      if (entry) options.onOutput?.(`p100-mock: this answer breaks the spec: ${describeEntry(entry)}\n`);
-    },
-  });
+    ownPrefixes: ["/_sandbox/"],
+    observe,
+  };
+  // In this process, no page elsewhere can reach the mock: no Host gate.
+  const fetch = fetchOf(pipeline, { ...serverOptions, loopbackHostOnly: false });
   const upstream = options.proxy === undefined ? undefined : new URL(options.proxy);
   if (upstream?.protocol === "http:" && !isLoopbackHost(upstream.hostname))
     options.onOutput?.(
       `p100-mock: warning: ${upstream.origin} is plain http and not this machine: the x-api-key of every call goes to it unencrypted; use https\n`,
     );
-  const server = http.createServer((req, res) => void handler(req, res));
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(
-        new MockStartError(
-          error.code === "EADDRINUSE"
-            ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
-            : `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
+  const listener = nodeListener(pipeline, serverOptions);
+  const server = listen ? http.createServer((req, res) => void listener(req, res)) : undefined;
+  if (server)
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", (error: NodeJS.ErrnoException) =>
+        reject(
+          new MockStartError(
+            error.code === "EADDRINUSE"
+              ? `port ${options.port} on ${host} is already in use; choose another with --port (or the port option)`
+              : `cannot listen on ${host}:${options.port ?? 0}: ${error.code ?? error.message}`,
+          ),
         ),
-      ),
-    );
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
+      );
+      server.listen(options.port ?? 0, host, () => resolve());
+    });
+  const port = server ? (server.address() as AddressInfo).port : 0;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   let closed: Promise<void> | undefined;
   const close = () =>
     (closed ??= new Promise<void>((resolve) => {
+      if (!server) return resolve();
       server.closeAllConnections();
       server.close(() => resolve());
     })
@@ -248,7 +255,7 @@ export async function startMock(options: MockOptions = {}): Promise<RunningMock>
   } finally {
     if (abort) options.signal?.removeEventListener("abort", abort);
   }
-  return { url, diffs, invalidAnswers: ownAnswers.entries, close };
+  return { url, diffs, invalidAnswers: ownAnswers.entries, fetch, close };
 }
 
 /** What /_sandbox answers without the stateful mode (rather than Prism's "no path matched"). */
@@ -256,15 +263,3 @@ const noSandbox: OwnAnswer = {
   status: 404,
   body: { message: "/_sandbox is the stateful mode's control API: start the mock with --stateful (stateful: true)" },
 };
-
-/** The stateful mode's hosted KYC verification page, loaded at its first call. */
-async function kycSessionPage(sandbox: Sandbox, request: RouteRequest): Promise<OwnAnswer> {
-  const { kycSession } = await import("./sandbox/kyc-session.js");
-  return kycSession(sandbox, request);
-}
-
-/** The stateful mode's control API under /_sandbox, loaded at its first call. */
-async function controlSandbox(sandbox: Sandbox, { method, path, key, body, query }: RouteRequest): Promise<OwnAnswer> {
-  const { control } = await import("./sandbox/control.js");
-  return control(sandbox, method, path, key, body, query);
-}

@@ -1,7 +1,7 @@
 // The documented upload limits (the spec's `x-p100-file-limits`, in generated/operations.js) as
 // the mock enforces them, with the documented codes: too many or no files is a validation
 // failure (P403), a file of a type not listed is P426, a file over the size limit is P440. The
-// body cap of the mock's HTTP layer comes from the same limits.
+// body cap of the mock's server adapters (pipeline/gate.ts) comes from the same limits.
 import operations, { type UploadLimits } from "../../generated/operations.js";
 
 /** Room for the multipart framing and the form's other fields around the largest valid upload. */

@@ -7,8 +7,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
-import { createHandler } from "../../src/mock/http.js";
 import { type RunningMock, startMock } from "../../src/mock/index.js";
+import type { Call } from "../../src/mock/pipeline/call.js";
+import { nodeListener } from "../../src/mock/pipeline/node-server.js";
+import { createPipeline, observing } from "../../src/mock/pipeline/pipeline.js";
 import { maxBodyBytes } from "../../src/mock/uploads.js";
 import { validBody } from "../support/cases.js";
 
@@ -199,6 +201,12 @@ it("widens CORS to the origins its user names", async () => {
   }
 });
 
+it("answers a path of // with 404 and keeps serving (it used to stop the process)", async () => {
+  const mock = mocks.stateless as RunningMock;
+  expect((await send(mock, "GET", "//")).status).toBe(404);
+  expect((await send(mock, "GET", `/v1/user/balances/${id}`)).status).toBe(200);
+});
+
 it("answers a malformed path on the control API with 400", async () => {
   const response = await send(mocks.stateful as RunningMock, "GET", "/_sandbox/users/%E0%A4%A");
   expect(response.status).toBe(400);
@@ -207,17 +215,12 @@ it("answers a malformed path on the control API with 400", async () => {
 
 it("answers a failure inside the mock with a plain 500 and writes the reason to the log only", async () => {
   const notes: string[] = [];
-  const engine = {
-    answer: async () => {
-      throw new TypeError("prismMock is not a function");
-    },
-    close: async () => undefined,
+  const observe = (call: Call, reply: { status: number }) =>
+    notes.push(`${call.method.toUpperCase()} ${call.path} → ${reply.status} ${call.facts.note}`);
+  const failing = async () => {
+    throw new TypeError("prismMock is not a function");
   };
-  const handler = createHandler({
-    engine: Promise.resolve(engine),
-    transparent: false,
-    onAnswer: (method, path, status, _, facts) => notes.push(`${method} ${path} → ${status} ${facts?.note}`),
-  });
+  const handler = nodeListener(createPipeline([observing(observe), failing], observe), { transparent: false, observe });
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   try {

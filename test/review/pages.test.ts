@@ -116,7 +116,10 @@ describe("/docs", () => {
   it("names the renderer to install when swagger-ui-dist is missing, and still serves the spec", async () => {
     const serve = createPages({ spec: "generated/openapi.json", stateful: false, swaggerUiDir: undefined });
     const server = http.createServer((req, res) => {
-      if (!serve(req, res, new URL(req.url ?? "/", "http://x").pathname)) res.writeHead(404).end();
+      const path = new URL(req.url ?? "/", "http://x").pathname;
+      const reply = serve({ method: (req.method ?? "GET").toLowerCase(), path, headers: req.headers });
+      if (!reply) res.writeHead(404).end();
+      else res.writeHead(reply.status, reply.headers).end(reply.body);
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

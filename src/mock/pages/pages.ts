@@ -7,11 +7,11 @@
 // by the browser. The pages hold no data and no key: the dashboard asks the control API with the
 // key the tab was given.
 import { readFileSync } from "node:fs";
-import type http from "node:http";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
+import type { Reply } from "../pipeline/call.js";
 import { dashboardCss, dashboardHtml, noDashboardHtml } from "./dashboard-page.js";
 import { docsCss, docsHtml, noRendererHtml } from "./docs-page.js";
 
@@ -84,7 +84,14 @@ function once<T>(make: () => T): () => T {
   };
 }
 
-/** The mock's pages: a function that answers a GET or HEAD of one, and says whether it did. */
+/** A request as the pages read it: the method in lower case, the path, the headers (names in lower case). */
+export interface PageRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/** The mock's pages: a function that answers a GET or HEAD of one (a reply), else undefined. */
 export function createPages(options: PagesOptions) {
   const renderer = "swaggerUiDir" in options ? options.swaggerUiDir : swaggerUiDir();
   const file = (name: string) => once(() => readFileSync(path.join(here, name)));
@@ -114,11 +121,13 @@ export function createPages(options: PagesOptions) {
   }
   const gzipped = new Map<string, Buffer>();
 
-  /** Answers `GET`/`HEAD` of a page or asset, and says whether it did. */
-  return function serve(req: http.IncomingMessage, res: http.ServerResponse, pathname: string): boolean {
+  /** The reply to a `GET`/`HEAD` of a page or asset; undefined for another request. */
+  return function serve(request: PageRequest): Reply | undefined {
+    const { method, path: pathname } = request;
+    if (method !== "get" && method !== "head") return undefined;
     const name = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
     const found = assets.get(name);
-    if (!found) return false;
+    if (!found) return undefined;
     const missing = (name === "/docs" && !renderer) || (name === "/_sandbox/ui" && !options.stateful);
     let body = found.body();
     const headers: Record<string, string> = {
@@ -127,18 +136,16 @@ export function createPages(options: PagesOptions) {
       "x-content-type-options": "nosniff",
       "referrer-policy": "no-referrer",
       "cache-control": found.asset ? "no-cache" : "no-store",
-      vary: "Origin, Accept-Encoding", // Origin: CORS (http.ts) answers per origin
+      vary: "Origin, Accept-Encoding", // Origin: CORS (pipeline/gate.ts) answers per origin
     };
     // The renderer's bundle is 1.7 MB: gzip makes it about a quarter of that. Each answer is gzipped once.
-    if (/\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) && body.length > 1024) {
+    if (/\bgzip\b/.test(String(request.headers["accept-encoding"] ?? "")) && body.length > 1024) {
       const zipped = gzipped.get(name) ?? gzipSync(body);
       gzipped.set(name, zipped);
       body = zipped;
       headers["content-encoding"] = "gzip";
     }
     headers["content-length"] = String(body.length);
-    res.writeHead(missing ? 404 : 200, headers);
-    res.end(req.method === "HEAD" ? undefined : body);
-    return true;
+    return { status: missing ? 404 : 200, headers, body };
   };
 }

@@ -1,41 +1,37 @@
-// The proxy's `forward` component for Prism, in place of Prism's own, which re-serialises request
-// bodies (multipart decoded as UTF-8), copies the upstream's Content-Length onto a body it
-// serialised again, ignores HTTPS_PROXY and NO_PROXY, and turns a real 501 into a mocked example.
-// Prism still routes each call, checks its key, validates the request and validates the answer:
-// this module only carries bytes, with undici (its `request` keeps the answer's bytes as sent,
-// compressed or not; `EnvHttpProxyAgent` honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY).
+// The proxy's forwarding, which the Prism adapter (prism/index.ts) plugs in as Prism's `forward`
+// component in place of Prism's own, which re-serialises request bodies (multipart decoded as
+// UTF-8), copies the upstream's Content-Length onto a body it serialised again, ignores
+// HTTPS_PROXY and NO_PROXY, and turns a real 501 into a mocked example. Prism still checks each
+// call's key, validates the request and validates the answer: this module only carries bytes,
+// with undici (its `request` keeps the answer's bytes as sent, compressed or not;
+// `EnvHttpProxyAgent` honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY).
 import zlib from "node:zlib";
-import type { IPrismComponents } from "@stoplight/prism-core";
-import type { IHttpConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
-import type { IHttpOperation } from "@stoplight/types";
 import type { Dispatcher } from "undici";
+import type { Call } from "../pipeline/call.js";
 
-/** What the HTTP layer received, as it came: body bytes, request target (path and query), header pairs. */
-export interface RawRequest {
-  body: Buffer;
-  target?: string;
-  rawHeaders?: string[];
+/** The request as Prism validated it: the method, path, query, headers and parsed body. */
+export interface ForwardInput {
+  method: string;
+  url: { path: string; query?: Record<string, string | string[]> };
+  headers?: Record<string, string | undefined>;
+  body?: unknown;
 }
 
-/** One call through the proxy, filled in as Prism's pipeline passes through `forward`. */
-export interface Exchange {
-  raw?: RawRequest;
-  /** The upstream's answer as sent: status, the headers for the client, the body bytes. */
-  answer?: { status: number; headers: Record<string, string | string[]>; bytes: Buffer };
-  /** Why the upstream could not be reached: an error code (ECONNREFUSED, ENOTFOUND, ...) or message. */
-  failure?: string;
-  /** The status the upstream had answered when its answer broke off (it got the call). */
-  brokenAfter?: number;
+/** The upstream's answer as Prism validates it (headers flat, body decoded and parsed). */
+export interface ForwardOutput {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: unknown;
 }
 
-type Forward = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpConfig>["forward"];
-type ProblemJsonErrorClass = new (
-  name: string,
-  message: string,
-  status: number,
-  detail: string,
-  additional?: Record<string, unknown>,
-) => Error;
+/** A 502 of the proxy's own, as problem+json's parts. */
+export interface ForwardProblem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  more: Record<string, unknown>;
+}
 
 // Hop-by-hop (RFC 9110 §7.6.1) and framing headers: they describe one connection, not the message.
 const hopByHop = new Set([
@@ -55,30 +51,30 @@ const hopByHop = new Set([
 
 export const sourceHeader = "x-p100-mock-source";
 
+/**
+ * The forwarding of one call: the upstream's answer, or the 502 problem when it could not be
+ * reached or broke off. What it learns (the upstream's answer as sent, the failure) goes on the call.
+ */
 export function createForward(deps: {
-  exchanges: WeakMap<IHttpRequest, Exchange>;
-  /** Prism's own forwarder: kept for `--errors`, where an invalid request gets its 401/422 and is not sent. */
-  prismForward: Forward;
   dispatcher: Dispatcher;
   request: typeof import("undici").request;
-  ProblemJsonError: ProblemJsonErrorClass;
   /** The API key of each call, removed from any failure reason before it is logged or answered. */
-  redact: (text: string, input: IHttpRequest) => string;
+  redact: (text: string, call: Call) => string;
   /** The largest body of an answer read, as sent and decoded (`maxUpstreamBytes`); beyond it, 502. */
   maxBodyBytes: number;
-}): Forward {
-  return (prismInput, baseUrl, upstreamProxy, resource) => (logger) => async () => {
-    const input = prismInput.data;
-    const exchange = deps.exchanges.get(input) ?? {};
-    deps.exchanges.set(input, exchange);
-    if (prismInput.validations.length) return deps.prismForward(prismInput, baseUrl, upstreamProxy, resource)(logger)();
-    const url = targetOf(baseUrl, input, exchange.raw?.target);
+}) {
+  return async (
+    call: Call,
+    input: ForwardInput,
+    baseUrl: string,
+  ): Promise<{ output: ForwardOutput } | { problem: ForwardProblem }> => {
+    const url = targetOf(baseUrl, input, call.target);
     let status: number | undefined; // once the upstream's headers came
     try {
       const response = await deps.request(url, {
         method: input.method.toUpperCase() as Dispatcher.HttpMethod,
-        headers: headersOf(exchange.raw?.rawHeaders, input.headers),
-        body: bodyOf(exchange.raw, input),
+        headers: headersOf(call.rawHeaders, input.headers),
+        body: bodyOf(call),
         dispatcher: deps.dispatcher,
       });
       status = response.statusCode;
@@ -88,49 +84,59 @@ export function createForward(deps: {
       const flat = Object.fromEntries(
         Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : value]),
       );
-      const body = parsedBody(bytes, flat["content-encoding"], flat["content-type"], status, deps.maxBodyBytes);
-      exchange.answer = { status: response.statusCode, headers, bytes };
-      const output: IHttpResponse = { statusCode: response.statusCode, headers: flat, body };
-      return { _tag: "Right", right: output }; // fp-ts's Either, as Prism's components return it
+      const body = parsedBody(
+        bytes,
+        flat["content-encoding"],
+        flat["content-type"],
+        response.statusCode,
+        deps.maxBodyBytes,
+      );
+      // Only once decoded within the cap: an answer over it is the 502 below, never passed on.
+      call.upstream = { status: response.statusCode, headers, bytes };
+      return { output: { statusCode: response.statusCode, headers: flat, body } };
     } catch (error) {
-      exchange.failure = deps.redact(reasonOf(error), input);
+      const failure = deps.redact(reasonOf(error), call);
+      call.facts.failure = failure;
       const upstream = new URL(baseUrl).host;
       if (error instanceof TooLarge && status !== undefined) {
-        exchange.brokenAfter = status;
-        const problem = new deps.ProblemJsonError(
-          "urn:p100-mock:upstream-answer-too-large",
-          "The upstream's answer is too large",
-          502,
-          `p100-mock did not pass on the upstream ${upstream}'s answer (HTTP ${status}): ${exchange.failure}; the call reached it and may have been carried out`,
-          { upstream, upstreamStatus: status, reason: exchange.failure, maxUpstreamBytes: deps.maxBodyBytes },
-        );
-        return { _tag: "Left", left: problem };
+        call.facts.brokenAfter = status;
+        return {
+          problem: {
+            type: "urn:p100-mock:upstream-answer-too-large",
+            title: "The upstream's answer is too large",
+            status: 502,
+            detail: `p100-mock did not pass on the upstream ${upstream}'s answer (HTTP ${status}): ${failure}; the call reached it and may have been carried out`,
+            more: { upstream, upstreamStatus: status, reason: failure, maxUpstreamBytes: deps.maxBodyBytes },
+          },
+        };
       }
       if (status !== undefined) {
-        exchange.brokenAfter = status;
-        const problem = new deps.ProblemJsonError(
-          "urn:p100-mock:upstream-answer-broken",
-          "The upstream's answer broke off",
-          502,
-          `p100-mock got a broken answer from the upstream ${upstream}: HTTP ${status}, then ${exchange.failure}; the call reached it and may have been carried out`,
-          { upstream, upstreamStatus: status, reason: exchange.failure },
-        );
-        return { _tag: "Left", left: problem };
+        call.facts.brokenAfter = status;
+        return {
+          problem: {
+            type: "urn:p100-mock:upstream-answer-broken",
+            title: "The upstream's answer broke off",
+            status: 502,
+            detail: `p100-mock got a broken answer from the upstream ${upstream}: HTTP ${status}, then ${failure}; the call reached it and may have been carried out`,
+            more: { upstream, upstreamStatus: status, reason: failure },
+          },
+        };
       }
-      const problem = new deps.ProblemJsonError(
-        "urn:p100-mock:upstream-unreachable",
-        "The upstream could not be reached",
-        502,
-        `p100-mock could not reach the upstream ${upstream}: ${exchange.failure}`,
-        { upstream, reason: exchange.failure },
-      );
-      return { _tag: "Left", left: problem };
+      return {
+        problem: {
+          type: "urn:p100-mock:upstream-unreachable",
+          title: "The upstream could not be reached",
+          status: 502,
+          detail: `p100-mock could not reach the upstream ${upstream}: ${failure}`,
+          more: { upstream, reason: failure },
+        },
+      };
     }
   };
 }
 
 /** The upstream URL: its own path prefix, then the request target exactly as the client sent it. */
-function targetOf(baseUrl: string, input: IHttpRequest, rawTarget: string | undefined): string {
+function targetOf(baseUrl: string, input: ForwardInput, rawTarget: string | undefined): string {
   const base = new URL(baseUrl);
   const prefix = base.pathname.replace(/\/+$/, "");
   if (rawTarget?.startsWith("/")) return `${base.origin}${prefix}${rawTarget}`;
@@ -140,7 +146,7 @@ function targetOf(baseUrl: string, input: IHttpRequest, rawTarget: string | unde
   return url.href;
 }
 
-function headersOf(rawHeaders: string[] | undefined, parsed: IHttpRequest["headers"]): string[] {
+function headersOf(rawHeaders: string[] | undefined, parsed: ForwardInput["headers"]): string[] {
   const pairs: [string, string][] = [];
   if (rawHeaders)
     for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i] ?? "", rawHeaders[i + 1] ?? ""]);
@@ -154,10 +160,9 @@ function headersOf(rawHeaders: string[] | undefined, parsed: IHttpRequest["heade
   return pairs.filter(([name]) => !hopByHop.has(name.toLowerCase()) && !named.has(name.toLowerCase())).flat();
 }
 
-function bodyOf(raw: RawRequest | undefined, input: IHttpRequest): Buffer | string | undefined {
-  if (raw) return raw.body.length ? raw.body : undefined;
-  if (input.body === undefined || input.body === null) return undefined;
-  return typeof input.body === "string" ? input.body : JSON.stringify(input.body);
+/** The request's body exactly as it came. */
+function bodyOf(call: Call): Buffer | undefined {
+  return call.bytes.length ? call.bytes : undefined;
 }
 
 /** The upstream's headers for the client: no hop-by-hop ones, and a Content-Length that counts these bytes. */

@@ -2,7 +2,7 @@
 // /_sandbox/kyc-session/{sessionToken}: GET shows the page, a POST of its form (decision=approve,
 // reject or expire, and a reason) decides the attempt through the sandbox's rules, as
 // POST /_sandbox/users/{externalUserId}/kyc/{decision} does, and shows the outcome.
-import type { OwnAnswer, RouteRequest } from "../http.js";
+import type { OwnAnswer, RouteRequest } from "../pipeline/routes.js";
 import { kycSessionPrefix, pageHeaders, providerPage, resultPage } from "./kyc-pages.js";
 import { decide, kycDecisionsNow } from "./rules.js";
 import type { Sandbox } from "./sandbox.js";

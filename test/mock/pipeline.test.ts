@@ -1,0 +1,168 @@
+// The mock's pipeline in this process: createMockFetch answers Web Requests with the same
+// handlers as startMock's server, without a listening socket (no port is taken in this file).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import spec from "../../generated/openapi.json" with { type: "json" };
+import { createMockFetch, type InProcessMock } from "../../src/mock/index.js";
+import { maxBodyBytes } from "../../src/mock/uploads.js";
+import { validBody } from "../support/cases.js";
+
+const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
+const base = "http://mock.test";
+const key = "pipeline-test";
+
+function call(
+  mock: InProcessMock,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  bytes?: Uint8Array<ArrayBuffer>,
+) {
+  const json = bytes ?? (body !== undefined && typeof body !== "string" ? JSON.stringify(body) : body);
+  return mock.fetch(
+    new Request(`${base}${path}`, {
+      method,
+      ...(json === undefined ? {} : { body: json }),
+      headers: { "x-api-key": key, ...(json === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    }),
+  );
+}
+
+describe("the stateless mock in process", () => {
+  let mock: InProcessMock;
+  const log: string[] = [];
+  beforeAll(async () => {
+    mock = await createMockFetch({ onOutput: (line) => log.push(line) });
+  });
+  afterAll(() => mock.close());
+
+  it("answers a documented example, and logs it", async () => {
+    const response = await call(mock, "GET", `/v1/user/balances/${id}`);
+    expect(response.status).toBe(200);
+    const { $ref } =
+      spec.paths["/v1/user/balances/{externalUserId}"].get.responses["200"].content["application/json"].examples
+        .success;
+    const name = $ref.split("/").at(-1) as keyof typeof spec.components.examples;
+    expect(await response.json()).toEqual(spec.components.examples[name].value);
+    expect(log).toContain(`GET /v1/user/balances/${id} → 200\n`);
+  });
+
+  it("reads a path that starts with // as a path, not a host", async () => {
+    const response = await call(mock, "GET", `//v1/user/balances/${id}`);
+    expect(response.status).toBe(404);
+    expect(log).toContain(`GET //v1/user/balances/${id} → 404 Route not resolved, no path matched\n`);
+  });
+
+  it("answers 401 without a key", async () => {
+    const response = await mock.fetch(new Request(`${base}/v1/user/balances/${id}`));
+    expect(response.status).toBe(401);
+    expect(await response.json()).toHaveProperty("message");
+  });
+
+  it("answers an invalid body with the P403 that names its failure", async () => {
+    const body = { ...validBody("createUser", { externalUserId: id }), country: "pl" };
+    const response = await call(mock, "POST", "/v1/user/balances/crypto-and-fiat", body);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errorCode: "P403",
+      errorMessage: 'country must match pattern "^[A-Z]{2}$".',
+    });
+  });
+
+  it("answers the example Prefer picks, and refuses one the operation does not document", async () => {
+    const picked = await call(mock, "GET", `/v1/user/balances/${id}`, undefined, { prefer: "code=401, example=xo2" });
+    expect(picked.status).toBe(401);
+    const wrong = await call(mock, "GET", `/v1/user/balances/${id}`, undefined, { prefer: "code=418" });
+    expect(wrong.status).toBe(400);
+    expect(wrong.headers.get("content-type")).toBe("application/problem+json");
+    expect((await wrong.json()).detail).toContain("code=418 is not a documented status of this operation");
+  });
+
+  it("answers a body over the cap with 413, as the server does", async () => {
+    const body = new Uint8Array(maxBodyBytes + 1);
+    const response = await call(mock, "POST", `/v1/user/poa-files/${id}`, undefined, {}, body);
+    expect(response.status).toBe(413);
+    expect((await response.json()).message).toContain(`larger than ${maxBodyBytes} bytes`);
+  });
+
+  it.each([
+    ["__proto__", '{"externalUserId":"u1","__proto__":{"polluted":true}}'],
+    ["constructor", '{"externalUserId":"u1","data":{"constructor":{"prototype":{"polluted":true}}}}'],
+  ])("refuses a body with a %s member as an invalid body", async (member, text) => {
+    const response = await call(mock, "PATCH", "/v1/user", text);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      errorCode: "P403",
+      errorMessage: `the request body must not have a "${member}" member.`,
+    });
+  });
+});
+
+describe("the stateful mock in process", () => {
+  let mock: InProcessMock;
+  beforeAll(async () => {
+    mock = await createMockFetch({ stateful: true });
+  });
+  afterAll(() => mock.close());
+
+  it("creates a user with a key and reads it back", async () => {
+    const created = await call(
+      mock,
+      "POST",
+      "/v1/user/balances/crypto-and-fiat",
+      validBody("createUser", { externalUserId: "c1" }),
+    );
+    expect(created.status).toBe(200);
+    const balances = await call(mock, "GET", "/v1/user/balances/c1");
+    expect(balances.status).toBe(200);
+    const unknown = await call(mock, "GET", "/v1/user/balances/nobody");
+    expect(unknown.status).toBe(400);
+    const other = await mock.fetch(
+      new Request(`${base}/v1/user/balances/c1`, { headers: { "x-api-key": "another-key" } }),
+    );
+    expect(other.status).toBe(400); // another key's world has no such user
+  });
+
+  it("applies a fault and notes the call in the world's journal", async () => {
+    const fault = await call(mock, "POST", "/_sandbox/faults", { operation: "getUserBalances", status: 503 });
+    expect(fault.status).toBe(201);
+    const faulted = await call(mock, "GET", "/v1/user/balances/c1");
+    expect(faulted.status).toBe(503);
+    expect((await faulted.json()).message).toContain("answers 503");
+    const journal = (await (await call(mock, "GET", "/_sandbox/requests")).json()) as Record<string, unknown>[];
+    expect(journal.at(-1)).toMatchObject({
+      method: "GET",
+      path: "/v1/user/balances/c1",
+      status: 503,
+      operation: "getUserBalances",
+      externalUserId: "c1",
+      fault: { status: 503, operation: "getUserBalances" },
+    });
+  });
+
+  it("rejects as fetch does on a network error for a reset fault", async () => {
+    await call(mock, "POST", "/_sandbox/faults", { operation: "getUserBalances", reset: true });
+    const failed = call(mock, "GET", "/v1/user/balances/c1");
+    await expect(failed).rejects.toThrow(TypeError);
+    await expect(failed).rejects.toHaveProperty("cause.code", "ECONNRESET");
+  });
+
+  it("gives a body that breaks off half way for a truncate fault", async () => {
+    await call(mock, "POST", "/_sandbox/faults", { operation: "getUserBalances", truncate: true });
+    const cut = await call(mock, "GET", "/v1/user/balances/c1");
+    expect(cut.status).toBe(200);
+    await expect(cut.text()).rejects.toThrow("terminated");
+  });
+
+  it("refuses a PATCH /v1/user with __proto__, and the stored user keeps its prototype", async () => {
+    const text = '{"externalUserId":"c1","__proto__":{"polluted":true,"country":"XX"}}';
+    const refused = await call(mock, "PATCH", "/v1/user", text);
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).errorMessage).toBe('the request body must not have a "__proto__" member.');
+    const user = await (await call(mock, "GET", "/_sandbox/users/c1")).json();
+    expect(user.polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    const journal = (await (await call(mock, "GET", "/_sandbox/requests")).json()) as Record<string, unknown>[];
+    expect(journal.at(-1)).toMatchObject({ method: "PATCH", status: 400, rule: "validation" });
+  });
+});
