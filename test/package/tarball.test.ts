@@ -81,8 +81,12 @@ describe("what a consumer installs", () => {
   // (three operations, a webhook, the hosted page), the sandbox for teams (faults, the journal,
   // the state file) and the mock's web pages: a 212 kB tarball, 990 kB and 106 files; the file
   // count once more for p100-contract (its 14 modules, each a .js and a .d.ts, its bin and
-  // docs/learn.md: 140 files, 249 kB). Crossing one is a decision, not an accident.
-  const budget = { tarballKb: 265, unpackedKb: 1240, files: 175, clientPackages: 12, clientKb: 2750 };
+  // docs/learn.md: 140 files, 249 kB); and again, about 15% over what 0.3.0 measured, for the
+  // mock's rebuilt core (the pipeline, the Prism adapter, the rules by group, the stores and the
+  // state file's generated validators, the control API's routes) and path-to-regexp, the control
+  // API's router (76 kB): a 302 kB tarball, 1334 kB and 192 files; the client alone 3025 kB.
+  // Crossing one is a decision, not an accident.
+  const budget = { tarballKb: 350, unpackedKb: 1550, files: 220, clientPackages: 12, clientKb: 3300 };
 
   it("the tarball and the client-only install stay within their size budgets", () => {
     const unpacked = packed.reduce((sum, file) => sum + fs.statSync(path.join(installed, file)).size, 0);
