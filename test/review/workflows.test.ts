@@ -209,7 +209,11 @@ describe("the review step, run as the workflow runs it", () => {
   it("passes with the approval label once the version goes up", { timeout: 120_000 }, () => {
     for (const file of ["package.json", "openapi/openapi.yaml"]) {
       const at = path.join(pr, file);
-      fs.writeFileSync(at, fs.readFileSync(at, "utf8").replace(/("version": "|version: )0\.2\.0/, "$10.3.0"));
+      // The next minor of whatever version the repository is at (0.x: a breaking change's bump).
+      const bumped = fs
+        .readFileSync(at, "utf8")
+        .replace(/("version": "|version: )0\.(\d+)\.\d+/, (_, lead, minor) => `${lead}0.${Number(minor) + 1}.0`);
+      fs.writeFileSync(at, bumped);
     }
     const { status, summary } = runStep("documentation,breaking-change-approved");
     expect(status).toBe(0);

@@ -21,7 +21,7 @@ const outcomes: Record<string, [string, string]> = {
 };
 
 export async function kycSession(sandbox: Sandbox, { method, path, body }: RouteRequest): Promise<OwnAnswer> {
-  const token = decodeURIComponent(path.slice(kycSessionPrefix.length)); // the HTTP layer answered a malformed path
+  const token = decodeURIComponent(path.slice(kycSessionPrefix.length)); // the gate (pipeline/gate.ts) answered a malformed path
   const session = token.includes("/") ? undefined : await sandbox.kycSession(token);
   const kyc = session?.user.kyc;
   if (!session || !kyc)

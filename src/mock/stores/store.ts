@@ -61,7 +61,7 @@ export interface SandboxStore {
 
   /**
    * Commits what every world changed since its last commit, outside a unit of work (a call the
-   * HTTP layer answered through the rules, an attempt's outcome). The changes are taken when it is
+   * pipeline answered through the rules (sandbox/handlers.ts), an attempt's outcome). The changes are taken when it is
    * called; the returned promise resolves once they are kept (for the file store, on the disk).
    */
   commit(): Promise<void>;

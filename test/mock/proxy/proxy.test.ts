@@ -20,6 +20,11 @@ import { validBody } from "../../support/cases.js";
 import { type HostileServer, startHostileServer } from "../../support/hostile-server.js";
 import { printed } from "../../support/spawned.js";
 
+/** The bundled spec's version, which the report names by default (always the package's). */
+const { version: bundledVersion } = JSON.parse(
+  fs.readFileSync(new URL("../../../package.json", import.meta.url), "utf8"),
+);
+
 const apiKey = "sk_stage_proxy-secret-77";
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 const balances = { userId: id, poaRequired: false, fiatBalances: [], cryptoBalances: [] };
@@ -165,7 +170,7 @@ describe("a proxy to a reachable upstream", () => {
       [
         "# P100 contract differences report",
         "",
-        `Upstream ${upstream.url}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 3 call(s), 1 answered and checked, 0 with differences, 0 never reached the upstream, 2 answered by the mock itself.`,
+        `Upstream ${upstream.url}, spec ${bundledVersion}, 2026-01-02T03:04:05.000Z: 3 call(s), 1 answered and checked, 0 with differences, 0 never reached the upstream, 2 answered by the mock itself.`,
         "",
         "No differences in the 1 answer(s) that came, but 2 call(s) were answered by the mock itself (below): they were not checked.",
         "",
@@ -757,7 +762,7 @@ describe("p100-mock --proxy, end to end", () => {
     expect(lines[0]).toBe("# P100 contract differences report");
     expect(lines[2]).toMatch(
       new RegExp(
-        `^Upstream ${upstream.url.replaceAll(".", "\\.")}, spec 0\\.2\\.0, \\S+Z: 4 call\\(s\\), 4 answered and checked, 3 with differences, 0 never reached the upstream\\.$`,
+        `^Upstream ${upstream.url.replaceAll(".", "\\.")}, spec ${bundledVersion.replaceAll(".", "\\.")}, \\S+Z: 4 call\\(s\\), 4 answered and checked, 3 with differences, 0 never reached the upstream\\.$`,
       ),
     );
     expect(lines.slice(4)).toEqual(REPORT_ROWS);
