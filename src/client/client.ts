@@ -7,7 +7,7 @@ import { classify, unexpected } from "./outcome.js";
 import { createRedactor } from "./redact.js";
 import { clientRetry, type RetryOptions, retrySettings } from "./retry.js";
 import { checkedNumber, defaultSettings, type SettingFailure } from "./settings.js";
-import { bodyText, createTransport, TransportFailure } from "./transport.js";
+import { createTransport, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
 
 /** The documented P100 hosts (FAQ, docs V2–V4). All paths start with `/v1/`. */
@@ -98,19 +98,15 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     ),
   };
   const retry = clientRetry(options.retry, configError);
-  // Middleware that may read an answer's body needs a copy of it; without any, none is made.
-  const middleware = new Set<Middleware>();
-
   // A call with no options of its own (the usual case) reuses one transport, checked once.
-  let usual: { transport: ReturnType<typeof createTransport>; keepBody: boolean } | undefined;
+  let usual: ReturnType<typeof createTransport> | undefined;
   const transportFor = (operationId: string, own: CallOptions, signal: unknown) => {
-    const keepBody = middleware.size > 0;
     const plain =
       own.timeoutMs === undefined &&
       own.totalTimeoutMs === undefined &&
       own.retry === undefined &&
       signal === undefined;
-    if (plain && usual?.keepBody === keepBody) return usual.transport;
+    if (plain && usual) return usual;
     const callError: SettingFailure = (message) => new P100RequestError(`${operationId}: ${message}`);
     const transport = createTransport({
       apiKey,
@@ -120,10 +116,9 @@ export function createP100Client(options: P100ClientOptions): P100Client {
       timeoutMs: checkedNumber("timeoutMs", own.timeoutMs, settings.timeoutMs, callError),
       totalTimeoutMs: checkedNumber("totalTimeoutMs", own.totalTimeoutMs, settings.totalTimeoutMs, callError),
       retry: retrySettings(retry, own.retry, callError),
-      keepBody,
       signal: signal as AbortSignal | undefined,
     });
-    if (plain) usual = { transport, keepBody };
+    if (plain) usual = transport;
     return transport;
   };
 
@@ -133,7 +128,11 @@ export function createP100Client(options: P100ClientOptions): P100Client {
       const info = operationByRoute(method, path);
       if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
       const { timeoutMs, totalTimeoutMs, retry, ...fetchInit } = init;
-      rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
+      checkPathParams(
+        info.operationId,
+        path,
+        (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path,
+      );
       const transport = transportFor(info.operationId, { timeoutMs, totalTimeoutMs, retry }, fetchInit.signal);
       const upload = info.upload;
       const bodySerializer = upload
@@ -143,11 +142,10 @@ export function createP100Client(options: P100ClientOptions): P100Client {
         const { data, error, response } = await (client[method as "GET"] as LooseCall)(path, {
           ...fetchInit,
           ...(bodySerializer && { bodySerializer }),
-          parseAs: "stream",
+          parseAs: "text",
           fetch: transport,
         });
-        const text = bodyText.get(response) ?? (await replacedText(data, error));
-        return classify(info, response, text, redactor);
+        return classify(info, response, textOf(data, error), redactor);
       } catch (failure) {
         if (!(failure instanceof TransportFailure)) throw failure;
         const { reason, status, cause } = failure;
@@ -158,24 +156,42 @@ export function createP100Client(options: P100ClientOptions): P100Client {
   const methods = Object.fromEntries(httpMethods.map((m) => [m.toUpperCase(), call(m.toUpperCase())]));
   // The runtime is generic; the types come from the spec.
   const use = (...added: Middleware[]) => {
-    for (const m of added) middleware.add(m);
     client.use(...added);
   };
   const eject = (...removed: Middleware[]) => {
-    for (const m of removed) middleware.delete(m);
     client.eject(...removed);
   };
   return { ...methods, use, eject } as unknown as P100Client;
 }
 
-/** `.` and `..` cannot travel as a path segment: URLs resolve them (even percent-encoded). */
-function rejectDotSegments(operationId: string, path: Record<string, unknown> | undefined) {
-  for (const [name, value] of Object.entries(path ?? {})) {
-    if (value === "." || value === "..") {
-      throw new P100RequestError(
-        `${operationId}: the path parameter ${name} cannot be "${value}": a URL path cannot carry it.`,
-      );
-    }
+/** Each `{name}` of a path template, found once per path. */
+const templateNames = new Map<string, string[]>();
+function namesIn(path: string): string[] {
+  let names = templateNames.get(path);
+  if (!names) {
+    names = Array.from(path.matchAll(/\{([^{}]+)\}/g), (m) => m[1] as string);
+    templateNames.set(path, names);
+  }
+  return names;
+}
+
+/**
+ * Every path parameter must be a segment the URL keeps: an empty one would call another route
+ * (`/v1/user/balances/`), a missing one the template itself (`.../%7BexternalUserId%7D`), and
+ * URLs resolve `.` and `..` (even percent-encoded).
+ */
+function checkPathParams(operationId: string, path: string, given: Record<string, unknown> | undefined) {
+  for (const name of namesIn(path)) {
+    const value = given?.[name];
+    const problem =
+      value === undefined || value === null
+        ? `is ${value === null ? "null" : "missing (undefined)"}: every path parameter is required`
+        : value === ""
+          ? "is empty: the call would go to another route"
+          : value === "." || value === ".."
+            ? `cannot be "${value}": a URL path cannot carry it`
+            : undefined;
+    if (problem) throw new P100RequestError(`${operationId}: the path parameter ${name} ${problem}.`);
   }
 }
 
@@ -215,11 +231,17 @@ function resolveBaseUrl(options: P100ClientOptions): string {
         "createP100Client: `baseUrl` must be an absolute http(s) URL, e.g. http://127.0.0.1:4010.",
       );
     }
-    const { username, password } = new URL(baseUrl);
+    const { username, password, pathname, search, hash, origin } = new URL(baseUrl);
     if (username || password) {
       // fetch refuses such a URL on every call, and its message would show the password.
       throw new P100ConfigError(
         "createP100Client: `baseUrl` must not carry a user name or password: the P100 API authenticates with the x-api-key only.",
+      );
+    }
+    // Every path of the spec starts with /v1/: "http://host/v1" would call /v1/v1/... and get 404s.
+    if (pathname !== "/" || search || hash) {
+      throw new P100ConfigError(
+        `createP100Client: \`baseUrl\` is the origin only (scheme, host and port, like ${environments.stage}): every path of the spec starts with /v1/, so a path in it would be sent twice; pass ${JSON.stringify(origin)}.`,
       );
     }
     return baseUrl;
@@ -234,11 +256,11 @@ function resolveBaseUrl(options: P100ClientOptions): string {
 }
 
 /**
- * The text of an answer a middleware put in place of the transport's (so not in bodyText):
- * openapi-fetch hands a 2xx body over unread (`parseAs: "stream"`) and any other already read.
+ * The body's text, as openapi-fetch read it from the Response the transport handed it (or the
+ * one a middleware put in its place): a 2xx body as text (`parseAs: "text"`), any other as JSON
+ * when it parses (written again here), else as text; nothing for an empty body or a 204.
  */
-async function replacedText(data: unknown, error: unknown): Promise<string> {
-  if (data instanceof ReadableStream) return new Response(data).text();
+function textOf(data: unknown, error: unknown): string {
   const body = data ?? error;
   return body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
 }
