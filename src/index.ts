@@ -11,6 +11,8 @@ export {
 } from "./client/client.js";
 export type * from "./client/operation-types.js";
 export {
+  type AnyP100Result,
+  type DocumentedResult,
   hasErrorCode,
   isP100Error,
   type Outcome,
