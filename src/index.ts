@@ -25,6 +25,7 @@ export {
   type UnlistedErrorResult,
 } from "./client/result.js";
 export type { RetryOptions } from "./client/retry.js";
+export { type CallTracer, openTelemetry, type SpanLike, type TracerLike } from "./client/tracing.js";
 export type { UploadData, UploadFile } from "./client/uploads.js";
 export {
   P100ConfigError,

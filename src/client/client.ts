@@ -4,9 +4,12 @@ import { P100ConfigError, P100RequestError, P100UnexpectedError } from "../error
 import { operationByRoute } from "../spec/operations.js";
 import type { CallOptions, HttpMethod, P100Method } from "./call-signature.js";
 import { classify, unexpected } from "./outcome.js";
+import { checkPathParams } from "./path-params.js";
 import { createRedactor } from "./redact.js";
+import type { AnyP100Result } from "./result.js";
 import { clientRetry, type RetryOptions, retrySettings } from "./retry.js";
 import { checkedNumber, defaultSettings, type SettingFailure } from "./settings.js";
+import type { CallTracer } from "./tracing.js";
 import { createTransport, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
 
@@ -44,6 +47,11 @@ export interface P100ClientOptions {
   retry?: Partial<RetryOptions> | false;
   /** Answers larger than this (decoded) become `unexpected` with reason `too-large`: 1 byte to 256 MiB (default 10 MiB). */
   maxResponseBytes?: number;
+  /**
+   * Traces each call (one span per call): `openTelemetry(trace.getTracer("my-app"))`. Off by
+   * default, and then no tracing code runs.
+   */
+  tracing?: CallTracer;
 }
 
 /**
@@ -100,8 +108,9 @@ export function createP100Client(options: P100ClientOptions): P100Client {
   const retry = clientRetry(options.retry, configError);
   // A call with no options of its own (the usual case) reuses one transport, checked once.
   let usual: ReturnType<typeof createTransport> | undefined;
-  const transportFor = (operationId: string, own: CallOptions, signal: unknown) => {
+  const transportFor = (operationId: string, own: CallOptions, signal: unknown, onAttempt?: () => void) => {
     const plain =
+      onAttempt === undefined &&
       own.timeoutMs === undefined &&
       own.totalTimeoutMs === undefined &&
       own.retry === undefined &&
@@ -117,14 +126,33 @@ export function createP100Client(options: P100ClientOptions): P100Client {
       totalTimeoutMs: checkedNumber("totalTimeoutMs", own.totalTimeoutMs, settings.totalTimeoutMs, callError),
       retry: retrySettings(retry, own.retry, callError),
       signal: signal as AbortSignal | undefined,
+      onAttempt,
     });
     if (plain) usual = transport;
     return transport;
   };
 
-  const call =
+  const { tracing } = options;
+  if (tracing !== undefined && typeof tracing?.trace !== "function") {
+    throw configError('`tracing` must be a tracer, such as openTelemetry(trace.getTracer("my-app")).');
+  }
+  // Without tracing, a method is the sender itself: no tracing code runs.
+  const call = (method: string) => {
+    const send = sender(method);
+    if (!tracing) return send;
+    return (path: string, init?: Record<string, unknown> & CallOptions) => {
+      const info = operationByRoute(method, path);
+      if (!info) return send(path, init);
+      return tracing.trace(
+        info.operationId,
+        method,
+        (onAttempt) => send(path, init, onAttempt) as Promise<AnyP100Result>,
+      );
+    };
+  };
+  const sender =
     (method: string) =>
-    async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
+    async (path: string, init: Record<string, unknown> & CallOptions = {}, onAttempt?: () => void) => {
       const info = operationByRoute(method, path);
       if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
       const { timeoutMs, totalTimeoutMs, retry, ...fetchInit } = init;
@@ -133,7 +161,8 @@ export function createP100Client(options: P100ClientOptions): P100Client {
         path,
         (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path,
       );
-      const transport = transportFor(info.operationId, { timeoutMs, totalTimeoutMs, retry }, fetchInit.signal);
+      const own = { timeoutMs, totalTimeoutMs, retry };
+      const transport = transportFor(info.operationId, own, fetchInit.signal, onAttempt);
       const upload = info.upload;
       const bodySerializer = upload
         ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body)
@@ -162,37 +191,6 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     client.eject(...removed);
   };
   return { ...methods, use, eject } as unknown as P100Client;
-}
-
-/** Each `{name}` of a path template, found once per path. */
-const templateNames = new Map<string, string[]>();
-function namesIn(path: string): string[] {
-  let names = templateNames.get(path);
-  if (!names) {
-    names = Array.from(path.matchAll(/\{([^{}]+)\}/g), (m) => m[1] as string);
-    templateNames.set(path, names);
-  }
-  return names;
-}
-
-/**
- * Every path parameter must be a segment the URL keeps: an empty one would call another route
- * (`/v1/user/balances/`), a missing one the template itself (`.../%7BexternalUserId%7D`), and
- * URLs resolve `.` and `..` (even percent-encoded).
- */
-function checkPathParams(operationId: string, path: string, given: Record<string, unknown> | undefined) {
-  for (const name of namesIn(path)) {
-    const value = given?.[name];
-    const problem =
-      value === undefined || value === null
-        ? `is ${value === null ? "null" : "missing (undefined)"}: every path parameter is required`
-        : value === ""
-          ? "is empty: the call would go to another route"
-          : value === "." || value === ".."
-            ? `cannot be "${value}": a URL path cannot carry it`
-            : undefined;
-    if (problem) throw new P100RequestError(`${operationId}: the path parameter ${name} ${problem}.`);
-  }
 }
 
 function requireApiKey(options: P100ClientOptions | undefined): string {

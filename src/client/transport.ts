@@ -7,6 +7,7 @@ import { apiKeyLayer } from "./layers/api-key.js";
 import { type Fetch, fetchWithCap } from "./layers/body-cap.js";
 import { clock } from "./layers/clock.js";
 import { deadlineLayer } from "./layers/deadline.js";
+import type { Send } from "./layers/layer.js";
 import { redactionLayer } from "./layers/redaction.js";
 import { retryLayer } from "./layers/retries.js";
 import type { Redactor } from "./redact.js";
@@ -29,16 +30,24 @@ export interface TransportOptions {
   retry: RetryOptions | false;
   /** The caller's AbortSignal, when the call has one. */
   signal?: AbortSignal;
+  /** Told at the start of each attempt (tracing counts them); absent, nothing is counted. */
+  onAttempt?: (() => void) | undefined;
 }
 
 export function createTransport(options: TransportOptions): (request: Request) => Promise<Response> {
+  const attempt = deadlineLayer(
+    options.timeoutMs,
+    options.signal,
+  )(fetchWithCap(options.fetch, options.maxResponseBytes));
+  const { onAttempt } = options;
+  const counted: Send = onAttempt
+    ? (outgoing) => {
+        onAttempt();
+        return attempt(outgoing);
+      }
+    : attempt;
   const send = redactionLayer(options.redactor)(
-    apiKeyLayer(options.apiKey)(
-      retryLayer(
-        options.retry,
-        options.signal,
-      )(deadlineLayer(options.timeoutMs, options.signal)(fetchWithCap(options.fetch, options.maxResponseBytes))),
-    ),
+    apiKeyLayer(options.apiKey)(retryLayer(options.retry, options.signal)(counted)),
   );
   return (request) =>
     send({ request, headers: request.headers, signal: undefined, deadline: clock.now() + options.totalTimeoutMs });
