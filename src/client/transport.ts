@@ -50,5 +50,11 @@ export function createTransport(options: TransportOptions): (request: Request) =
     apiKeyLayer(options.apiKey)(retryLayer(options.retry, options.signal)(counted)),
   );
   return (request) =>
-    send({ request, headers: request.headers, signal: undefined, deadline: clock.now() + options.totalTimeoutMs });
+    send({
+      request,
+      headers: request.headers,
+      signal: undefined,
+      stopped: undefined,
+      deadline: clock.now() + options.totalTimeoutMs,
+    });
 }

@@ -1,7 +1,8 @@
 // The innermost layer: the fetch itself, and the whole body read with every decoded byte counted
 // against the cap (fetch has already undone any Content-Encoding, so a small compressed body that
-// inflates past the cap stops there, whether its length was announced or it came chunked). A
-// failure that is not the signal's doing is a network failure, described by network-failure.ts.
+// inflates past the cap stops there, whether its length was announced or it came chunked). Each
+// read races the deadline's `stopped`. A failure that is not the signal's doing is a network
+// failure, described by network-failure.ts.
 import { describeNetworkFailure } from "../network-failure.js";
 import { type Send, TransportFailure } from "./layer.js";
 
@@ -9,12 +10,12 @@ export type Fetch = (request: Request, init?: RequestInit) => Promise<Response>;
 
 export const fetchWithCap =
   (fetch: Fetch | undefined, maxBytes: number): Send =>
-  async ({ request, headers, signal }) => {
+  async ({ request, headers, signal, stopped }) => {
     try {
       const response = fetch
         ? await fetch(new Request(request, { signal, headers }))
         : await globalThis.fetch(request, { signal, headers });
-      return { response, text: await readText(response, maxBytes, signal) };
+      return { response, text: await readText(response, maxBytes, stopped) };
     } catch (error) {
       if (error instanceof TransportFailure || signal?.aborted) throw error;
       throw new TransportFailure("network", { cause: error, detail: describeNetworkFailure(request.url, error) });
@@ -23,30 +24,22 @@ export const fetchWithCap =
 
 const decoder = new TextDecoder();
 
-async function readText(response: Response, maxBytes: number, signal: AbortSignal | undefined): Promise<string> {
+async function readText(response: Response, maxBytes: number, stopped: Promise<never> | undefined): Promise<string> {
   if (!response.body) return "";
   const reader = response.body.getReader();
-  // undici does not always fail a pending read when the request is aborted after the headers
-  // arrived (seen on Node 20 with a stalled body): the signal cancels the reader, which ends a
-  // pending read at once, and the loop then fails with the signal's reason.
-  const cancel = () => void reader.cancel(signal?.reason).catch(() => undefined);
-  signal?.addEventListener("abort", cancel, { once: true });
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
     for (;;) {
-      const { done, value } = await reader.read();
-      if (signal?.aborted) throw signal.reason;
+      const { done, value } = await (stopped ? Promise.race([reader.read(), stopped]) : reader.read());
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) throw new TransportFailure("too-large", { status: response.status });
       chunks.push(value);
     }
   } catch (error) {
-    cancel(); // release the connection
+    void reader.cancel().catch(() => undefined); // release the connection
     throw error;
-  } finally {
-    signal?.removeEventListener("abort", cancel);
   }
   if (chunks.length === 1) return decoder.decode(chunks[0]);
   const bytes = new Uint8Array(size);

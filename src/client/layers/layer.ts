@@ -12,6 +12,11 @@ export interface Outgoing {
   headers: Headers;
   /** Ends this attempt (the deadline's controller); undefined above the deadline layer. */
   signal: AbortSignal | undefined;
+  /**
+   * Rejects when `signal` fires, for a read to race (undici does not always fail a pending body
+   * read when the request is aborted after the headers came); undefined above the deadline layer.
+   */
+  stopped: Promise<never> | undefined;
   /** When the whole call must be over, on `clock.now()`'s scale. */
   deadline: number;
 }
