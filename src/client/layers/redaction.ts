@@ -1,11 +1,13 @@
 // The last layer: the answer, its body read and buffered below, handed to openapi-fetch as a real
-// Response holding that body (buffered-response.ts), so openapi-fetch parses it and `onResponse` middleware can read it.
-// The API key never gets that far: a header that echoes it is redacted, and so is the body (a
+// Response holding that body (buffered-response.ts), so that openapi-fetch parses it and
+// `onResponse` middleware can read it. The API key never gets that far: a header that echoes it is
+// redacted as it is read (redacted-headers.ts), and the body here, checked once on the raw text (a
 // JSON body parsed, redacted string by string and written again, so that it stays JSON and its
-// numbers are never touched; any other text redacted as text). Checked once, on the raw text.
+// numbers are never touched; any other text redacted as text).
 import type { Redactor } from "../redact.js";
 import { BufferedResponse } from "./buffered-response.js";
 import type { Outgoing, Send } from "./layer.js";
+import { RedactedHeaders } from "./redacted-headers.js";
 
 /** Statuses whose answer cannot carry a body: a Response with one cannot be built. */
 const nullBody = new Set([101, 103, 204, 205, 304]);
@@ -16,7 +18,7 @@ export const redactionLayer =
   async (outgoing: Outgoing): Promise<Response> => {
     const { response, text } = await next(outgoing);
     const body = nullBody.has(response.status) ? null : redactor.found(text) ? redactedBody(text, redactor) : text;
-    return new BufferedResponse(body, response, redactedHeaders(response.headers, redactor));
+    return new BufferedResponse(body, response, new RedactedHeaders(response.headers, redactor));
   };
 
 function redactedBody(text: string, redactor: Redactor): string {
@@ -27,15 +29,4 @@ function redactedBody(text: string, redactor: Redactor): string {
     return redactor.text(text);
   }
   return JSON.stringify(redactor.value(parsed));
-}
-
-function redactedHeaders(headers: Headers, redactor: Redactor): Headers {
-  for (const [, value] of headers) {
-    if (redactor.found(value)) {
-      const copy = new Headers();
-      for (const [name, v] of headers) copy.append(name, redactor.text(v));
-      return copy;
-    }
-  }
-  return headers;
 }
