@@ -1,15 +1,16 @@
 // npm run bench:client — what the client costs, against its peers side by side in one run on
 // the same loopback server (in its own process): bare fetch, openapi-fetch alone (the same
-// call, the same body parsing) and the P100 client, in alternating batches so that none gets a
-// warmer machine. Then the "." entry's size, the heap over many calls, and the webhook verifier
+// call, the same body parsing) and the P100 client (tracing off, and on without an SDK), in
+// alternating batches so that none gets a warmer machine. Then the "." entry's size, the heap over many calls, and the webhook verifier
 // against a bare Ajv validation of the same payload. Prints tables; not a test.
 import { spawn } from "node:child_process";
 import { gzipSync } from "node:zlib";
+import { trace } from "@opentelemetry/api";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { build } from "esbuild";
 import createClient from "openapi-fetch";
-import { createP100Client } from "../dist/index.js";
+import { createP100Client, openTelemetry } from "../dist/index.js";
 import { verifyAndParseWebhook } from "../dist/webhooks/index.js";
 
 const calls = Number(process.env.BENCH_CALLS ?? 3000);
@@ -36,6 +37,13 @@ const path = "/v1/user/balances/{externalUserId}";
 const params = { params: { path: { externalUserId: id } } };
 
 const p100 = createP100Client({ apiKey: "bench-key", baseUrl: base });
+// Tracing on, with OpenTelemetry's API alone (no SDK registered: its tracer makes no-op spans), to
+// show what the adapter itself costs; the client above has tracing off and runs none of its code.
+const traced = createP100Client({
+  apiKey: "bench-key",
+  baseUrl: base,
+  tracing: openTelemetry(trace.getTracer("bench")),
+});
 const plain = createClient({ baseUrl: base, headers: { "x-api-key": "bench-key" } });
 const variants = {
   "bare fetch": async () => {
@@ -49,6 +57,10 @@ const variants = {
   },
   "P100 client": async () => {
     const result = await p100.GET(path, params);
+    if (result.outcome !== "success") throw new Error(`unexpected ${result.outcome}`);
+  },
+  "P100 client, tracing on (OpenTelemetry API, no SDK)": async () => {
+    const result = await traced.GET(path, params);
     if (result.outcome !== "success") throw new Error(`unexpected ${result.outcome}`);
   },
 };

@@ -11,6 +11,8 @@ export {
 } from "./client/client.js";
 export type * from "./client/operation-types.js";
 export {
+  type AnyP100Result,
+  type DocumentedResult,
   hasErrorCode,
   type Outcome,
   type P100Result,
@@ -22,6 +24,7 @@ export {
   type UnlistedErrorResult,
 } from "./client/result.js";
 export type { RetryOptions } from "./client/retry.js";
+export { type CallTracer, openTelemetry, type SpanLike, type TracerLike } from "./client/tracing.js";
 export type { UploadData, UploadFile } from "./client/uploads.js";
 export {
   P100ConfigError,

@@ -4,10 +4,13 @@ import { P100ConfigError, P100RequestError, P100UnexpectedError } from "../error
 import { operationByRoute } from "../spec/operations.js";
 import type { CallOptions, HttpMethod, P100Method } from "./call-signature.js";
 import { classify, unexpected } from "./outcome.js";
+import { checkPathParams } from "./path-params.js";
 import { createRedactor } from "./redact.js";
+import type { AnyP100Result } from "./result.js";
 import { clientRetry, type RetryOptions, retrySettings } from "./retry.js";
 import { checkedNumber, defaultSettings, type SettingFailure } from "./settings.js";
-import { bodyText, createTransport, TransportFailure } from "./transport.js";
+import type { CallTracer } from "./tracing.js";
+import { createTransport, TransportFailure } from "./transport.js";
 import { uploadForm } from "./uploads.js";
 
 /** The documented P100 hosts (FAQ, docs V2–V4). All paths start with `/v1/`. */
@@ -44,6 +47,11 @@ export interface P100ClientOptions {
   retry?: Partial<RetryOptions> | false;
   /** Answers larger than this (decoded) become `unexpected` with reason `too-large`: 1 byte to 256 MiB (default 10 MiB). */
   maxResponseBytes?: number;
+  /**
+   * Traces each call (one span per call): `openTelemetry(trace.getTracer("my-app"))`. Off by
+   * default, and then no tracing code runs.
+   */
+  tracing?: CallTracer;
 }
 
 /**
@@ -98,19 +106,16 @@ export function createP100Client(options: P100ClientOptions): P100Client {
     ),
   };
   const retry = clientRetry(options.retry, configError);
-  // Middleware that may read an answer's body needs a copy of it; without any, none is made.
-  const middleware = new Set<Middleware>();
-
   // A call with no options of its own (the usual case) reuses one transport, checked once.
-  let usual: { transport: ReturnType<typeof createTransport>; keepBody: boolean } | undefined;
-  const transportFor = (operationId: string, own: CallOptions, signal: unknown) => {
-    const keepBody = middleware.size > 0;
+  let usual: ReturnType<typeof createTransport> | undefined;
+  const transportFor = (operationId: string, own: CallOptions, signal: unknown, onAttempt?: () => void) => {
     const plain =
+      onAttempt === undefined &&
       own.timeoutMs === undefined &&
       own.totalTimeoutMs === undefined &&
       own.retry === undefined &&
       signal === undefined;
-    if (plain && usual?.keepBody === keepBody) return usual.transport;
+    if (plain && usual) return usual;
     const callError: SettingFailure = (message) => new P100RequestError(`${operationId}: ${message}`);
     const transport = createTransport({
       apiKey,
@@ -120,21 +125,44 @@ export function createP100Client(options: P100ClientOptions): P100Client {
       timeoutMs: checkedNumber("timeoutMs", own.timeoutMs, settings.timeoutMs, callError),
       totalTimeoutMs: checkedNumber("totalTimeoutMs", own.totalTimeoutMs, settings.totalTimeoutMs, callError),
       retry: retrySettings(retry, own.retry, callError),
-      keepBody,
       signal: signal as AbortSignal | undefined,
+      onAttempt,
     });
-    if (plain) usual = { transport, keepBody };
+    if (plain) usual = transport;
     return transport;
   };
 
-  const call =
+  const { tracing } = options;
+  if (tracing !== undefined && typeof tracing?.trace !== "function") {
+    throw configError('`tracing` must be a tracer, such as openTelemetry(trace.getTracer("my-app")).');
+  }
+  // Without tracing, a method is the sender itself: no tracing code runs.
+  const call = (method: string) => {
+    const send = sender(method);
+    if (!tracing) return send;
+    return (path: string, init?: Record<string, unknown> & CallOptions) => {
+      const info = operationByRoute(method, path);
+      if (!info) return send(path, init);
+      return tracing.trace(
+        info.operationId,
+        method,
+        (onAttempt) => send(path, init, onAttempt) as Promise<AnyP100Result>,
+      );
+    };
+  };
+  const sender =
     (method: string) =>
-    async (path: string, init: Record<string, unknown> & CallOptions = {}) => {
+    async (path: string, init: Record<string, unknown> & CallOptions = {}, onAttempt?: () => void) => {
       const info = operationByRoute(method, path);
       if (!info) throw new P100RequestError(`${method} ${path} is not an operation of the P100 User Accounts spec.`);
       const { timeoutMs, totalTimeoutMs, retry, ...fetchInit } = init;
-      rejectDotSegments(info.operationId, (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path);
-      const transport = transportFor(info.operationId, { timeoutMs, totalTimeoutMs, retry }, fetchInit.signal);
+      checkPathParams(
+        info.operationId,
+        path,
+        (fetchInit.params as { path?: Record<string, unknown> } | undefined)?.path,
+      );
+      const own = { timeoutMs, totalTimeoutMs, retry };
+      const transport = transportFor(info.operationId, own, fetchInit.signal, onAttempt);
       const upload = info.upload;
       const bodySerializer = upload
         ? (body: Record<string, unknown>) => uploadForm(info.operationId, upload, body)
@@ -143,11 +171,10 @@ export function createP100Client(options: P100ClientOptions): P100Client {
         const { data, error, response } = await (client[method as "GET"] as LooseCall)(path, {
           ...fetchInit,
           ...(bodySerializer && { bodySerializer }),
-          parseAs: "stream",
+          parseAs: "text",
           fetch: transport,
         });
-        const text = bodyText.get(response) ?? (await replacedText(data, error));
-        return classify(info, response, text, redactor);
+        return classify(info, response, textOf(data, error), redactor);
       } catch (failure) {
         if (!(failure instanceof TransportFailure)) throw failure;
         const { reason, status, cause } = failure;
@@ -158,25 +185,12 @@ export function createP100Client(options: P100ClientOptions): P100Client {
   const methods = Object.fromEntries(httpMethods.map((m) => [m.toUpperCase(), call(m.toUpperCase())]));
   // The runtime is generic; the types come from the spec.
   const use = (...added: Middleware[]) => {
-    for (const m of added) middleware.add(m);
     client.use(...added);
   };
   const eject = (...removed: Middleware[]) => {
-    for (const m of removed) middleware.delete(m);
     client.eject(...removed);
   };
   return { ...methods, use, eject } as unknown as P100Client;
-}
-
-/** `.` and `..` cannot travel as a path segment: URLs resolve them (even percent-encoded). */
-function rejectDotSegments(operationId: string, path: Record<string, unknown> | undefined) {
-  for (const [name, value] of Object.entries(path ?? {})) {
-    if (value === "." || value === "..") {
-      throw new P100RequestError(
-        `${operationId}: the path parameter ${name} cannot be "${value}": a URL path cannot carry it.`,
-      );
-    }
-  }
 }
 
 function requireApiKey(options: P100ClientOptions | undefined): string {
@@ -215,11 +229,17 @@ function resolveBaseUrl(options: P100ClientOptions): string {
         "createP100Client: `baseUrl` must be an absolute http(s) URL, e.g. http://127.0.0.1:4010.",
       );
     }
-    const { username, password } = new URL(baseUrl);
+    const { username, password, pathname, search, hash, origin } = new URL(baseUrl);
     if (username || password) {
       // fetch refuses such a URL on every call, and its message would show the password.
       throw new P100ConfigError(
         "createP100Client: `baseUrl` must not carry a user name or password: the P100 API authenticates with the x-api-key only.",
+      );
+    }
+    // Every path of the spec starts with /v1/: "http://host/v1" would call /v1/v1/... and get 404s.
+    if (pathname !== "/" || search || hash) {
+      throw new P100ConfigError(
+        `createP100Client: \`baseUrl\` is the origin only (scheme, host and port, like ${environments.stage}): every path of the spec starts with /v1/, so a path in it would be sent twice; pass ${JSON.stringify(origin)}.`,
       );
     }
     return baseUrl;
@@ -234,11 +254,11 @@ function resolveBaseUrl(options: P100ClientOptions): string {
 }
 
 /**
- * The text of an answer a middleware put in place of the transport's (so not in bodyText):
- * openapi-fetch hands a 2xx body over unread (`parseAs: "stream"`) and any other already read.
+ * The body's text, as openapi-fetch read it from the Response the transport handed it (or the
+ * one a middleware put in its place): a 2xx body as text (`parseAs: "text"`), any other as JSON
+ * when it parses (written again here), else as text; nothing for an empty body or a 204.
  */
-async function replacedText(data: unknown, error: unknown): Promise<string> {
-  if (data instanceof ReadableStream) return new Response(data).text();
+function textOf(data: unknown, error: unknown): string {
   const body = data ?? error;
   return body === undefined ? "" : typeof body === "string" ? body : JSON.stringify(body);
 }

@@ -51,6 +51,13 @@ function driftFrom(body: unknown, shape: ResponseShape, status: number): string[
 }
 
 /**
+ * A 404 on a path the spec has: the route was not found where it was sent, which is most often a
+ * base URL that is not the API's origin. The URL called says which.
+ */
+const notFound = (url: string) =>
+  `nothing at ${url}; is the base URL the P100 API's origin (like https://partner-api-stage.p100.io, no path)?`;
+
+/**
  * The outcome of one answer. The API key is redacted from everything kept (the text, every
  * string of the parsed body, and so `data`, `error` and `drift`), checked once on the raw text.
  */
@@ -65,6 +72,7 @@ export function classify(info: OperationInfo, response: Response, raw: string, r
         status,
         text,
         retryAfterMs: retryAfterMs(response.headers.get("retry-after")),
+        detail: status === 404 && response.url ? notFound(redactor.text(response.url)) : undefined,
       }),
       response,
     );

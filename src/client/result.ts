@@ -4,9 +4,9 @@
 // error-shaped 2xx (`pending`, e.g. 202 P211), an error, and anything that cannot be a P100
 // answer (`unexpected`). Where the spec guesses a shape, a real answer that differs still gets its
 // outcome, with the differences in `drift` (see outcome.ts). `hasErrorCode` reads a result's P-code.
-import type { ErrorBody } from "../../generated/schema.js";
+import type { ErrorBody, operations } from "../../generated/schema.js";
 import type { P100UnexpectedError } from "../errors.js";
-import type { JsonBody } from "./operation-types.js";
+import type { JsonBody, OperationId } from "./operation-types.js";
 
 /** How a call ended. The result types below take their literals from here. */
 export type Outcome = "success" | "pending" | "error" | "unexpected";
@@ -15,11 +15,13 @@ export type Outcome = "success" | "pending" | "error" | "unexpected";
 export type UnlistedCode = string & {};
 
 /**
- * An error-shaped body as it may really arrive: its documented `errorCode`s, or any other P-code.
+ * An error-shaped body as it may really arrive: its documented `errorCode`s, any other P-code, or
+ * none at all (a 400 without a P-code, such as the mock's refusal of a bad `Prefer`, is still the
+ * documented 400, with "`errorCode` is missing" in `drift`), so `errorCode` is optional.
  * Comparing with a documented code narrows; an unknown code falls to the default branch.
  */
 export type Tolerant<Body> = Body extends { errorCode: infer Code }
-  ? Omit<Body, "errorCode"> & { errorCode: Code | UnlistedCode }
+  ? Omit<Body, "errorCode"> & { errorCode?: Code | UnlistedCode }
   : Body;
 
 /** What differs between a real answer and the spec's shape for it; present on every documented answer. */
@@ -82,15 +84,30 @@ export interface UnexpectedResult {
   text?: undefined;
 }
 
-/** Every outcome of an operation: its documented responses, discriminated by `status`, or the others. */
-export type P100Result<Op> =
-  | { [Status in keyof Responses<Op> & number]: StatusResult<Op, Status> }[keyof Responses<Op> & number]
-  | UnlistedErrorResult
-  | UnexpectedResult;
+/** An operation's documented answers, discriminated by `status`. */
+export type DocumentedResult<Op> = {
+  [Status in keyof Responses<Op> & number]: StatusResult<Op, Status>;
+}[keyof Responses<Op> & number];
+
+/** An operation given by its operationId (`"extendUser"`), or as the spec's operation object. */
+type OperationOf<Op> = Op extends OperationId ? operations[Op] : Op;
+
+/**
+ * Every outcome of an operation, given by its operationId (`P100Result<"extendUser">`) or as the
+ * spec's operation object: its documented responses, discriminated by `status`, or the others.
+ * In a generic function (`<Op extends OperationId>(result: P100Result<Op>)`), checking `outcome`
+ * narrows: `"unexpected"` to `UnexpectedResult`, the others to what every documented answer has.
+ */
+export type P100Result<Op> = Op extends unknown
+  ? DocumentedResult<OperationOf<Op>> | UnlistedErrorResult | UnexpectedResult
+  : never;
+
+/** The result of any call, of any operation: for logging and other helpers that take them all. */
+export type AnyP100Result = { [Id in OperationId]: P100Result<Id> }[OperationId];
 
 // Reading a result's P-code: a documented error's `error`, or the error-shaped `data` of a 202
 // (P210/P211). Typed so that only the codes the operation documents compile.
-type CodeOf<Body> = Body extends { errorCode: infer Code extends string } ? Code : never;
+type CodeOf<Body> = Body extends { errorCode?: infer Code } ? Code : never;
 /** The literal codes only: an operation's documented P-codes, without the open `string` part. */
 type Documented<Code> = Code extends string ? (string extends Code ? never : Code) : never;
 
@@ -101,6 +118,6 @@ type Documented<Code> = Code extends string ? (string extends Code ? never : Cod
 export function hasErrorCode<Body, Code extends Documented<CodeOf<Body>>>(
   body: Body,
   code: Code,
-): body is Extract<Body, { errorCode: string }> & { errorCode: Code } {
+): body is Extract<Body, { errorCode?: unknown }> & { errorCode: Code } {
   return typeof body === "object" && body !== null && (body as { errorCode?: unknown }).errorCode === code;
 }

@@ -17,10 +17,11 @@ import { prefer } from "../../src/mock/index.js";
 const client = createP100Client({ apiKey: "k" });
 const path = "/v1/user/balances/extended";
 const body = { externalUserId: "u" };
-// What P100 may really send: the documented codes, or any other P-code (the principle of tolerance).
-type Pending = Omit<ErrorBody, "errorCode"> & { errorCode: "P210" | "P211" | UnlistedCode };
+// What P100 may really send: the documented codes, any other P-code, or none (the principle of
+// tolerance: a documented status without a P-code keeps its outcome, with drift).
+type Pending = Omit<ErrorBody, "errorCode"> & { errorCode?: "P210" | "P211" | UnlistedCode };
 type Rejected = Omit<ErrorBody, "errorCode"> & {
-  errorCode: "P403" | "P444" | "P455" | "P458" | "P459" | "P500" | UnlistedCode;
+  errorCode?: "P403" | "P444" | "P455" | "P458" | "P459" | "P500" | UnlistedCode;
 };
 type Unlisted = Omit<ErrorBody, "errorCode"> & { errorCode: UnlistedCode };
 
@@ -39,7 +40,8 @@ describe("Extend user types", () => {
       expectTypeOf(result.data).toEqualTypeOf<Message>();
       expectTypeOf(result.response.status).toEqualTypeOf<201>();
     }
-    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P210" | "P211" | UnlistedCode>();
+    if (result.status === 202)
+      expectTypeOf(result.data.errorCode).toEqualTypeOf<"P210" | "P211" | UnlistedCode | undefined>();
     if (result.status === 400) expectTypeOf(result.error).toEqualTypeOf<Rejected>();
     if (result.status === 401) expectTypeOf(result.error).toEqualTypeOf<AccessDenied>();
     // Destructured, the same check narrows too.
@@ -109,9 +111,11 @@ describe("Extend user outcome types", () => {
         expectTypeOf(result.error.errorCode).toEqualTypeOf<"P459" | UnlistedCode>();
         break;
       default:
-        expectTypeOf(result.error.errorCode).toEqualTypeOf<"P403" | "P444" | "P455" | "P500" | UnlistedCode>();
-        // An unknown code is still a string a caller can log or compare.
-        expectTypeOf(result.error.errorCode).toMatchTypeOf<string>();
+        expectTypeOf(result.error.errorCode).toEqualTypeOf<
+          "P403" | "P444" | "P455" | "P500" | UnlistedCode | undefined
+        >();
+        // An unknown code is still a string a caller can log or compare; a missing one is undefined.
+        expectTypeOf(result.error.errorCode).toMatchTypeOf<string | undefined>();
     }
   });
 

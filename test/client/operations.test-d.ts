@@ -114,11 +114,11 @@ describe("operation types", () => {
   it("addPoaFile", async () => {
     const result = await client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: { files: [png] } });
     expectTypeOf(result.status).toEqualTypeOf<201 | 202 | 400 | 401 | 404 | undefined>();
-    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P211" | UnlistedCode>();
-    if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460" | UnlistedCode>();
+    if (result.status === 202) expectTypeOf(result.data.errorCode).toEqualTypeOf<"P211" | UnlistedCode | undefined>();
+    if (result.status === 404) expectTypeOf(result.error.errorCode).toEqualTypeOf<"P460" | UnlistedCode | undefined>();
     if (result.status === 400)
       expectTypeOf(result.error.errorCode).toEqualTypeOf<
-        "P403" | "P412" | "P426" | "P440" | "P447" | "P455" | "P500" | "P501" | UnlistedCode
+        "P403" | "P412" | "P426" | "P440" | "P447" | "P455" | "P500" | "P501" | UnlistedCode | undefined
       >();
     // @ts-expect-error -- files are required
     void client.POST("/v1/user/poa-files/{externalUserId}", { params: user, body: {} });
@@ -147,7 +147,7 @@ describe("operation types", () => {
     if (deleted.status === 200) expectTypeOf(deleted.data.message).toBeString();
     const suspended = await client.PATCH("/v1/user/suspend", { body: { externalUserId: id } });
     if (suspended.status === 400)
-      expectTypeOf(suspended.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P455" | UnlistedCode>();
+      expectTypeOf(suspended.error.errorCode).toEqualTypeOf<"P403" | "P412" | "P455" | UnlistedCode | undefined>();
     const unsuspended = await client.PATCH("/v1/user/unsuspend", { body: { externalUserId: id } });
     expectTypeOf(unsuspended.status).toEqualTypeOf<200 | 400 | 401 | undefined>();
     // @ts-expect-error -- externalUserId is required

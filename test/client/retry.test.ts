@@ -144,7 +144,6 @@ describe("the transport's loop", () => {
       totalTimeoutMs: 60_000,
       maxResponseBytes: 1024,
       retry: retry && { ...defaultRetry, baseDelayMs: 200, ...retry },
-      keepBody: false,
     });
     return { transport, seen };
   }

@@ -28,7 +28,6 @@ function transport(fetch: TransportOptions["fetch"], options: Partial<TransportO
     totalTimeoutMs: 60_000,
     maxResponseBytes: 1024,
     retry: false,
-    keepBody: false,
     ...options,
   });
 }
