@@ -13,8 +13,10 @@ export function personalFieldsOf(spec) {
     if (typeof node !== "object" || node === null) return;
     if (!Array.isArray(node) && typeof node.properties === "object" && node.properties !== null)
       for (const [name, property] of Object.entries(node.properties))
-        if (property?.["x-p100-personal"] === true)
-          (found[name] ??= []).push(`${pointer}/properties/${escapeKey(name)}`);
+        if (property?.["x-p100-personal"] === true) {
+          found[name] ??= [];
+          found[name].push(`${pointer}/properties/${escapeKey(name)}`);
+        }
     for (const [key, value] of Object.entries(node)) walk(value, `${pointer}/${escapeKey(key)}`);
   };
   walk(spec, "");
