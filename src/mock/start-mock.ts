@@ -196,8 +196,8 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
   const ownAnswers = new DiffLog({ maxEntries: options.maxDiffEntries });
   const observe = logLines({ onOutput: options.onOutput, proxy: options.proxy, diffs, ownAnswers });
   const pages = createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined });
-  // The steps, in order: pages (never logged), the recording (proxy mode), the log line, /_sandbox, routing (once), the
-  // latency, the sandbox's journal and faults, and the answer (Prism, with the rules).
+  // The steps, in order: pages (never logged), the log line, /_sandbox, routing (once), the
+  // latency, the sandbox's journal and faults, the recording (proxy mode), and the answer (Prism, with the rules).
   const pipeline = createPipeline(
     [
       async (call, next) => {
@@ -206,13 +206,14 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
         call.answeredBy = "page";
         return page;
       },
-      // Proxy mode with `record`: each exchange with the upstream, written as it comes back.
-      ...(recorder ? [recorder.step] : []),
       observing(observe),
       ...(steps ? steps.front : [route("/_sandbox/", async () => noSandbox)]),
       async (call, next) => (await engine).route(call, next),
       ...(latency ? [delay(latency)] : []),
       ...(steps ? steps.back : []),
+      // Proxy mode with `record`: each exchange with the upstream, written as it comes back (its time
+      // without the latency option's).
+      ...(recorder ? [recorder.step] : []),
       async (call, next) => (await engine).answer(call, next),
     ],
     observe,
