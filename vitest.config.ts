@@ -25,6 +25,7 @@ const outside = [
   "test/webhooks/webhook-bin.test.ts",
   "test/mock/mock-bin.test.ts",
   "test/learn/contract-bin.test.ts",
+  "test/learn/record-bin.test.ts",
 ];
 
 const prism = "test/support/prism-setup.ts";

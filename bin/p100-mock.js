@@ -83,6 +83,9 @@ function proxyMessage(url) {
     "",
     `Point your client at ${url} with your real x-api-key for ${options.proxy}. Each difference from`,
     `the contract is logged as it happens; on Ctrl-C the report is written to ${report}.`,
+    ...(options.record
+      ? [`Every exchange is recorded to ${options.record} (HAR 1.2; no key, no token, personal data masked).`]
+      : []),
     "Stop with Ctrl-C. Requests are logged below.",
   ].join("\n");
 }

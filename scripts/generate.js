@@ -3,7 +3,8 @@
 // webhooks' (generate-webhooks.js: webhooks.js), the standalone validators of the webhooks' payloads
 // and of the sandbox control API and its state file's records (generate-validators.js:
 // webhook-validators.js, sandbox-validators.js, state-validators.js), and the facts and examples the
-// sandbox needs (generate-facts.js: facts.js); from generated/sandbox.json, the sandbox control API's
+// sandbox needs (generate-facts.js: facts.js), the properties marked personal, for the proxy's
+// recorder (generate-personal-fields.js: personal-fields.js); from generated/sandbox.json, the sandbox control API's
 // types and its routes (generate-sandbox-routes.js).
 // Run as a script, it also writes README.md's operations table (generate-readme.js) and docs/sandbox.md's
 // lifecycle tables (generate-rules-table.js).
@@ -11,6 +12,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { writeFacts } from "./generate-facts.js";
 import { writeOperations } from "./generate-operations.js";
+import { writePersonalFields } from "./generate-personal-fields.js";
 import { writeReadme } from "./generate-readme.js";
 import { writeRulesTable } from "./generate-rules-table.js";
 import { writeSandboxRoutes } from "./generate-sandbox-routes.js";
@@ -25,6 +27,7 @@ export async function generate(outDir) {
   const spec = JSON.parse(fs.readFileSync(path.join(outDir, "openapi.json"), "utf8"));
   writeOperations(spec, outDir);
   writeFacts(spec, outDir);
+  writePersonalFields(spec, outDir);
   const webhooks = writeWebhooks(spec, outDir);
   const sandboxSpec = JSON.parse(fs.readFileSync(path.join(outDir, "sandbox.json"), "utf8"));
   writeValidators(spec, sandboxSpec, webhooks, outDir);

@@ -195,6 +195,13 @@ export const mockOptions = {
     default: "p100-contract-report.md",
     help: "where the proxy writes its Markdown report",
   },
+  record: {
+    flag: "record",
+    arg: "<file.har>",
+    kind: "text",
+    mode: "proxy",
+    help: "write every exchange with the upstream to <file.har> (HAR 1.2) as it happens, without the API key, the webhook token or personal data (the spec's x-p100-personal fields masked); binary bodies as their size and type only",
+  },
   maxUpstreamBytes: {
     flag: "max-upstream-bytes",
     arg: "<n>",

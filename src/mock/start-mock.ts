@@ -4,7 +4,8 @@
 // (pipeline/node-server.ts) and in process (pipeline/fetch.ts). `startMock` takes its port at once
 // (so a taken port fails fast), resolves once Prism is ready, and rejects with a one-line reason
 // when it cannot start; `close()` stops it. With `proxy`, every call goes to the real API instead
-// and each answer is checked against the spec (`diffs`).
+// and each answer is checked against the spec (`diffs`), and with `record` written to a HAR file
+// (proxy/har-recorder.ts).
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -21,6 +22,7 @@ import { createPipeline, latency as delay, observing } from "./pipeline/pipeline
 import { type OwnAnswer, route } from "./pipeline/routes.js";
 import { createPrism } from "./prism/index.js";
 import { type DiffEntry, DiffLog } from "./proxy/diff-log.js";
+import { createHarRecorder, type HarRecorder } from "./proxy/har-recorder.js";
 import type { SandboxSteps } from "./sandbox/handlers.js";
 import { Sandbox } from "./sandbox/sandbox.js";
 
@@ -73,6 +75,13 @@ export interface MockOptions {
   maxIdleMinutes?: number;
   /** Stateful mode: calls each world's journal keeps (GET /_sandbox/requests); 1000 by default. */
   maxJournalPerWorld?: number;
+  /**
+   * Proxy mode: write every exchange with the upstream to this file as HAR 1.2, each as soon as it is
+   * answered (the file is a whole HAR document after each call). Never written: the API key, the
+   * webhook token, other credentials' headers, and the values of the spec's `x-p100-personal`
+   * properties (masked: letters as `x`, digits as `1`); a binary body is kept as its size and type.
+   */
+  record?: string;
   /**
    * Proxy mode: the largest body of an upstream's answer read, decoded (gzip, br, deflate undone);
    * a larger one is answered `502`, naming the cap. 10 MiB (the client's `maxResponseBytes`) by default.
@@ -164,6 +173,20 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
   // The sandbox's steps (and the rules' validators) load only for the stateful mode.
   steps = sandbox && (await import("./sandbox/handlers.js")).sandboxSteps(sandbox);
   await sandbox?.load(); // a state file that cannot be read stops the start here, in one line
+  let recorder: HarRecorder | undefined;
+  if (options.proxy !== undefined && options.record !== undefined) {
+    try {
+      recorder = createHarRecorder({
+        file: options.record,
+        upstream: options.proxy,
+        version: bundledVersion,
+        onError: (message) => options.onOutput?.(`${message}\n`),
+      });
+    } catch (error) {
+      await engine.then((started) => started.close()).catch(() => undefined);
+      throw new MockStartError((error as Error).message);
+    }
+  }
   const diffs = new DiffLog({
     upstream: options.proxy,
     specVersion: options.spec === undefined ? bundledVersion : `of ${options.spec}`,
@@ -174,7 +197,7 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
   const observe = logLines({ onOutput: options.onOutput, proxy: options.proxy, diffs, ownAnswers });
   const pages = createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined });
   // The steps, in order: pages (never logged), the log line, /_sandbox, routing (once), the
-  // latency, the sandbox's journal and faults, and the answer (Prism, with the rules).
+  // latency, the sandbox's journal and faults, the recording (proxy mode), and the answer (Prism, with the rules).
   const pipeline = createPipeline(
     [
       async (call, next) => {
@@ -188,6 +211,9 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
       async (call, next) => (await engine).route(call, next),
       ...(latency ? [delay(latency)] : []),
       ...(steps ? steps.back : []),
+      // Proxy mode with `record`: each exchange with the upstream, written as it comes back (its time
+      // without the latency option's).
+      ...(recorder ? [recorder.step] : []),
       async (call, next) => (await engine).answer(call, next),
     ],
     observe,
@@ -232,6 +258,7 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
     })
       // Cancels the webhook deliveries in flight, and writes the state file a last time.
       .then(() => sandbox?.close())
+      .then(() => recorder?.close())
       .then(() =>
         engine.then(
           (started) => started.close(),

@@ -41,7 +41,7 @@ describe("startMock", () => {
   it("refuses an option it does not know (a typo would otherwise start another mode)", async () => {
     await expect(startMock({ statefull: true } as never)).rejects.toThrow(
       new MockStartError(
-        "unknown option statefull; the options are allowRemoteWebhooks, corsOrigins, dynamic, errors, host, latency, maxDeliveriesPerWorld, maxDiffEntries, maxIdleMinutes, maxJournalPerWorld, maxUpstreamBytes, maxUsersPerWorld, maxWorlds, onOutput, port, proxy, signal, spec, stateFile, stateful",
+        "unknown option statefull; the options are allowRemoteWebhooks, corsOrigins, dynamic, errors, host, latency, maxDeliveriesPerWorld, maxDiffEntries, maxIdleMinutes, maxJournalPerWorld, maxUpstreamBytes, maxUsersPerWorld, maxWorlds, onOutput, port, proxy, record, signal, spec, stateFile, stateful",
       ),
     );
   });
