@@ -115,9 +115,9 @@ describe("/docs", () => {
 
   it("names the renderer to install when swagger-ui-dist is missing, and still serves the spec", async () => {
     const serve = createPages({ spec: "generated/openapi.json", stateful: false, swaggerUiDir: undefined });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(async (req, res) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
-      const reply = serve({ method: (req.method ?? "GET").toLowerCase(), path, headers: req.headers });
+      const reply = await serve({ method: (req.method ?? "GET").toLowerCase(), path, headers: req.headers });
       if (!reply) res.writeHead(404).end();
       else res.writeHead(reply.status, reply.headers).end(reply.body);
     });
