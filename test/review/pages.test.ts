@@ -175,7 +175,7 @@ describe("/", () => {
     for (const [name, drawn] of [
       ["API reference", ".opblock"],
       ["Sandbox dashboard", "#key-form"],
-    ]) {
+    ] as const) {
       await page.getByRole("link", { name }).click();
       await page.locator(drawn).first().waitFor({ timeout: 30_000 });
       await page.goBack();
