@@ -83,7 +83,7 @@ function proxyMessage(url) {
     "",
     `Point your client at ${url} with your real x-api-key for ${options.proxy}. Each difference from`,
     `the contract is logged as it happens; on Ctrl-C the report is written to ${report}.`,
-    "Stop with Ctrl-C. Requests are logged below.",
+    "Stop with Ctrl-C (from a script: SIGTERM, docs/mock.md). Requests are logged below.",
   ].join("\n");
 }
 
@@ -112,7 +112,7 @@ function readyMessage(url) {
     `  curl -X POST ${url}/v1/user/balances/extended -H 'x-api-key: k' -H 'content-type: application/json' \\`,
     `       -H 'Prefer: code=202, example=P211' -d '{"externalUserId":"f47ac10b-58cc-4372-a567-0e02b2c3d479"}'`,
     "",
-    `In a browser: ${url}/docs (the API reference; "Try it out" calls this mock)`,
+    `In a browser: ${url}/docs (the API reference; "Try it out" calls this mock); ${url}/ links every page`,
     ...(options.stateful ? [`  and ${url}/_sandbox/ui (the dashboard of one key's world)`] : []),
     "",
     ...(options.stateful
@@ -127,7 +127,7 @@ function readyMessage(url) {
           "",
         ]
       : []),
-    "Stop with Ctrl-C. Requests are logged below.",
+    "Stop with Ctrl-C (from a script: SIGTERM, docs/mock.md). Requests are logged below.",
   ].join("\n");
 }
 
