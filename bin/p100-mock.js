@@ -86,7 +86,7 @@ function proxyMessage(url) {
     ...(options.record
       ? [`Every exchange is recorded to ${options.record} (HAR 1.2; no key, no token, personal data masked).`]
       : []),
-    "Stop with Ctrl-C. Requests are logged below.",
+    "Stop with Ctrl-C (from a script: SIGTERM, docs/mock.md). Requests are logged below.",
   ].join("\n");
 }
 
@@ -115,7 +115,7 @@ function readyMessage(url) {
     `  curl -X POST ${url}/v1/user/balances/extended -H 'x-api-key: k' -H 'content-type: application/json' \\`,
     `       -H 'Prefer: code=202, example=P211' -d '{"externalUserId":"f47ac10b-58cc-4372-a567-0e02b2c3d479"}'`,
     "",
-    `In a browser: ${url}/docs (the API reference; "Try it out" calls this mock)`,
+    `In a browser: ${url}/docs (the API reference; "Try it out" calls this mock); ${url}/ links every page`,
     ...(options.stateful ? [`  and ${url}/_sandbox/ui (the dashboard of one key's world)`] : []),
     "",
     ...(options.stateful
@@ -130,7 +130,7 @@ function readyMessage(url) {
           "",
         ]
       : []),
-    "Stop with Ctrl-C. Requests are logged below.",
+    "Stop with Ctrl-C (from a script: SIGTERM, docs/mock.md). Requests are logged below.",
   ].join("\n");
 }
 

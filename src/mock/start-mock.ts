@@ -195,13 +195,19 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
   // The mock's own answers, in every mode but proxy: bounded as the proxy's log is.
   const ownAnswers = new DiffLog({ maxEntries: options.maxDiffEntries });
   const observe = logLines({ onOutput: options.onOutput, proxy: options.proxy, diffs, ownAnswers });
-  const pages = createPages({ spec: options.spec ?? bundledSpec, stateful: sandbox !== undefined });
+  const pages = createPages({
+    spec: options.spec ?? bundledSpec,
+    stateful: sandbox !== undefined,
+    proxy: options.proxy !== undefined,
+    // The proxy sends `Prefer` on to the upstream: /docs offers no choice there.
+    ...(options.proxy === undefined && { preferChoices: async () => (await engine).preferChoices() }),
+  });
   // The steps, in order: pages (never logged), the log line, /_sandbox, routing (once), the
   // latency, the sandbox's journal and faults, the recording (proxy mode), and the answer (Prism, with the rules).
   const pipeline = createPipeline(
     [
       async (call, next) => {
-        const page = pages(call);
+        const page = await pages(call);
         if (!page) return next();
         call.answeredBy = "page";
         return page;

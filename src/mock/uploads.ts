@@ -15,7 +15,7 @@ export const maxBodyBytes =
 export interface UploadProblem {
   /** A P-code of the operation's documented 400 answers. */
   code: "P403" | "P426" | "P440";
-  /** What is wrong, in the docs' style, for the log and for P403's errorMessage. */
+  /** What is wrong, in the docs' style, for the log and for P403's and P426's errorMessage. */
   message: string;
 }
 
@@ -62,6 +62,19 @@ export async function slimForm(form: FormData): Promise<{ body: string; contentT
   }
   const encoded = new Response(slim);
   return { body: await encoded.text(), contentType: encoded.headers.get("content-type") ?? "" };
+}
+
+/**
+ * The 400 answer's body for a problem: P403's names the failure; P426's is the catalogue's body
+ * (`catalogue`) with an errorMessage that goes on to name the type that arrived and the allowed
+ * ones; P440's is the catalogue's as it is.
+ */
+export function uploadProblemBody({ code, message }: UploadProblem, catalogue: unknown): unknown {
+  if (code === "P403") return { errorCode: "P403", errorMessage: `${message}.` };
+  if (code === "P440") return catalogue;
+  const documented = (catalogue ?? { errorCode: code }) as { errorMessage?: unknown };
+  const lead = typeof documented.errorMessage === "string" ? `${documented.errorMessage}: ` : "";
+  return { ...documented, errorMessage: `${lead}${message}.` };
 }
 
 function problemOf(limits: UploadLimits, form: FormData): UploadProblem | undefined {

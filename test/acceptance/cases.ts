@@ -183,7 +183,17 @@ function uploadRows(op: UploadOp, framing: Framing, valid: boolean): Row[] {
       status: 400,
       errorCode: "P440",
     }),
-    on(all, "a .gif (image/gif) → 400 P426", userId, [file("scan.gif", 4096)], { status: 400, errorCode: "P426" }),
+    on(
+      all,
+      "a .gif (image/gif) → 400 P426 naming the type that arrived and the allowed ones",
+      userId,
+      [file("scan.gif", 4096)],
+      {
+        status: 400,
+        errorCode: "P426",
+        bodyIncludes: ['has type \\"image/gif\\"; allowed: application/pdf, image/jpeg, image/jpg, image/png.'],
+      },
+    ),
     on(all, "no file → 400 P403", userId, [], p403),
     on(all, "an empty file → 400 P403", userId, [file("empty.pdf", 0)], p403),
     on(
@@ -509,6 +519,15 @@ export const rows: Row[] = [
     headers: { prefer: "code=202, example=P211" },
     body: { json: { externalUserId: userId } },
     expect: { status: 202, json: { errorCode: "P211", errorMessage: "POA pending" } },
+  },
+  {
+    name: "extendUser with Prefer: code=202; example=P211 (a semicolon) → 400 saying the mock cannot read it",
+    modes: both,
+    method: "POST",
+    path: "/v1/user/balances/extended",
+    headers: { prefer: "code=202; example=P211" },
+    body: { json: { externalUserId: userId } },
+    expect: { status: 400, bodyIncludes: ["The mock cannot read this Prefer header", ...choicesOf("extendUser")] },
   },
   ...["example=P999", "code=404"].map(
     (prefer): Row => ({

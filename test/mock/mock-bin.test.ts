@@ -84,7 +84,8 @@ it("prints one ready block naming the URL, logs one line per request with no err
   expect(ready).toContain("Prefer: code=202, example=P211");
   expect(ready).toContain(`In a browser: ${url}/docs`);
   expect(ready).not.toContain("/_sandbox/ui"); // stateless: no dashboard
-  expect(ready).toContain("Ctrl-C");
+  expect(ready).toContain(`${url}/ links every page`);
+  expect(ready).toContain("Stop with Ctrl-C (from a script: SIGTERM, docs/mock.md).");
 
   // --dynamic: answers generated from the schemas, still valid against them. Prism's generator can
   // miss a pattern now and then (the mock then logs that answer as breaking the spec), so the

@@ -1,10 +1,13 @@
 // The mock's pipeline in this process: createMockFetch answers Web Requests with the same
 // handlers as startMock's server, without a listening socket (no port is taken in this file).
+// With its own pages' answers: the front door (GET /), the control API's description and the
+// `Prefer` choices /docs offers (its browser checks: test/review/pages.test.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import spec from "../../generated/openapi.json" with { type: "json" };
+import sandboxSpec from "../../generated/sandbox.json" with { type: "json" };
 import { createMockFetch, type InProcessMock } from "../../src/mock/index.js";
 import { maxBodyBytes } from "../../src/mock/uploads.js";
-import { validBody } from "../support/cases.js";
+import { responseCases, validBody } from "../support/cases.js";
 
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 const base = "http://mock.test";
@@ -78,6 +81,82 @@ describe("the stateless mock in process", () => {
     expect((await wrong.json()).detail).toContain("code=418 is not a documented status of this operation");
   });
 
+  it.each([
+    ["code=202; example=P211", ' (a ";" makes what follows a parameter of the preference before it)'],
+    ["code=202, exmaple=P211", ""],
+    ["return=minimal", ""],
+  ])("refuses Prefer: %s, which it cannot read, with a 400 that says so", async (prefer, hint) => {
+    const body = { externalUserId: id };
+    const response = await call(mock, "POST", "/v1/user/balances/extended", body, { prefer });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    const problem = await response.json();
+    expect(problem.title).toBe("The mock cannot read this Prefer header");
+    expect(problem.detail).toContain(
+      `Prefer: cannot read "${prefer}": the mock reads code, example, dynamic and seed, each a preference of its own, separated by commas${hint}. POST /v1/user/balances/extended documents: code=201 (example=success); code=202 (example=P210 | P211);`,
+    );
+    expect(log).toContain("POST /v1/user/balances/extended → 400 Prefer cannot be read\n");
+  });
+
+  it("names the type that arrived and the allowed ones in P426, in the answer and the log line", async () => {
+    const form = new FormData();
+    form.append("documentType", "UTILITY_BILL");
+    // A converter that sent the list of types as the part's type (a Postman user's case).
+    form.append("files", new File(["%PDF-1.4"], "bill.pdf", { type: "application/pdf, image/png" }));
+    const response = await mock.fetch(
+      new Request(`${base}/v1/user/poa-files/${id}`, { method: "POST", body: form, headers: { "x-api-key": key } }),
+    );
+    expect(response.status).toBe(400);
+    const errorMessage =
+      'Invalid file type: file 1 (bill.pdf) has type "application/pdf, image/png"; allowed: application/pdf, image/jpeg, image/jpg, image/png.';
+    expect(await response.json()).toEqual({ errorCode: "P426", errorMessage });
+    expect(log).toContain(`POST /v1/user/poa-files/${id} → 400 P426: ${errorMessage}\n`);
+  });
+
+  it("answers GET / with the front door: a link to each page, the pages' headers, no CORS for other origins", async () => {
+    const page = await mock.fetch(new Request(`${base}/`, { headers: { origin: "https://evil.example" } }));
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    const docs = await mock.fetch(new Request(`${base}/docs`));
+    for (const header of ["content-security-policy", "x-content-type-options", "referrer-policy", "cache-control"])
+      expect(page.headers.get(header), header).toBe(docs.headers.get(header));
+    expect(page.headers.get("access-control-allow-origin")).toBeNull();
+    const text = await page.text();
+    const links = [...text.matchAll(/<a href="([^"]+)"/g)].map((match) => match[1]);
+    expect(links).toEqual(["/docs", "/docs/sandbox.json", "/docs/openapi"]);
+    for (const link of links) expect((await mock.fetch(new Request(`${base}${link}`))).status, link).toBe(200);
+    expect(text).toContain("<code>p100-mock --stateful</code>"); // the dashboard: how to get it
+    expect((await mock.fetch(new Request(`${base}/`, { method: "POST" }))).status).toBe(404); // a page is read, not posted
+  });
+
+  it("serves the control API's description, its servers this mock", async () => {
+    const served = await (await mock.fetch(new Request(`${base}/docs/sandbox.json`))).json();
+    expect(served.servers).toEqual([{ url: "/", description: "This mock (p100-mock)" }]);
+    expect(served.paths).toEqual(sandboxSpec.paths);
+  });
+
+  it("lists for /docs each operation's documented answers as the Prefer values that pick them", async () => {
+    const served = await (await mock.fetch(new Request(`${base}/docs/prefer.json`))).json();
+    const documented: Record<string, string[]> = {};
+    for (const { method, path, status, example } of responseCases) {
+      const route = `${method} ${path}`;
+      documented[route] = [...(documented[route] ?? []), `code=${status}${example ? `, example=${example}` : ""}`];
+    }
+    expect(served).toEqual(documented);
+    // Each is an answer the mock gives (every documented answer, through Prefer: test/mock/mock.test.ts).
+    const picked = await call(
+      mock,
+      "POST",
+      "/v1/user/balances/extended",
+      { externalUserId: id },
+      {
+        prefer: served["post /v1/user/balances/extended"][2],
+      },
+    );
+    expect(picked.status).toBe(202);
+    expect(await picked.json()).toMatchObject({ errorCode: "P211" });
+  });
+
   it("answers a body over the cap with 413, as the server does", async () => {
     const body = new Uint8Array(maxBodyBytes + 1);
     const response = await call(mock, "POST", `/v1/user/poa-files/${id}`, undefined, {}, body);
@@ -104,6 +183,15 @@ describe("the stateful mock in process", () => {
     mock = await createMockFetch({ stateful: true });
   });
   afterAll(() => mock.close());
+
+  it("links its dashboard from the front door, and refuses a Prefer it cannot read as the stateless mock does", async () => {
+    const links = [...(await (await mock.fetch(new Request(`${base}/`))).text()).matchAll(/<a href="([^"]+)"/g)];
+    expect(links.map((match) => match[1])).toEqual(["/docs", "/_sandbox/ui", "/docs/sandbox.json", "/docs/openapi"]);
+    const prefer = "code=202; example=P211";
+    const refused = await call(mock, "POST", "/v1/user/balances/extended", { externalUserId: "c1" }, { prefer });
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).detail).toContain(`cannot read "${prefer}"`);
+  });
 
   it("creates a user with a key and reads it back", async () => {
     const created = await call(

@@ -133,7 +133,8 @@ describe.each(Object.keys(modes))("the %s mock", (mode) => {
       what: "a GIF",
       files: [{ size: 10, type: "image/gif", name: "a.gif" }],
       errorCode: "P426",
-      errorMessage: "Invalid file type",
+      errorMessage:
+        'Invalid file type: file 1 (a.gif) has type "image/gif"; allowed: application/pdf, image/jpeg, image/jpg, image/png.',
     },
     { what: "no file", files: [], errorCode: "P403", errorMessage: "files should not be empty." },
     {

@@ -1,8 +1,8 @@
 // The upload limits as the mock enforces them (src/mock/uploads.ts), in memory: the codes the docs
 // give (P403 for the count, an empty file or a broken form, P426 for a type, P440 for a size), the
-// body cap they imply, and the slim copy Prism validates.
+// body cap they imply, the answers' bodies, and the slim copy Prism validates.
 import { describe, expect, it } from "vitest";
-import { checkUpload, maxBodyBytes, slimForm, uploadLimitsOf } from "../../src/mock/uploads.js";
+import { checkUpload, maxBodyBytes, slimForm, uploadLimitsOf, uploadProblemBody } from "../../src/mock/uploads.js";
 import { tinyPng } from "../support/files.js";
 
 const limits = uploadLimitsOf("post", "/v1/user/poa-files/{externalUserId}")!;
@@ -81,6 +81,32 @@ describe("checkUpload", () => {
     expect(await checkUpload(limits, "multipart/form-data; boundary=x", broken)).toEqual({
       problem: { code: "P403", message: "the request body is not a valid multipart/form-data body" },
     });
+  });
+});
+
+describe("uploadProblemBody", () => {
+  const type = 'file 1 (a.gif) has type "image/gif"; allowed: application/pdf, image/png';
+  it("keeps the catalogue's P426 and goes on to name the type that arrived and the allowed ones", () => {
+    const catalogue = { errorCode: "P426", errorName: "invalid-file-type", errorMessage: "Invalid file type" };
+    expect(uploadProblemBody({ code: "P426", message: type }, catalogue)).toEqual({
+      errorCode: "P426",
+      errorName: "invalid-file-type",
+      errorMessage: `Invalid file type: ${type}.`,
+    });
+    // A spec without the catalogue's example still names the P-code and the type.
+    expect(uploadProblemBody({ code: "P426", message: type }, undefined)).toEqual({
+      errorCode: "P426",
+      errorMessage: `${type}.`,
+    });
+  });
+
+  it("answers P403 with its failure, and P440 with the catalogue's body as it is", () => {
+    expect(uploadProblemBody({ code: "P403", message: "files should not be empty" }, undefined)).toEqual({
+      errorCode: "P403",
+      errorMessage: "files should not be empty.",
+    });
+    const tooLarge = { errorCode: "P440", errorMessage: "File too large" };
+    expect(uploadProblemBody({ code: "P440", message: "file 1 has 6 bytes" }, tooLarge)).toBe(tooLarge);
   });
 });
 

@@ -84,9 +84,10 @@ describe("what a consumer installs", () => {
   // docs/learn.md: 140 files, 249 kB); and again, about 15% over what 0.3.0 measured, for the
   // mock's rebuilt core (the pipeline, the Prism adapter, the rules by group, the stores and the
   // state file's generated validators, the control API's routes) and path-to-regexp, the control
-  // API's router (76 kB): a 302 kB tarball, 1334 kB and 192 files; the client alone 3025 kB.
+  // API's router (76 kB), the client's layers and tracing, the proxy's recorder, the front page:
+  // a 323 kB tarball, 1397 kB and 221 files; the client alone 3088 kB.
   // Crossing one is a decision, not an accident.
-  const budget = { tarballKb: 350, unpackedKb: 1550, files: 220, clientPackages: 12, clientKb: 3300 };
+  const budget = { tarballKb: 375, unpackedKb: 1600, files: 255, clientPackages: 12, clientKb: 3400 };
 
   it("the tarball and the client-only install stay within their size budgets", () => {
     const unpacked = packed.reduce((sum, file) => sum + fs.statSync(path.join(installed, file)).size, 0);

@@ -1,6 +1,7 @@
 // The mock's own web pages, in a real browser (one Chromium for the file, support/browser.ts):
-// /docs (Swagger UI over the bundled spec) sends Extend user from its console to the mock and
-// shows the documented answer, and shows the webhooks with their payload examples; /_sandbox/ui
+// the front door (/) links each of them; /docs (Swagger UI over the bundled spec) sends Extend
+// user from its console to the mock and shows the documented answer, sends a documented `Prefer`
+// choice, shows every path parameter as a string and the webhooks with their payload examples; /_sandbox/ui
 // (stateful mode) shows a user created through the API, approves its verification by a click and
 // shows the webhook delivery and its attempt. Every request either page makes is recorded: none
 // goes to a host other than the mock. axe-core finds no serious or critical violation on either.
@@ -14,7 +15,7 @@ import { createP100Client } from "../../src/index.js";
 import { createSandboxClient, type RunningMock, startMock } from "../../src/mock/index.js";
 import { createPages } from "../../src/mock/pages/pages.js";
 import { launchChromium } from "../support/browser.js";
-import { validBody } from "../support/cases.js";
+import { operations, validBody } from "../support/cases.js";
 import { exampleValue, spec } from "../support/spec.js";
 
 const axeSource = fs.readFileSync(new URL("../../node_modules/axe-core/axe.min.js", import.meta.url), "utf8");
@@ -113,11 +114,37 @@ describe("/docs", () => {
     expect(problems).toEqual([]);
   });
 
+  it("shows every path parameter as a string, and sends the Prefer choice picked in the console", {
+    timeout: 120_000,
+  }, async () => {
+    const { page, problems } = await open(`${stateless.url}/docs`);
+    const types: string[] = [];
+    for (const { operationId, path } of operations.filter((operation) => operation.path.includes("{"))) {
+      const block = page.locator(`#operations-User_Accounts-${operationId}`);
+      await block.locator(".opblock-summary-control").click();
+      const rows = block.locator(".parameters tr[data-param-in=path]");
+      expect(await rows.count(), operationId).toBe(path.split("{").length - 1);
+      types.push(...(await rows.locator(".parameter__type").allTextContents()));
+    }
+    expect(new Set(types)).toEqual(new Set(["string"])); // never `never` (issue 35)
+    const extend = page.locator("#operations-User_Accounts-extendUser");
+    await extend.locator(".opblock-summary-control").click();
+    await extend.locator("tr[data-param-name=Prefer] select").selectOption("code=202, example=P211");
+    const sent = page.waitForRequest((r) => r.url().endsWith("/v1/user/balances/extended"));
+    await extend.getByRole("button", { name: "Execute" }).click();
+    expect((await sent).headers().prefer).toBe("code=202, example=P211");
+    const answer = extend.locator(".live-responses-table .response");
+    await expect.poll(() => answer.locator(".response-col_status").textContent(), { timeout: 30_000 }).toBe("202");
+    const body = JSON.parse((await answer.locator(".response-col_description pre").first().textContent()) ?? "");
+    expect(body).toEqual(exampleValue("/v1/user/balances/extended", "post", "202", "P211"));
+    expect(problems).toEqual([]); // (the Prefer field's accessibility: the test above, on the same operation)
+  });
+
   it("names the renderer to install when swagger-ui-dist is missing, and still serves the spec", async () => {
     const serve = createPages({ spec: "generated/openapi.json", stateful: false, swaggerUiDir: undefined });
-    const server = http.createServer((req, res) => {
+    const server = http.createServer(async (req, res) => {
       const path = new URL(req.url ?? "/", "http://x").pathname;
-      const reply = serve({ method: (req.method ?? "GET").toLowerCase(), path, headers: req.headers });
+      const reply = await serve({ method: (req.method ?? "GET").toLowerCase(), path, headers: req.headers });
       if (!reply) res.writeHead(404).end();
       else res.writeHead(reply.status, reply.headers).end(reply.body);
     });
@@ -137,6 +164,27 @@ describe("/docs", () => {
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
+  });
+});
+
+describe("/", () => {
+  it("links each page of the mock, and each link opens", { timeout: 120_000 }, async () => {
+    const { page, requested, problems } = await open(`${stateful.url}/`);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // Each page drawn (its requests done: none is cut off by going back), then back to the front door.
+    for (const [name, drawn] of [
+      ["API reference", ".opblock"],
+      ["Sandbox dashboard", "#key-form"],
+    ] as const) {
+      await page.getByRole("link", { name }).click();
+      await page.locator(drawn).first().waitFor({ timeout: 30_000 });
+      await page.goBack();
+    }
+    expect(await page.getByRole("link", { name: "Control API description" }).getAttribute("href")).toBe(
+      "/docs/sandbox.json",
+    );
+    expect(hostsOf(requested)).toEqual([stateful.url]);
+    expect(problems).toEqual([]);
   });
 });
 
@@ -307,7 +355,7 @@ describe("/_sandbox/ui", () => {
 
 describe("safe by default", () => {
   it("keeps both pages to the mock's own origin and answers other origins no CORS", async () => {
-    for (const path of ["/docs", "/docs/openapi", "/_sandbox/ui", "/_sandbox/ui/dashboard.js"]) {
+    for (const path of ["/", "/docs", "/docs/openapi", "/docs/prefer.json", "/docs/sandbox.json", "/_sandbox/ui"]) {
       const answer = await fetch(`${stateful.url}${path}`, { headers: { origin: "https://evil.example" } });
       expect(answer.status, path).toBe(200);
       expect(answer.headers.get("access-control-allow-origin"), path).toBeNull();
@@ -329,7 +377,7 @@ describe("safe by default", () => {
         });
         request.on("error", reject);
       });
-    for (const path of ["/docs", "/_sandbox/ui", "/_sandbox/users"]) {
+    for (const path of ["/", "/docs", "/_sandbox/ui", "/_sandbox/users"]) {
       const refused = await statusFor(path, `rebound.example:${port}`);
       expect(refused.status, path).toBe(403);
       expect(JSON.parse(refused.body).message).toContain(

@@ -65,4 +65,5 @@ export const docsCss = `
 .swagger-ui .download-contents { background: #4a4f5c; }
 .swagger-ui .json-schema-2020-12-expand-deep-button { color: #4a4a4a; }
 .swagger-ui .json-schema-2020-12__constraint--string { background: #7a4f00; }
+.swagger-ui .parameter__in { color: #4a4a4a; }
 `;

@@ -1,9 +1,50 @@
 // @ts-check
 // Starts Swagger UI on /docs: the spec the mock serves, "Try it out" open, and the placeholder
-// key set. Every request goes to this mock, whatever servers a spec names.
+// key set. Every request goes to this mock, whatever servers a spec names. Each operation gets a
+// `Prefer` header field listing its documented answers (/docs/prefer.json, the mock's own
+// reading of the spec), so the console can ask for any of them.
 /* global SwaggerUIBundle */
 
 const placeholderKey = "test";
+
+/** @type {Record<string, string[]>} What `Prefer` can pick, by "method path"; none if the mock offers no choice. */
+const choices = await fetch("/docs/prefer.json").then(
+  (response) => (response.ok ? response.json() : {}),
+  () => ({}),
+);
+
+const preferHelp =
+  "p100-mock only (the P100 API does not read it): which documented answer the mock gives. Empty: its default answer.";
+
+/**
+ * The spec with a `Prefer` header parameter on each operation the mock lists choices for.
+ * @param {any} spec
+ */
+function withPrefer(spec) {
+  for (const [path, item] of Object.entries(spec?.paths ?? {}))
+    for (const [method, operation] of Object.entries(item ?? {})) {
+      const values = choices[`${method} ${path}`];
+      if (!values?.length || typeof operation !== "object" || operation === null) continue;
+      /** @type {any[]} */
+      const parameters = Array.isArray(operation.parameters) ? operation.parameters : [];
+      if (parameters.some((p) => p?.in === "header" && String(p.name).toLowerCase() === "prefer")) continue;
+      const prefer = { name: "Prefer", in: "header", required: false, description: preferHelp };
+      operation.parameters = [...parameters, { ...prefer, schema: { type: "string", enum: values } }];
+    }
+  return spec;
+}
+
+/** Swagger UI's plugin: the spec goes through withPrefer before Swagger UI resolves and draws it. */
+const preferPlugin = () => ({
+  statePlugins: {
+    spec: {
+      wrapActions: {
+        /** @param {(spec: unknown) => unknown} original */
+        updateJsonSpec: (original) => (/** @type {unknown} */ spec) => original(withPrefer(spec)),
+      },
+    },
+  },
+});
 
 /** @type {any} */
 const ui = /** @type {any} */ (globalThis).SwaggerUIBundle({
@@ -13,6 +54,7 @@ const ui = /** @type {any} */ (globalThis).SwaggerUIBundle({
   deepLinking: false,
   tryItOutEnabled: true,
   displayRequestDuration: true,
+  plugins: [preferPlugin],
   /** @param {{ url: string }} request */
   requestInterceptor: (request) => {
     const url = new URL(request.url, location.href);

@@ -1,6 +1,9 @@
 // The mock's own web pages, on its own port:
+// - /: the front door (front-page.ts), a link to each of the others and to the control API's
+//   description (/docs/sandbox.json);
 // - /docs: the spec it serves, rendered by Swagger UI (swagger-ui-dist, an optional peer like
-//   Prism's packages), whose try-it console calls this mock and nothing else;
+//   Prism's packages), whose try-it console calls this mock and nothing else, and can send any
+//   documented `Prefer` choice (/docs/prefer.json, from Prism's reading of the spec);
 // - /_sandbox/ui: the stateful mode's dashboard (dashboard.js), built on the control API alone.
 // Every asset comes from this package or swagger-ui-dist. A Content-Security-Policy keeps each
 // page to its own origin: a page that tried to load or call anything elsewhere would be refused
@@ -14,17 +17,27 @@ import { gzipSync } from "node:zlib";
 import type { Reply } from "../pipeline/call.js";
 import { dashboardCss, dashboardHtml, noDashboardHtml } from "./dashboard-page.js";
 import { docsCss, docsHtml, noRendererHtml } from "./docs-page.js";
+import { frontHtml } from "./front-page.js";
 
 export interface PagesOptions {
   /** The spec file the mock serves, shown at /docs. */
   spec: string;
   /** Whether the control API (and so the dashboard) is there. */
   stateful: boolean;
+  /** Whether the mock forwards to an upstream (the front page says so). */
+  proxy?: boolean;
   /** Where swagger-ui-dist is; found from this package by default (tests name a missing one). */
   swaggerUiDir?: string | undefined;
+  /**
+   * What `Prefer` can pick, by `method path` (prism/index.ts' `preferChoices`), for /docs' console;
+   * none (the proxy mode, where `Prefer` goes on to the upstream): /docs offers no choice.
+   */
+  preferChoices?: () => Promise<Record<string, string[]>>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/** The control API's description (openapi/sandbox.yaml, bundled), which the package ships. */
+const sandboxSpec = path.join(here, "../../../generated/sandbox.json");
 
 /** Same origin for everything; inline script and style are not needed, so they are not allowed. */
 const policy = [
@@ -41,7 +54,7 @@ const policy = [
 
 interface Asset {
   type: string;
-  body: () => Buffer;
+  body: () => Buffer | Promise<Buffer>;
   /** Whether the page's answer may be revalidated rather than fetched again (assets, not pages). */
   asset?: boolean;
 }
@@ -59,7 +72,7 @@ function swaggerUiDir(): string | undefined {
   }
 }
 
-/** The spec as /docs shows it: its servers are this mock (the page's own origin), so try-it calls it. */
+/** A spec as /docs shows it: its servers are this mock (the page's own origin), so try-it calls it. */
 function docsSpec(file: string): { type: string; text: string } {
   const text = readFileSync(file, "utf8");
   try {
@@ -98,7 +111,9 @@ export function createPages(options: PagesOptions) {
   const text = (value: string) => once(() => Buffer.from(value));
   const fromRenderer = (name: string) => once(() => readFileSync(path.join(renderer as string, name)));
   const spec = once(() => docsSpec(options.spec));
+  const choices = once(async () => Buffer.from(JSON.stringify((await options.preferChoices?.()) ?? {})));
   const assets = new Map<string, Asset>([
+    ["/", { type: html, body: text(frontHtml({ stateful: options.stateful, proxy: options.proxy ?? false })) }],
     ["/docs", { type: html, body: text(renderer ? docsHtml : noRendererHtml) }],
     [
       "/docs/openapi",
@@ -109,6 +124,8 @@ export function createPages(options: PagesOptions) {
         body: once(() => Buffer.from(spec().text)),
       },
     ],
+    ["/docs/sandbox.json", { type: jsonType, body: once(() => Buffer.from(docsSpec(sandboxSpec).text)) }],
+    ["/docs/prefer.json", { type: jsonType, body: choices }],
     ["/docs/docs.js", { type: js, body: file("docs.js"), asset: true }],
     ["/docs/docs.css", { type: css, body: text(docsCss), asset: true }],
     ["/_sandbox/ui", { type: html, body: text(options.stateful ? dashboardHtml : noDashboardHtml) }],
@@ -122,14 +139,15 @@ export function createPages(options: PagesOptions) {
   const gzipped = new Map<string, Buffer>();
 
   /** The reply to a `GET`/`HEAD` of a page or asset; undefined for another request. */
-  return function serve(request: PageRequest): Reply | undefined {
+  return async function serve(request: PageRequest): Promise<Reply | undefined> {
     const { method, path: pathname } = request;
     if (method !== "get" && method !== "head") return undefined;
-    const name = pathname.length > 1 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
+    // `/docs/` is /docs; `//` is not the front door (it is Prism's 404).
+    const name = pathname.length > 2 && pathname.endsWith("/") ? pathname.slice(0, -1) : pathname;
     const found = assets.get(name);
     if (!found) return undefined;
     const missing = (name === "/docs" && !renderer) || (name === "/_sandbox/ui" && !options.stateful);
-    let body = found.body();
+    let body = await found.body();
     const headers: Record<string, string> = {
       "content-type": found.type,
       "content-security-policy": policy,

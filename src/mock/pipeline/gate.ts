@@ -61,7 +61,8 @@ export function corsHeaders(call: Call, extra: string[]): { allowed: boolean; he
   };
 }
 
-const ownPath = (path: string) => path === "/docs" || path.startsWith("/docs/") || path.startsWith("/_sandbox/");
+const ownPath = (path: string) =>
+  path === "/" || path === "/docs" || path.startsWith("/docs/") || path.startsWith("/_sandbox/");
 
 /** In proxy mode, an answer the mock gives itself says so. */
 function ownReply(

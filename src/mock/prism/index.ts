@@ -5,6 +5,8 @@
 // sandbox's rules in the stateful mode, or the upstream's answer in proxy mode: proxy/forward.ts)
 // and validates the answer. Each call is routed once, by `route`; Prism is then handed that
 // operation (its `route` component returns it), so it does not route again.
+
+import { createRequire } from "node:module";
 import type { IPrismComponents } from "@stoplight/prism-core";
 import type { IHttpConfig, IHttpMockConfig, IHttpRequest, IHttpResponse } from "@stoplight/prism-http";
 import type { IHttpOperation } from "@stoplight/types";
@@ -13,8 +15,16 @@ import { MockStartError } from "../../errors.js";
 import { defaultMaxUpstreamBytes } from "../options.js";
 import { type Call, type Finding, jsonReply, noteOf, queryOf, type Reply, userOf } from "../pipeline/call.js";
 import type { Handler } from "../pipeline/pipeline.js";
-import { checkUpload, slimForm, uploadLimitsOf } from "../uploads.js";
-import { choicesOf, exampleOf, type Problem, refusedChoice, wrongPrefer } from "./choices.js";
+import { checkUpload, slimForm, uploadLimitsOf, uploadProblemBody } from "../uploads.js";
+import {
+  choicesOf,
+  exampleOf,
+  type Problem,
+  preferValues,
+  refusedChoice,
+  unreadPreference,
+  wrongPrefer,
+} from "./choices.js";
 import { p403Message } from "./p403.js";
 
 /** An answer of the mock's own to a valid request: a status and a body (text of `contentType`, else JSON). */
@@ -46,6 +56,8 @@ export interface PrismEngine {
   answer: Handler;
   /** Closes the proxy's upstream connections. */
   close(): Promise<void>;
+  /** What `Prefer` can pick, by `method path` (lower-case method, the spec's path): for /docs' console. */
+  preferChoices(): Record<string, string[]>;
 }
 
 type Mock = IPrismComponents<IHttpOperation, IHttpRequest, IHttpResponse, IHttpMockConfig>["mock"];
@@ -77,8 +89,14 @@ async function loadPrism() {
       // Prism's own forwarder: the proxy's `--errors` answer to an invalid request (401/422, not sent).
       import("@stoplight/prism-http/dist/forwarder/index.js"),
     ]);
+    // Prism's parser of `Prefer` (a dependency of its server helper), found from there as Prism finds it.
+    const preferFile = createRequire(import.meta.url).resolve(
+      "@stoplight/prism-http-server/dist/getHttpConfigFromRequest.js",
+    );
+    const parsePrefer = createRequire(preferFile)("parse-prefer-header") as (header: string) => Record<string, unknown>;
     return {
       ...http,
+      parsePrefer,
       createLogger: core.createLogger,
       getHttpConfigFromRequest: prefer.getHttpConfigFromRequest,
       serialize: serializer.serialize as (payload: unknown, contentType?: string) => string | undefined,
@@ -204,9 +222,12 @@ export async function createPrism(options: PrismOptions): Promise<PrismEngine> {
       headers: call.headers as Record<string, string>,
       body: call.body,
     };
+    const header = headerOf(input, "prefer");
     const preferences = prism.getHttpConfigFromRequest(input);
-    if (preferences._tag === "Left")
-      return problemReply(call, wrongPrefer(resource, `cannot read "${headerOf(input, "prefer")}"`));
+    if (preferences._tag === "Left") return problemReply(call, wrongPrefer(resource, `cannot read "${header}"`, true));
+    // What Prism would drop (e.g. `code=202; example=P211`'s example) is refused, not ignored; the proxy sends it on.
+    const unread = header && !config.isProxy ? unreadPreference(header, prism.parsePrefer(header)) : undefined;
+    if (unread) return problemReply(call, wrongPrefer(resource, unread, true));
     // What `Prefer` leaves out (undefined) keeps the mock's own setting, as in Prism's server.
     const chosen = Object.fromEntries(Object.entries(preferences.right).filter(([, value]) => value !== undefined));
     const picked = chosen.code !== undefined || chosen.exampleKey !== undefined;
@@ -222,9 +243,7 @@ export async function createPrism(options: PrismOptions): Promise<PrismEngine> {
     if (limits && !config.isProxy && !picked && headerOf(input, "x-api-key")) {
       const checked = await checkUpload(limits, headerOf(input, "content-type"), new Uint8Array(call.bytes));
       if (checked && "problem" in checked) {
-        const { code, message } = checked.problem;
-        const body =
-          code === "P403" ? { errorCode: "P403", errorMessage: `${message}.` } : exampleOf(resource, "400", code);
+        const body = uploadProblemBody(checked.problem, exampleOf(resource, "400", checked.problem.code));
         call.facts.note = noteOf(body);
         return jsonReply(400, body, own);
       }
@@ -283,7 +302,11 @@ export async function createPrism(options: PrismOptions): Promise<PrismEngine> {
     };
   };
 
-  return { route, answer, close: async () => proxy?.dispatcher.close() };
+  const preferChoices = () =>
+    Object.fromEntries(
+      operations.map((operation) => [`${operation.method} ${operation.path}`, preferValues(operation)]),
+    );
+  return { route, answer, close: async () => proxy?.dispatcher.close(), preferChoices };
 }
 
 /** The proxy's forwarding and its dispatcher (undici, loaded for the proxy mode only). */
