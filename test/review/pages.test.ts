@@ -123,7 +123,8 @@ describe("/docs", () => {
       const block = page.locator(`#operations-User_Accounts-${operationId}`);
       await block.locator(".opblock-summary-control").click();
       const rows = block.locator(".parameters tr[data-param-in=path]");
-      expect(await rows.count(), operationId).toBe(path.split("{").length - 1);
+      // The block opens after the click: wait for its rows rather than count them at once.
+      await expect.poll(() => rows.count(), { message: operationId }).toBe(path.split("{").length - 1);
       types.push(...(await rows.locator(".parameter__type").allTextContents()));
     }
     expect(new Set(types)).toEqual(new Set(["string"])); // never `never` (issue 35)
