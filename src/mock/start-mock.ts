@@ -15,11 +15,11 @@ import { logLines } from "./log-line.js";
 import { isLoopbackHost } from "./loopback.js";
 import { latencyRange, optionProblem } from "./options.js";
 import { createPages } from "./pages/pages.js";
-import type { Call } from "./pipeline/call.js";
+import type { Answer, Call } from "./pipeline/call.js";
 import { fetchOf } from "./pipeline/fetch.js";
 import { nodeListener } from "./pipeline/node-server.js";
 import { createPipeline, latency as delay, observing } from "./pipeline/pipeline.js";
-import { type OwnAnswer, route } from "./pipeline/routes.js";
+import { route } from "./pipeline/routes.js";
 import { createPrism } from "./prism/index.js";
 import { type DiffEntry, DiffLog } from "./proxy/diff-log.js";
 import { createHarRecorder, type HarRecorder } from "./proxy/har-recorder.js";
@@ -292,7 +292,7 @@ async function start(options: MockOptions, listen: boolean): Promise<RunningMock
 }
 
 /** What /_sandbox answers without the stateful mode (rather than Prism's "no path matched"). */
-const noSandbox: OwnAnswer = {
+const noSandbox: Answer = {
   status: 404,
   body: { message: "/_sandbox is the stateful mode's control API: start the mock with --stateful (stateful: true)" },
 };

@@ -17,6 +17,19 @@ export interface Operation {
   params: Record<string, string>;
 }
 
+/**
+ * An answer the mock gives itself (the rules', the control API's, a page route's, a refusal): a
+ * status and a JSON body (none for `undefined`), or text of `contentType`; the steps turn it into a
+ * `Reply`. One word, one meaning: an `Answer` is what the mock decided, a `Reply` what goes out.
+ */
+export interface Answer {
+  status: number;
+  body?: unknown;
+  /** A body that is not JSON (a page, the loading page's `text/html`): `body` is its text. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
 /** What the mock sends back for a call; the server adapters (node-server.ts, fetch.ts) write it. */
 export interface Reply {
   /** 0 with `reset`: no answer at all. */

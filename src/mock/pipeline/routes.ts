@@ -1,7 +1,7 @@
 // Paths the mock answers itself, before Prism: the stateful mode's control API and hosted KYC
 // page under /_sandbox (or, without it, a 404 that says how to start it). A route gets the call's
 // parts, never the socket, and its answer is logged like any other.
-import { jsonReply, noteOf } from "./call.js";
+import { type Answer, jsonReply, noteOf } from "./call.js";
 import type { Handler } from "./pipeline.js";
 
 /** A request under a route's prefix: the body parsed as JSON (else text), the key if sent once. */
@@ -13,17 +13,8 @@ export interface RouteRequest {
   query?: URLSearchParams;
 }
 
-/** A route's answer: a status and a JSON body (none for `undefined`), or text of `contentType`. */
-export interface OwnAnswer {
-  status: number;
-  body?: unknown;
-  /** A body that is not JSON (a page): `body` is its text. */
-  contentType?: string;
-  headers?: Record<string, string>;
-}
-
 /** The paths under `prefix`, answered by `handle`. */
-export function route(prefix: string, handle: (request: RouteRequest) => Promise<OwnAnswer>): Handler {
+export function route(prefix: string, handle: (request: RouteRequest) => Promise<Answer>): Handler {
   return async (call, next) => {
     if (!call.path.startsWith(prefix)) return next();
     call.answeredBy = "control";

@@ -13,7 +13,16 @@ import type { IHttpOperation } from "@stoplight/types";
 import { createRedactor } from "../../client/redact.js";
 import { MockStartError } from "../../errors.js";
 import { defaultMaxUpstreamBytes } from "../options.js";
-import { type Call, type Finding, jsonReply, noteOf, queryOf, type Reply, userOf } from "../pipeline/call.js";
+import {
+  type Answer,
+  type Call,
+  type Finding,
+  jsonReply,
+  noteOf,
+  queryOf,
+  type Reply,
+  userOf,
+} from "../pipeline/call.js";
 import type { Handler } from "../pipeline/pipeline.js";
 import { checkUpload, slimForm, uploadLimitsOf, uploadProblemBody } from "../uploads.js";
 import {
@@ -27,13 +36,6 @@ import {
 } from "./choices.js";
 import { p403Message } from "./p403.js";
 
-/** An answer of the mock's own to a valid request: a status and a body (text of `contentType`, else JSON). */
-export interface ValidAnswer {
-  status: number;
-  body?: unknown;
-  contentType?: string;
-}
-
 export interface PrismOptions {
   spec: string;
   dynamic?: boolean;
@@ -45,7 +47,7 @@ export interface PrismOptions {
    * Stateful mode: the answer to a request Prism found valid, with a key and no `Prefer` choice
    * (it may set `call.rule`); undefined leaves it to Prism's example. A throw is a 500.
    */
-  answerValid?: (call: Call) => ValidAnswer | undefined;
+  answerValid?: (call: Call) => Answer | undefined;
 }
 
 /** The Prism adapter's two steps of the pipeline, and its end. */
@@ -161,7 +163,7 @@ export async function createPrism(options: PrismOptions): Promise<PrismEngine> {
         call.rule = picked && !validations.length ? "Prefer" : "validation";
         return prism.prismMock(opts)(log);
       }
-      let found: ValidAnswer | undefined;
+      let found: Answer | undefined;
       try {
         found = answerValid(call);
       } catch (error) {

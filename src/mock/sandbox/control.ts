@@ -5,8 +5,9 @@
 // control/users.ts (users, and the decisions and seeds, which run the sandbox's rules). Every
 // call acts on its x-api-key's world.
 import type { SandboxOperationId } from "../../../generated/sandbox-routes.js";
+import type { Answer } from "../pipeline/call.js";
 import { deliveryHandlers } from "./control/deliveries.js";
-import { type ControlAnswer, type Handler, problem, routeCall } from "./control/router.js";
+import { type Handler, problem, routeCall } from "./control/router.js";
 import { userHandlers } from "./control/users.js";
 import { worldHandlers } from "./control/world-ops.js";
 import type { Sandbox } from "./sandbox.js";
@@ -22,7 +23,7 @@ export async function control(
   key: string | undefined,
   body: unknown,
   query?: URLSearchParams,
-): Promise<ControlAnswer> {
+): Promise<Answer> {
   if (!key) return problem(401, "x-api-key is required: it names the world to act on");
   const answered = await routeCall(handlers, sandbox, method, path, key, body, query);
   // Reads change nothing; anything else may have, and the state file is written soon after.

@@ -3,10 +3,9 @@
 // under /_sandbox; after routing, the journal, the faults and the call's world; and, once Prism
 // has validated a request, the answer of the lifecycle rules (rules.ts) in that world.
 import { SandboxError } from "../../errors.js";
-import { type Call, jsonReply, queryOf } from "../pipeline/call.js";
+import { type Answer, type Call, jsonReply, queryOf } from "../pipeline/call.js";
 import type { Handler } from "../pipeline/pipeline.js";
-import { type OwnAnswer, type RouteRequest, route } from "../pipeline/routes.js";
-import type { ValidAnswer } from "../prism/index.js";
+import { type RouteRequest, route } from "../pipeline/routes.js";
 import { decide } from "./rules.js";
 import type { Sandbox } from "./sandbox.js";
 import type { JournalEntry, World } from "./world.js";
@@ -17,7 +16,7 @@ export interface SandboxSteps {
   /** After routing and the latency: the journal, the faults, the call's world. */
   back: Handler[];
   /** The rules' answer to a valid request with a key (Prism's `answerValid`). */
-  answerValid(call: Call): ValidAnswer | undefined;
+  answerValid(call: Call): Answer | undefined;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,7 +113,7 @@ export function sandboxSteps(sandbox: Sandbox): SandboxSteps {
  * its body, else of its path, with the path's parameters and the Host the request was sent to;
  * undefined for an operation without rules (Prism's example answers it).
  */
-function answerOfRules(call: Call): ValidAnswer | undefined {
+function answerOfRules(call: Call): Answer | undefined {
   const world = call.world as World | undefined;
   if (!world) return undefined;
   const body = typeof call.body === "object" && call.body !== null ? (call.body as Record<string, unknown>) : {};
@@ -142,13 +141,13 @@ function answerOfRules(call: Call): ValidAnswer | undefined {
 }
 
 /** The stateful mode's hosted KYC verification page, loaded at its first call. */
-async function kycSessionPage(sandbox: Sandbox, request: RouteRequest): Promise<OwnAnswer> {
+async function kycSessionPage(sandbox: Sandbox, request: RouteRequest): Promise<Answer> {
   const { kycSession } = await import("./kyc-session.js");
   return kycSession(sandbox, request);
 }
 
 /** The stateful mode's control API under /_sandbox, loaded at its first call. */
-async function controlSandbox(sandbox: Sandbox, { method, path, key, body, query }: RouteRequest): Promise<OwnAnswer> {
+async function controlSandbox(sandbox: Sandbox, { method, path, key, body, query }: RouteRequest): Promise<Answer> {
   const { control } = await import("./control.js");
   return control(sandbox, method, path, key, body, query);
 }

@@ -2,12 +2,13 @@
 // /_sandbox/kyc-session/{sessionToken}: GET shows the page, a POST of its form (decision=approve,
 // reject or expire, and a reason) decides the attempt through the sandbox's rules, as
 // POST /_sandbox/users/{externalUserId}/kyc/{decision} does, and shows the outcome.
-import type { OwnAnswer, RouteRequest } from "../pipeline/routes.js";
+import type { Answer } from "../pipeline/call.js";
+import type { RouteRequest } from "../pipeline/routes.js";
 import { kycSessionPrefix, pageHeaders, providerPage, resultPage } from "./kyc-pages.js";
 import { decide, kycDecisionsNow } from "./rules.js";
 import type { Sandbox } from "./sandbox.js";
 
-const html = (status: number, body: string): OwnAnswer => ({
+const html = (status: number, body: string): Answer => ({
   status,
   body,
   contentType: "text/html; charset=utf-8",
@@ -20,7 +21,7 @@ const outcomes: Record<string, [string, string]> = {
   expire: ["Verification expired", "The verification expired: the user must verify again."],
 };
 
-export async function kycSession(sandbox: Sandbox, { method, path, body }: RouteRequest): Promise<OwnAnswer> {
+export async function kycSession(sandbox: Sandbox, { method, path, body }: RouteRequest): Promise<Answer> {
   const token = decodeURIComponent(path.slice(kycSessionPrefix.length)); // the gate (pipeline/gate.ts) answered a malformed path
   const session = token.includes("/") ? undefined : await sandbox.kycSession(token);
   const kyc = session?.user.kyc;

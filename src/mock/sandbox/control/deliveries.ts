@@ -3,8 +3,9 @@
 // resend, and the journal of the P100 API's calls; each list one page at a time. Routed and
 // checked by control/router.ts.
 import webhooks from "../../../../generated/webhooks.js";
+import type { Answer } from "../../pipeline/call.js";
 import { type Delivery, type JournalEntry, pageLimits, pageOf, type World } from "../world.js";
-import { type ControlAnswer, type ControlCall, type Handler, problem } from "./router.js";
+import { type ControlCall, type Handler, problem } from "./router.js";
 
 type Wanted = Record<string, string | number>;
 
@@ -14,7 +15,7 @@ function page<T extends { id: number }>(
   items: T[],
   keep: (item: T, wanted: Wanted) => boolean,
   filters: string[],
-): ControlAnswer {
+): Answer {
   const { limit, cursor } = query;
   if (cursor !== undefined && !/^\d+$/.test(String(cursor)))
     return problem(400, "cursor: must be the x-next-cursor of a previous page");

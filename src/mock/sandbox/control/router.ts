@@ -6,12 +6,9 @@
 import { match } from "path-to-regexp";
 import routes, { type ParameterTypes, type SandboxOperationId } from "../../../../generated/sandbox-routes.js";
 import validators, { type Validate } from "../../../../generated/sandbox-validators.js";
-import type { Answer } from "../rules.js";
+import type { Answer } from "../../pipeline/call.js";
 import type { Sandbox } from "../sandbox.js";
 import type { World } from "../world.js";
-
-/** A control API answer: the rules' `Answer`, with headers of its own (`x-next-cursor`). */
-export type ControlAnswer = Answer & { headers?: Record<string, string> };
 
 /** One routed call: its parameters read and checked; `world` is the key's (made on first use). */
 export interface ControlCall {
@@ -25,12 +22,12 @@ export interface ControlCall {
   body: unknown;
 }
 
-export type Handler = (call: ControlCall) => ControlAnswer | Promise<ControlAnswer>;
+export type Handler = (call: ControlCall) => Answer | Promise<Answer>;
 
-export const problem = (status: number, message: string): ControlAnswer => ({ status, body: { message } });
+export const problem = (status: number, message: string): Answer => ({ status, body: { message } });
 
 /** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
-export function invalid(value: unknown, validate: Validate | undefined, name = "body"): ControlAnswer | undefined {
+export function invalid(value: unknown, validate: Validate | undefined, name = "body"): Answer | undefined {
   if (!validate || validate(value)) return undefined;
   const [first] = validate.errors ?? [];
   const allowed = first?.keyword === "enum" ? (first.params.allowedValues as unknown[] | undefined) : undefined;
@@ -54,8 +51,8 @@ function checked(
   route: string,
   types: ParameterTypes,
   given: Iterable<[string, string]>,
-  unknownProblem?: (name: string) => ControlAnswer,
-): { values: Record<string, string | number> } | { problem: ControlAnswer } {
+  unknownProblem?: (name: string) => Answer,
+): { values: Record<string, string | number> } | { problem: Answer } {
   const values: Record<string, string | number> = {};
   for (const [name, text] of given) {
     if (!(name in types)) {
@@ -82,7 +79,7 @@ export async function routeCall(
   key: string,
   body: unknown,
   query: URLSearchParams | undefined,
-): Promise<ControlAnswer> {
+): Promise<Answer> {
   let found: { matcher: (typeof matchers)[number]; params: Record<string, string> } | undefined;
   for (const matcher of matchers) {
     if (matcher.route.method !== method) continue;

@@ -2,14 +2,15 @@
 // deliveries in flight), set its webhook endpoint (a loopback host unless remote webhooks are
 // allowed), move its clock, and its faults. Routed and checked by control/router.ts.
 import operations from "../../../../generated/operations.js";
+import type { Answer } from "../../pipeline/call.js";
 import type { World } from "../world.js";
-import { type ControlAnswer, type Handler, problem } from "./router.js";
+import { type Handler, problem } from "./router.js";
 
 /** The P100 API's operations, which faults name. */
 const operationIds = Object.values(operations).map((o) => o.operationId);
 
 /** A token the deliveries' Authorization header could never carry (CR, LF, NUL, beyond Latin-1). */
-function refusedToken(token: string): ControlAnswer | undefined {
+function refusedToken(token: string): Answer | undefined {
   if (/^[\t\x20-\x7e\x80-\xff]*$/.test(token)) return undefined;
   return problem(
     400,

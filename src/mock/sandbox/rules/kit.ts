@@ -4,7 +4,11 @@
 // entries (generated/facts.js); webhook payloads are checked with the generated validators.
 import { examples } from "../../../../generated/facts.js";
 import webhookValidators from "../../../../generated/webhook-validators.js";
+import type { Answer } from "../../pipeline/call.js";
 import type { StoredUser, World } from "../world.js";
+
+/** The rules answer as every step of the mock does (pipeline/call.ts). */
+export type { Answer };
 
 export interface RuleContext {
   world: World;
@@ -17,13 +21,6 @@ export interface RuleContext {
   host?: string;
   /** The query parameters, as Prism read them. */
   query?: Record<string, string | string[]>;
-}
-
-export interface Answer {
-  status: number;
-  body?: unknown;
-  /** The body's media type when it is not JSON (the loading page's `text/html`). */
-  contentType?: string;
 }
 
 /** A refusal's answer, and its reason in a word or a line (the P-code, or the message). */
