@@ -10,7 +10,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
 import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
@@ -422,18 +422,28 @@ describe("the journal, paging and resend", () => {
 });
 
 describe("bounds", () => {
-  it("keeps the last calls of the journal, and drops a world idle beyond the limit", { timeout: 60_000 }, async () => {
-    const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 0.03 });
-    const clients = await world("teams-bounded", bounded);
-    for (const id of ["b1", "b2", "b3", "b4", "b5"]) await created(clients, id);
-    expect((await clients.sandbox.GET("/_sandbox/requests")).data!.map((c) => c.externalUserId)).toEqual([
-      "b3",
-      "b4",
-      "b5",
-    ]);
-    await new Promise((resolve) => setTimeout(resolve, 3000)); // idle beyond 1.8 s
-    await createSandboxClient({ apiKey: "teams-other", baseUrl: bounded.url }).GET("/_sandbox/deliveries");
-    expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(404);
+  it("keeps the last calls of the journal, and drops a world idle beyond the limit", async () => {
+    // Real time is Date's (the sandbox's default now()): faked alone, and moved on, so that no test waits.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 10 });
+      const clients = await world("teams-bounded", bounded);
+      for (const id of ["b1", "b2", "b3", "b4", "b5"]) await created(clients, id);
+      expect((await clients.sandbox.GET("/_sandbox/requests")).data!.map((c) => c.externalUserId)).toEqual([
+        "b3",
+        "b4",
+        "b5",
+      ]);
+      vi.setSystemTime(Date.now() + 9 * 60_000);
+      const other = createSandboxClient({ apiKey: "teams-other", baseUrl: bounded.url });
+      await other.GET("/_sandbox/deliveries");
+      expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(200);
+      vi.setSystemTime(Date.now() + 11 * 60_000); // idle 11 minutes since that read
+      await other.GET("/_sandbox/deliveries");
+      expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(404);
+    } finally {
+      vi.useRealTimers();
+    }
     await expect(startMock({ stateful: true, maxIdleMinutes: 0 })).rejects.toThrow(/maxIdleMinutes must be a positive/);
   });
 });
