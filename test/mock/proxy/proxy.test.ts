@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import zlib from "node:zlib";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import packageJson from "../../../package.json" with { type: "json" };
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
 import { startMock } from "../../../src/mock/index.js";
@@ -165,7 +166,7 @@ describe("a proxy to a reachable upstream", () => {
       [
         "# P100 contract differences report",
         "",
-        `Upstream ${upstream.url}, spec 0.2.0, 2026-01-02T03:04:05.000Z: 3 call(s), 1 answered and checked, 0 with differences, 0 never reached the upstream, 2 answered by the mock itself.`,
+        `Upstream ${upstream.url}, spec ${packageJson.version}, 2026-01-02T03:04:05.000Z: 3 call(s), 1 answered and checked, 0 with differences, 0 never reached the upstream, 2 answered by the mock itself.`,
         "",
         "No differences in the 1 answer(s) that came, but 2 call(s) were answered by the mock itself (below): they were not checked.",
         "",
@@ -757,7 +758,7 @@ describe("p100-mock --proxy, end to end", () => {
     expect(lines[0]).toBe("# P100 contract differences report");
     expect(lines[2]).toMatch(
       new RegExp(
-        `^Upstream ${upstream.url.replaceAll(".", "\\.")}, spec 0\\.2\\.0, \\S+Z: 4 call\\(s\\), 4 answered and checked, 3 with differences, 0 never reached the upstream\\.$`,
+        `^Upstream ${upstream.url.replaceAll(".", "\\.")}, spec ${packageJson.version.replaceAll(".", "\\.")}, \\S+Z: 4 call\\(s\\), 4 answered and checked, 3 with differences, 0 never reached the upstream\\.$`,
       ),
     );
     expect(lines.slice(4)).toEqual(REPORT_ROWS);
