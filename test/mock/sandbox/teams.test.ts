@@ -13,22 +13,14 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import createClient from "openapi-fetch";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
-import {
-  createMockFetch,
-  type InProcessMock,
-  type MockOptions,
-  prefer,
-  type RunningMock,
-  type SandboxPaths,
-  startMock,
-} from "../../../src/mock/index.js";
+import { createMockFetch, type InProcessMock, type MockOptions, prefer, startMock } from "../../../src/mock/index.js";
 import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
+import { type AnyMock, inProcessBase as base, sandboxClient, via } from "../../support/in-process-clients.js";
 
 const token = "whsec_teams";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-teams-"));
@@ -38,15 +30,6 @@ const heard: { path: string; payload: Record<string, unknown> }[] = [];
 let holdFirst = 0;
 let receiver: http.Server;
 let receiverUrl: string;
-
-/** Where the clients send: any origin does, since `fetch` answers in this process. */
-const base = "http://p100.test";
-/** A client's options that send its calls to `mock`: in this process, or over its socket when it has one. */
-const via = (mock: InProcessMock | RunningMock) =>
-  "url" in mock ? { baseUrl: mock.url } : { baseUrl: base, fetch: (request: Request) => mock.fetch(request) };
-/** createSandboxClient's client, given the in-process `fetch` (which the public helper does not take). */
-const sandboxClient = (apiKey: string, on: InProcessMock | RunningMock) =>
-  createClient<SandboxPaths>({ ...via(on), headers: { "x-api-key": apiKey } });
 
 const mocks: InProcessMock[] = [];
 async function ownMock(options: Omit<MockOptions, "port" | "host"> = {}) {
@@ -92,7 +75,7 @@ afterAll(async () => {
 });
 
 /** A partner's clients for one key, on a fresh world whose endpoint is the receiver. */
-async function world(apiKey: string, on: InProcessMock | RunningMock = mock, { retries = false } = {}) {
+async function world(apiKey: string, on: AnyMock = mock, { retries = false } = {}) {
   const p100 = createP100Client({ apiKey, ...via(on), ...(retries ? {} : { retry: false }) });
   const sandbox = sandboxClient(apiKey, on);
   await sandbox.POST("/_sandbox/reset");
