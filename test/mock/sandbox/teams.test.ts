@@ -408,6 +408,11 @@ describe("the journal, paging and resend", () => {
       );
       expect(bad.status, query).toBe(400);
     }
+    const unknown = await sandbox.GET("/_sandbox/deliveries", {
+      params: { query: { webhook: "kycFileAddd" as "kycFileAdded" } },
+    });
+    expect(unknown.response.status).toBe(400);
+    expect(unknown.error!.message).toMatch(/^webhook: must be a webhook of the P100 spec: .*kycFileAdded/);
   });
 
   it("resends a delivery: one new attempt now, marked resent; a 2xx makes it delivered", async () => {
