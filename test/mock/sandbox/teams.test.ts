@@ -159,7 +159,7 @@ describe("faults, through the package's client", () => {
       outcome: "unexpected",
       error: { reason: "network", message: expect.stringMatching(/before a complete answer/) },
     });
-    await fault({ delayMs: 1000 });
+    await fault({ delayMs: 500 });
     expect(await balances(clients, "b1", { timeoutMs: 100 })).toMatchObject({
       outcome: "unexpected",
       error: { reason: "timeout" },
