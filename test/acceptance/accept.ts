@@ -1,17 +1,21 @@
-// The loop over the acceptance table: one `it` per row of a mode, sent raw to a mock process, the
+// The loop over the acceptance table (cases.ts): one `it` per row of a mode, sent to a mock, the
 // answer checked against the row's documented expectation and against what holds for every
 // answer in every mode (never a 503, never "is not a function" or a stack trace, framing that
-// matches the bytes, one log line on the process's stdout). Each `it` reports every problem it
-// found at once.
+// matches the bytes, one log line). A mock process is sent raw HTTP and its stdout read; a mock
+// in this process (test/mock/answer-table.test.ts) is given `send` and its output. Each `it`
+// reports every problem it found at once.
 import { isDeepStrictEqual } from "node:util";
 import { expect, it } from "vitest";
 import { apiKey, type Body, type Mode, type Row, rows } from "./cases.js";
 import { multipart } from "./multipart.js";
 import type { LocalServer, MockProcess } from "./processes.js";
-import { type RawAnswer, send } from "./raw-http.js";
+import { type RawAnswer, type RawRequest, send } from "./raw-http.js";
 
 export interface Target {
-  mock: MockProcess;
+  /** Where its log lines are read (a process's stdout, or what a mock in this process said). */
+  mock: Pick<MockProcess, "url" | "stdout" | "shows">;
+  /** How a request reaches it: raw HTTP to `mock.url` unless given. */
+  send?: (request: RawRequest) => Promise<RawAnswer>;
   /** Stateful: the webhook receiver `{RECEIVER}` names. */
   receiver?: LocalServer;
   /** Proxy: the upstream. */
@@ -132,23 +136,34 @@ async function problemsOf(
  * The path with each `{kyc:<externalUserId>:<field>}` filled in from the control API's view of
  * that user's KYC by P100 verification (its random `verificationId`, `sessionToken`).
  */
-async function filledPath(mockUrl: string, path: string): Promise<string> {
+async function filledPath(to: (request: RawRequest) => Promise<RawAnswer>, path: string): Promise<string> {
   let filled = path;
   for (const [placeholder, id, field] of path.matchAll(/\{kyc:([^:}]+):(\w+)\}/g)) {
-    const user = await fetch(`${mockUrl}/_sandbox/users/${id}`, { headers: { "x-api-key": apiKey } });
-    const value = ((await user.json()) as { kyc?: Record<string, unknown> }).kyc?.[field!];
+    const user = await to({ method: "GET", path: `/_sandbox/users/${id}`, headers: { "x-api-key": apiKey } });
+    const value = (JSON.parse(user.text) as { kyc?: Record<string, unknown> }).kyc?.[field!];
     filled = filled.replace(placeholder, encodeURIComponent(String(value)));
   }
   return filled;
 }
 
-/** One `it` per row of the table for this mode, in table order, against `target()`. */
-export function acceptRows(mode: Mode, target: () => Target) {
-  for (const table of rows.filter((r) => r.modes.includes(mode))) {
+/**
+ * One `it` per row of the table for this mode, in table order, against `target()`; with
+ * `outsideOnly`, the rows marked to run from outside in this mode (one per concern); with
+ * `framed: false`, none that asks for a framing of its own (chunked: HTTP's, tested from outside).
+ */
+export function acceptRows(mode: Mode, target: () => Target, { outsideOnly = false, framed = true } = {}) {
+  const chosen = rows.filter(
+    (r) =>
+      r.modes.includes(mode) &&
+      (!outsideOnly || r.outside?.includes(mode)) &&
+      (framed || r.framing === undefined || r.framing === "length"),
+  );
+  for (const table of chosen) {
     // A hang guard: the request's own (raw-http.ts), the log line's and the webhook's, at most.
     it(table.name, { timeout: 120_000 }, async () => {
       const { mock, receiver } = target();
-      const row = { ...table, path: await filledPath(mock.url, table.path) };
+      const to = target().send ?? ((request: RawRequest) => send(mock.url, request));
+      const row = { ...table, path: await filledPath(to, table.path) };
       const headers: Record<string, string> = { "x-api-key": apiKey };
       for (const [name, value] of Object.entries(row.headers ?? {})) {
         if (value === null) delete headers[name];
@@ -157,7 +172,7 @@ export function acceptRows(mode: Mode, target: () => Target) {
       const body = row.body && encode(row.body, receiver);
       if (body) headers["content-type"] = body.contentType;
       const logFrom = mock.stdout().length;
-      const answer = await send(mock.url, {
+      const answer = await to({
         method: row.method,
         path: row.path,
         headers,

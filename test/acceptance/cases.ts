@@ -1,8 +1,11 @@
-// The acceptance table: per request, the documented answer it must get, in each mode of the mock
-// as users run it. The expectations come from the docs (/work/shared/p100: errors.md for P403's
-// class-validator style, auth.md for 401, the Add POA File page for the upload limits and codes),
-// the spec and the README, never from what the mock happens to answer. Rows run in table order
-// within a mode (the stateful ones build on the users created above them).
+// The acceptance table: per request, the documented answer it must get, in each mode of the mock.
+// The expectations come from the docs (/work/shared/p100: errors.md for P403's class-validator
+// style, auth.md for 401, the Add POA File page for the upload limits and codes), the spec and the
+// README, never from what the mock happens to answer. Every row runs in process
+// (test/mock/answer-table.test.ts, through createMockFetch); the rows marked `outside` run again
+// from outside, one per concern (stateless.test.ts, stateful.test.ts, stateful-script.test.ts), and
+// the proxy's rows there alone (proxy.test.ts). Rows run in table order within a mode (the
+// stateful ones build on the users created above them).
 import operationTable from "../../generated/operations.js";
 import { documentedRequest, operations, parametersOf, requestBodyOf } from "../support/cases.js";
 import { deref, exampleValue, mediaTypeOf } from "../support/spec.js";
@@ -61,6 +64,8 @@ export interface Row {
   body?: Body;
   framing?: Framing;
   expect: Expectation;
+  /** The modes in which this row also runs from outside (a spawned bin or script, raw HTTP): one row per concern. */
+  outside?: Mode[];
 }
 
 export const apiKey = "acceptance-key";
@@ -125,6 +130,8 @@ function validRequestRow(op: (typeof operations)[number]): Row {
   return {
     name: `${op.operationId}: its documented request → ${status}${first ? ` with the example "${first}"` : ""}`,
     modes: ["stateless"],
+    // The bin starts and answers: one documented request is enough from outside.
+    ...(op.operationId === "getUserBalances" ? { outside: ["stateless"] as Mode[] } : {}),
     method: op.method.toUpperCase(),
     path: query ? `${filled}?${query}` : filled,
     ...(body ? { body } : {}),
@@ -154,9 +161,20 @@ const uploadPath = (op: UploadOp, id: string) =>
 const formFields = (op: UploadOp): Part[] => (op === "addKycFile" ? [{ name: "documentType", value: "ID_CARD" }] : []);
 
 function uploadRows(op: UploadOp, framing: Framing, valid: boolean): Row[] {
-  const on = (modes: Mode[], name: string, id: string, parts: Part[], expect: Expectation, padTo?: number): Row => ({
+  // From outside, Add KYC File once per real-HTTP concern: the largest upload and one byte more,
+  // each framing, and the body cap's 413 (read by a sender still sending).
+  const on = (
+    modes: Mode[],
+    name: string,
+    id: string,
+    parts: Part[],
+    expect: Expectation,
+    padTo?: number,
+    outside = false,
+  ): Row => ({
     name: `${op}, ${framing === "chunked" ? "chunked" : "Content-Length"}: ${name}`,
     modes,
+    ...(outside && op === "addKycFile" ? { outside: ["stateless"] as Mode[] } : {}),
     method: "POST",
     path: uploadPath(op, id),
     body: { multipart: [...formFields(op), ...parts], ...(padTo ? { padTo } : {}) },
@@ -176,13 +194,20 @@ function uploadRows(op: UploadOp, framing: Framing, valid: boolean): Row[] {
         userId,
         [file("one.pdf", maxFileBytes), file("two.png", maxFileBytes), file("three.pdf", maxFileBytes)],
         { status: 201 },
+        undefined,
+        true,
       ),
     ];
   return [
-    on(heavy, "one file of 5 MiB + 1 byte → 400 P440", userId, [file("big.pdf", maxFileBytes + 1)], {
-      status: 400,
-      errorCode: "P440",
-    }),
+    on(
+      heavy,
+      "one file of 5 MiB + 1 byte → 400 P440",
+      userId,
+      [file("big.pdf", maxFileBytes + 1)],
+      { status: 400, errorCode: "P440" },
+      undefined,
+      framing === "length",
+    ),
     on(
       all,
       "a .gif (image/gif) → 400 P426 naming the type that arrived and the allowed ones",
@@ -210,6 +235,7 @@ function uploadRows(op: UploadOp, framing: Framing, valid: boolean): Row[] {
       [file("huge.pdf", 0)],
       { status: 413, explained: true },
       bodyCap + 1,
+      true,
     ),
   ];
 }
@@ -405,10 +431,12 @@ const stateful: Mode[] = ["stateful", "script"];
 const both: Mode[] = ["stateless", ...stateful];
 
 export const rows: Row[] = [
-  // Stateful: the world this key starts from, and a short lifecycle.
+  // Stateful: the world this key starts from, and a short lifecycle (from outside too: each way of
+  // starting the stateful mode answers, and a webhook reaches a receiver).
   {
     name: "PUT /_sandbox/webhook-endpoint → 200",
     modes: stateful,
+    outside: stateful,
     method: "PUT",
     path: "/_sandbox/webhook-endpoint",
     body: { json: { url: "{RECEIVER}/{webhook}", token: webhookToken } },
@@ -417,6 +445,7 @@ export const rows: Row[] = [
   {
     name: "createUser → 200 with a userId",
     modes: stateful,
+    outside: stateful,
     method: "POST",
     path: createUserPath,
     body: { json: validCreateUser({ externalUserId: userId }) },
@@ -433,6 +462,7 @@ export const rows: Row[] = [
   {
     name: "addKycFile → 201, and a kycFileAdded webhook ADDED reaches the receiver with the token",
     modes: stateful,
+    outside: stateful,
     method: "POST",
     path: uploadPath("addKycFile", userId),
     body: { multipart: [...formFields("addKycFile"), file("front.png", 2048), file("selfie.png", 2048)] },

@@ -37,7 +37,8 @@ export interface RawAnswer {
 const hangMs = 30_000;
 const piece = 64 * 1024;
 
-function decoded(bytes: Buffer, encoding: string | undefined): string {
+/** The body as text, a Content-Encoding (gzip, br, deflate) undone. */
+export function decoded(bytes: Buffer, encoding: string | undefined): string {
   try {
     if (encoding === "gzip") return gunzipSync(bytes).toString("utf8");
     if (encoding === "br") return brotliDecompressSync(bytes).toString("utf8");

@@ -1,5 +1,7 @@
 // Acceptance, stateless: `p100-mock` with no flags, spawned from the packed package installed in an
-// application (node_modules/.bin), every row of the table for this mode sent raw.
+// application (node_modules/.bin), sent raw: the table's rows marked for outside (it starts and
+// answers; each upload limit with Content-Length and chunked). The whole table runs in process
+// (test/mock/answer-table.test.ts).
 import { afterAll, beforeAll, inject } from "vitest";
 import { acceptRows } from "./accept.js";
 import { type MockProcess, spawnBin } from "./processes.js";
@@ -10,4 +12,4 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => mock?.stop());
 
-acceptRows("stateless", () => ({ mock }));
+acceptRows("stateless", () => ({ mock }), { outsideOnly: true });

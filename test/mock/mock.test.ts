@@ -1,10 +1,11 @@
 // The consumer mock: the programmatic helper, the typed response picker, and a validation
-// contract derived from the spec — whatever breaks the spec gets a documented answer.
+// contract derived from the spec — whatever breaks the spec gets a documented answer (sent to the
+// mock in this process, createMockFetch: no socket).
 import { createRequire } from "node:module";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as entry from "../../src/index.js";
 import { createP100Client } from "../../src/index.js";
-import { MockStartError, prefer, startMock } from "../../src/mock/index.js";
+import { createMockFetch, type InProcessMock, MockStartError, prefer, startMock } from "../../src/mock/index.js";
 import { documentedRequest, operations, parametersOf, requestBodyOf } from "../support/cases.js";
 import { invalidRequests, sendRaw } from "../support/invalid-requests.js";
 import { prismUrl } from "../support/prism.js";
@@ -116,6 +117,11 @@ describe("prefer", () => {
 });
 
 describe("validation contract: a request that breaks the spec gets the answer the docs promise", () => {
+  let mock: InProcessMock;
+  beforeAll(async () => {
+    mock = await createMockFetch();
+  });
+  afterAll(() => mock?.close());
   const cases = operations.flatMap((op) =>
     invalidRequests(op)
       .filter((breakage) => breakage.answer)
@@ -124,7 +130,7 @@ describe("validation contract: a request that breaks the spec gets the answer th
   it.for(cases)("$id $kind → $answer", async ({ op, breakage }) => {
     const documented = documentedRequest(op);
     const { request, init } = breakage.apply({ ...documented.params, body: documented.body });
-    const { status, body } = await sendRaw(prismUrl(), op, request, init);
+    const { status, body } = await sendRaw("http://p100.test", op, request, init, (request) => mock.fetch(request));
     if (breakage.answer === "xo1") {
       expect(status).toBe(401);
       expect(body).toEqual({ message: "Access Denied. xo1" });

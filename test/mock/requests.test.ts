@@ -1,13 +1,14 @@
 // The mock's answers to the mistakes of its own users, in every mode that answers by itself:
 // P403 messages that name the actual failures, a wrong `Prefer` that lists the choices, a path
 // that is not valid percent-encoding, the documented upload limits, the body cap, and CORS for
-// loopback origins only. Raw requests (fetch, no client) against a mock in this process; the
-// acceptance suite (test/acceptance/) sends the same from outside, to the packed package.
+// loopback origins only. Raw Web Requests (no client) answered by the mock in this process with no
+// socket (createMockFetch), but for the two answers of the HTTP server itself (a path of //, a
+// failure inside the mock); the acceptance suite (test/acceptance/) sends one of each from outside.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import operations from "../../generated/operations.js";
-import { type RunningMock, startMock } from "../../src/mock/index.js";
+import { createMockFetch, type InProcessMock, type RunningMock, startMock } from "../../src/mock/index.js";
 import type { Call } from "../../src/mock/pipeline/call.js";
 import { nodeListener } from "../../src/mock/pipeline/node-server.js";
 import { createPipeline, observing } from "../../src/mock/pipeline/pipeline.js";
@@ -17,16 +18,19 @@ import { validBody } from "../support/cases.js";
 const id = "f47ac10b-58cc-4372-a567-0e02b2c3d479";
 const modes = { stateless: {}, stateful: { stateful: true } };
 const log: string[] = [];
-const mocks: Record<string, RunningMock> = {};
+const mocks: Record<string, InProcessMock> = {};
 beforeAll(async () => {
   for (const [mode, options] of Object.entries(modes))
-    mocks[mode] = await startMock({ ...options, onOutput: (line) => log.push(line) });
+    mocks[mode] = await createMockFetch({ ...options, onOutput: (line) => log.push(line) });
 });
 afterAll(() => Promise.all(Object.values(mocks).map((mock) => mock.close())));
 
-const send = (mock: RunningMock, method: string, path: string, init: RequestInit = {}) =>
-  fetch(`${mock.url}${path}`, { method, ...init, headers: { "x-api-key": "requests-test", ...init.headers } });
-const postJson = (mock: RunningMock, path: string, body: unknown, headers: Record<string, string> = {}) =>
+const base = "http://p100.test";
+const send = (mock: InProcessMock, method: string, path: string, init: RequestInit = {}) =>
+  mock.fetch(
+    new Request(`${base}${path}`, { method, ...init, headers: { "x-api-key": "requests-test", ...init.headers } }),
+  );
+const postJson = (mock: InProcessMock, path: string, body: unknown, headers: Record<string, string> = {}) =>
   send(mock, "POST", path, {
     body: typeof body === "string" ? body : JSON.stringify(body),
     headers: { "content-type": "application/json", ...headers },
@@ -48,7 +52,7 @@ const poaLimits = operations["POST /v1/user/poa-files/{externalUserId}"]?.upload
 if (!poaLimits) throw new Error("the spec lost Add POA File's upload limits");
 
 describe.each(Object.keys(modes))("the %s mock", (mode) => {
-  const mock = () => mocks[mode] as RunningMock;
+  const mock = () => mocks[mode] as InProcessMock;
 
   it("answers an invalid body with a P403 that names each failing field, and logs it", async () => {
     const body = { ...validBody("createUser", { externalUserId: id }), country: "pl" };
@@ -168,16 +172,14 @@ describe.each(Object.keys(modes))("the %s mock", (mode) => {
 
   it("lets loopback pages call it from a browser, and no other origin", async () => {
     for (const origin of ["http://localhost:3000", "http://127.0.0.1:5173", "http://[::1]:8080"]) {
-      const preflight = await fetch(`${mock().url}/v1/user`, {
-        method: "OPTIONS",
+      const preflight = await send(mock(), "OPTIONS", "/v1/user", {
         headers: { origin, "access-control-request-method": "PATCH" },
       });
       expect(preflight.status).toBe(204);
       expect(preflight.headers.get("access-control-allow-origin")).toBe(origin);
     }
     for (const origin of ["https://evil.example", "http://localhost.evil.example", "null"]) {
-      const preflight = await fetch(`${mock().url}/v1/user`, {
-        method: "OPTIONS",
+      const preflight = await send(mock(), "OPTIONS", "/v1/user", {
         headers: { origin, "access-control-request-method": "PATCH" },
       });
       expect(preflight.status).toBe(403);
@@ -189,7 +191,7 @@ describe.each(Object.keys(modes))("the %s mock", (mode) => {
 });
 
 it("widens CORS to the origins its user names", async () => {
-  const mock = await startMock({ corsOrigins: ["https://app.partner.example"] });
+  const mock = await createMockFetch({ corsOrigins: ["https://app.partner.example"] });
   try {
     const allowed = await send(mock, "GET", `/v1/user/balances/${id}`, {
       headers: { origin: "https://app.partner.example" },
@@ -203,13 +205,18 @@ it("widens CORS to the origins its user names", async () => {
 });
 
 it("answers a path of // with 404 and keeps serving (it used to stop the process)", async () => {
-  const mock = mocks.stateless as RunningMock;
-  expect((await send(mock, "GET", "//")).status).toBe(404);
-  expect((await send(mock, "GET", `/v1/user/balances/${id}`)).status).toBe(200);
+  const mock: RunningMock = await startMock();
+  try {
+    const over = (path: string) => fetch(`${mock.url}${path}`, { headers: { "x-api-key": "requests-test" } });
+    expect((await over("//")).status).toBe(404);
+    expect((await over(`/v1/user/balances/${id}`)).status).toBe(200);
+  } finally {
+    await mock.close();
+  }
 });
 
 it("answers a malformed path on the control API with 400", async () => {
-  const response = await send(mocks.stateful as RunningMock, "GET", "/_sandbox/users/%E0%A4%A");
+  const response = await send(mocks.stateful as InProcessMock, "GET", "/_sandbox/users/%E0%A4%A");
   expect(response.status).toBe(400);
   expect((await response.json()).message).toContain("not valid percent-encoding");
 });

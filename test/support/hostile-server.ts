@@ -89,10 +89,6 @@ const scripts: Record<string, Script> = {
       400,
       `{"errorCode":"P412","errorMessage":"User not exist; ${echoedKey(String(req.headers["x-api-key"]))}"}`,
     ),
-  // 503 twice (Retry-After: 0), then an attempt that never gets an answer: a storm only a total timeout ends.
-  "storm-then-hang": (res, n) => {
-    if (n <= 2) json(res, 503, { message: "maintenance" }, { "retry-after": "0" });
-  },
   "rate-limited-5s": (res) => json(res, 429, { message: "slow down" }, { "retry-after": "5" }),
   "gzip-ok": compressed("gzip", "content-length", Buffer.from(JSON.stringify(balances))),
   "br-ok": compressed("br", "chunked", Buffer.from(JSON.stringify(balances))),

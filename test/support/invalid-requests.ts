@@ -163,15 +163,24 @@ export function invalidRequests(op: Operation): Breakage[] {
 }
 
 /** Sends a raw request to `baseUrl` and returns the status and the body (parsed when JSON). */
-export async function sendRaw(baseUrl: string, op: Operation, request: RequestParts, init: RawInit) {
+export async function sendRaw(
+  baseUrl: string,
+  op: Operation,
+  request: RequestParts,
+  init: RawInit,
+  /** How it is sent: over the network by default, or to a mock in this process (createMockFetch's `fetch`). */
+  via: (request: Request) => Promise<Response> = fetch,
+) {
   const headers: Record<string, string> = {};
   if (init.apiKey !== false) headers["x-api-key"] = "test-key";
   if (init.contentType) headers["content-type"] = init.contentType;
-  const response = await fetch(`${baseUrl}${urlFor(op, request.path, request.query)}`, {
-    method: op.method.toUpperCase(),
-    headers,
-    body: init.body,
-  });
+  const response = await via(
+    new Request(`${baseUrl}${urlFor(op, request.path, request.query)}`, {
+      method: op.method.toUpperCase(),
+      headers,
+      body: init.body,
+    }),
+  );
   const text = await response.text();
   try {
     return { status: response.status, body: text === "" ? "" : (JSON.parse(text) as unknown) };

@@ -1,8 +1,11 @@
-// The sandbox for teams, through the package's own clients (createP100Client, createSandboxClient)
-// against startMock: faults and latency (the client retries a 429/503 as documented and reports a
-// reset or a truncated body as `unexpected`), the completed model (suspension, a new country, seeded
-// balances and transactions, a KYC upload that fails), the journal, paging and filters, resend,
-// the bounds (journal length, idle worlds), and the state file (kept across restarts, due
+// The sandbox for teams, through the package's own clients (createP100Client, and the sandbox's
+// paths through openapi-fetch as createSandboxClient builds them) given createMockFetch's `fetch`:
+// the mock in this process, no socket of its own (the webhook receiver is a local server), but for
+// what only a connection shows (a reset, a truncated body, a client's timeout: startMock). Faults
+// and latency (the client retries a 429/503 as documented and reports a reset or a truncated body
+// as `unexpected`), the completed model (suspension, a new country, seeded balances and
+// transactions, a KYC upload that fails), the journal, paging and filters, resend, the bounds
+// (journal length, idle worlds on a fake Date), and the state file (kept across restarts, due
 // deliveries resumed, a foreign or corrupt file refused and left as it is).
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -10,25 +13,35 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
-import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
+import { createMockFetch, type InProcessMock, type MockOptions, prefer, startMock } from "../../../src/mock/index.js";
 import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
+import { type AnyMock, inProcessBase as base, sandboxClient, via } from "../../support/in-process-clients.js";
 
 const token = "whsec_teams";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-teams-"));
-let mock: RunningMock;
+let mock: InProcessMock;
 /** What the receiver heard: each webhook's path and payload. `holdFirst` leaves that many requests unanswered. */
 const heard: { path: string; payload: Record<string, unknown> }[] = [];
 let holdFirst = 0;
 let receiver: http.Server;
 let receiverUrl: string;
 
-const mocks: RunningMock[] = [];
-async function ownMock(options: MockOptions = {}) {
+const mocks: InProcessMock[] = [];
+async function ownMock(options: Omit<MockOptions, "port" | "host"> = {}) {
+  const started = await createMockFetch({ stateful: true, ...options });
+  mocks.push(started);
+  return started;
+}
+/**
+ * A mock on a socket of its own, for what only a connection shows: a reset, a body cut off, and a
+ * client's timeout (createMockFetch's `fetch` does not abort on the request's signal).
+ */
+async function ownServer(options: MockOptions = {}) {
   const started = await startMock({ stateful: true, ...options });
   mocks.push(started);
   return started;
@@ -38,7 +51,7 @@ afterEach(async () => {
 });
 
 beforeAll(async () => {
-  mock = await startMock({ stateful: true });
+  mock = await createMockFetch({ stateful: true });
   receiver = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
@@ -62,9 +75,9 @@ afterAll(async () => {
 });
 
 /** A partner's clients for one key, on a fresh world whose endpoint is the receiver. */
-async function world(apiKey: string, on: RunningMock = mock, { retries = false } = {}) {
-  const p100 = createP100Client({ apiKey, baseUrl: on.url, ...(retries ? {} : { retry: false }) });
-  const sandbox = createSandboxClient({ apiKey, baseUrl: on.url });
+async function world(apiKey: string, on: AnyMock = mock, { retries = false } = {}) {
+  const p100 = createP100Client({ apiKey, ...via(on), ...(retries ? {} : { retry: false }) });
+  const sandbox = sandboxClient(apiKey, on);
   await sandbox.POST("/_sandbox/reset");
   await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: receiverUrl, token } });
   return { p100, sandbox };
@@ -134,7 +147,7 @@ describe("faults, through the package's client", () => {
   });
 
   it("reports a reset connection, a truncated body and an answer slower than its timeout as unexpected", async () => {
-    const clients = await world("teams-broken");
+    const clients = await world("teams-broken", await ownServer());
     await withBalances(clients, "b1");
     const fault = (body: Record<string, unknown>) =>
       clients.sandbox.POST("/_sandbox/faults", { body: { operation: "getUserBalances", ...body } });
@@ -146,7 +159,7 @@ describe("faults, through the package's client", () => {
       outcome: "unexpected",
       error: { reason: "network", message: expect.stringMatching(/before a complete answer/) },
     });
-    await fault({ delayMs: 1000 });
+    await fault({ delayMs: 500 });
     expect(await balances(clients, "b1", { timeoutMs: 100 })).toMatchObject({
       outcome: "unexpected",
       error: { reason: "timeout" },
@@ -178,7 +191,7 @@ describe("faults, through the package's client", () => {
   it("holds every answer of the API back with latency, and refuses a latency it cannot use", {
     timeout: 60_000,
   }, async () => {
-    const slow = await ownMock({ latency: { min: 400, max: 500 } });
+    const slow = await ownServer({ latency: { min: 400, max: 500 } });
     const clients = await world("teams-latency", slow);
     await withBalances(clients, "s1");
     expect(await balances(clients, "s1", { timeoutMs: 100 })).toMatchObject({ outcome: "unexpected" });
@@ -370,6 +383,8 @@ describe("the journal, paging and resend", () => {
       if (!cursor) break;
     }
     expect(ids).toEqual([1, 2, 3, 4]);
+    // Each first attempt is made at once, and may still be under way: `wait` lists them once ended.
+    await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } });
     const p1 = await sandbox.GET("/_sandbox/deliveries", { params: { query: { externalUserId: "p1" } } });
     expect(p1.data!.map((d) => d.id)).toEqual([1, 4]);
     expect(p1.response.headers.get("x-next-cursor")).toBeNull();
@@ -388,9 +403,16 @@ describe("the journal, paging and resend", () => {
     });
     expect(uploads.data!.map((c) => c.status)).toEqual([201, 201]);
     for (const query of ["limit=0", "limit=1001", "cursor=abc", "state=lost", "colour=red"]) {
-      const bad = await fetch(`${mock.url}/_sandbox/deliveries?${query}`, { headers: { "x-api-key": "teams-paging" } });
+      const bad = await mock.fetch(
+        new Request(`${base}/_sandbox/deliveries?${query}`, { headers: { "x-api-key": "teams-paging" } }),
+      );
       expect(bad.status, query).toBe(400);
     }
+    const unknown = await sandbox.GET("/_sandbox/deliveries", {
+      params: { query: { webhook: "kycFileAddd" as "kycFileAdded" } },
+    });
+    expect(unknown.response.status).toBe(400);
+    expect(unknown.error!.message).toMatch(/^webhook: must be a webhook of the P100 spec: .*kycFileAdded/);
   });
 
   it("resends a delivery: one new attempt now, marked resent; a 2xx makes it delivered", async () => {
@@ -422,18 +444,28 @@ describe("the journal, paging and resend", () => {
 });
 
 describe("bounds", () => {
-  it("keeps the last calls of the journal, and drops a world idle beyond the limit", { timeout: 60_000 }, async () => {
-    const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 0.03 });
-    const clients = await world("teams-bounded", bounded);
-    for (const id of ["b1", "b2", "b3", "b4", "b5"]) await created(clients, id);
-    expect((await clients.sandbox.GET("/_sandbox/requests")).data!.map((c) => c.externalUserId)).toEqual([
-      "b3",
-      "b4",
-      "b5",
-    ]);
-    await new Promise((resolve) => setTimeout(resolve, 3000)); // idle beyond 1.8 s
-    await createSandboxClient({ apiKey: "teams-other", baseUrl: bounded.url }).GET("/_sandbox/deliveries");
-    expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(404);
+  it("keeps the last calls of the journal, and drops a world idle beyond the limit", async () => {
+    // Real time is Date's (the sandbox's default now()): faked alone, and moved on, so that no test waits.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const bounded = await ownMock({ maxJournalPerWorld: 3, maxIdleMinutes: 10 });
+      const clients = await world("teams-bounded", bounded);
+      for (const id of ["b1", "b2", "b3", "b4", "b5"]) await created(clients, id);
+      expect((await clients.sandbox.GET("/_sandbox/requests")).data!.map((c) => c.externalUserId)).toEqual([
+        "b3",
+        "b4",
+        "b5",
+      ]);
+      vi.setSystemTime(Date.now() + 9 * 60_000);
+      const other = sandboxClient("teams-other", bounded);
+      await other.GET("/_sandbox/deliveries");
+      expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(200);
+      vi.setSystemTime(Date.now() + 11 * 60_000); // idle 11 minutes since that read
+      await other.GET("/_sandbox/deliveries");
+      expect((await clients.sandbox.GET("/_sandbox/users/{externalUserId}", userPath("b5"))).response.status).toBe(404);
+    } finally {
+      vi.useRealTimers();
+    }
     await expect(startMock({ stateful: true, maxIdleMinutes: 0 })).rejects.toThrow(/maxIdleMinutes must be a positive/);
   });
 });
@@ -463,14 +495,14 @@ describe("the state file", () => {
     expect(fs.statSync(stateFile).mode & 0o777).toBe(0o600);
 
     const second = await ownMock({ stateFile });
-    const sandbox = createSandboxClient({ apiKey: "sk_kept_secret", baseUrl: second.url });
+    const sandbox = sandboxClient("sk_kept_secret", second);
     expect((await sandbox.GET("/_sandbox/users/{externalUserId}", userPath("kept-1"))).data).toEqual(before.user);
     expect((await sandbox.GET("/_sandbox/deliveries")).data).toEqual(before.deliveries);
     expect((await sandbox.GET("/_sandbox/faults")).data).toEqual(before.faults);
     expect((await sandbox.GET("/_sandbox/requests")).data).toEqual(before.journal);
     const advanced = await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 1 } });
     expect(advanced.response.status).toBe(200);
-    const p100 = createP100Client({ apiKey: "sk_kept_secret", baseUrl: second.url, retry: false });
+    const p100 = createP100Client({ apiKey: "sk_kept_secret", ...via(second), retry: false });
     expect(await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("kept-1") })).toMatchObject({
       error: { errorCode: "P411" },
     });
@@ -494,7 +526,7 @@ describe("the state file", () => {
     await expect.poll(() => heard.filter((h) => h.payload.externalUserId === "resume-1").length).toBe(1);
     await first.close();
     const second = await ownMock({ stateFile });
-    const sandbox = createSandboxClient({ apiKey: "teams-resume", baseUrl: second.url });
+    const sandbox = sandboxClient("teams-resume", second);
     const [delivery] = (await sandbox.GET("/_sandbox/deliveries", { params: { query: { wait: 30 } } })).data!;
     expect(delivery).toMatchObject({ state: "delivered", attempts: [{ status: 200 }] });
     expect(heard.filter((h) => h.payload.externalUserId === "resume-1")).toHaveLength(2); // at least once
@@ -558,11 +590,11 @@ describe("the state file", () => {
       ),
     );
     const mock = await ownMock({ stateFile: file });
-    const sandbox = createSandboxClient({ apiKey: "k", baseUrl: mock.url });
+    const sandbox = sandboxClient("k", mock);
     expect(
       (await sandbox.GET("/_sandbox/users/{externalUserId}", { params: { path: { externalUserId: "u1" } } })).data,
     ).toMatchObject({ kyc });
-    const p100 = createP100Client({ apiKey: "k", baseUrl: mock.url });
+    const p100 = createP100Client({ apiKey: "k", ...via(mock) });
     const balances = await p100.GET("/v1/user/balances/{externalUserId}", {
       params: { path: { externalUserId: "u1" } },
     });
@@ -682,7 +714,7 @@ describe("the state file", () => {
     for (const [name, text, reason] of cases) {
       const file = path.join(work, name);
       fs.writeFileSync(file, text);
-      const failure = await startMock({ stateful: true, stateFile: file }).then(
+      const failure = await createMockFetch({ stateful: true, stateFile: file }).then(
         (m) => m.close().then(() => new Error("started")),
         (error: Error) => error,
       );
@@ -694,7 +726,7 @@ describe("the state file", () => {
     }
     // The same endpoint is kept where remote webhooks are allowed.
     const remote = path.join(work, "remote-endpoint.state");
-    const allowed = await startMock({ stateful: true, stateFile: remote, allowRemoteWebhooks: true });
+    const allowed = await createMockFetch({ stateful: true, stateFile: remote, allowRemoteWebhooks: true });
     await allowed.close();
     await expect(startMock({ stateful: true, stateFile: path.join(work, "no", "such", "dir.state") })).rejects.toThrow(
       /^cannot write the state file .*: ENOENT$/,

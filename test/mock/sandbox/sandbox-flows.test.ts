@@ -1,26 +1,27 @@
 // The stateful mock, used the way a partner team uses it: the whole onboarding flow through the
-// typed client and the typed sandbox client, with a real webhook receiver built on
+// typed client and the typed sandbox client, sent to the mock in this process (createMockFetch's
+// `fetch`, test/support/in-process-clients.ts), with a real webhook receiver built on
 // verifyAndParseWebhook. Every Extend user answer is reached through state alone (no Prefer),
 // two keys stay apart, retries follow the virtual clock (every retry due in one large window),
 // reset and close() cancel deliveries in flight, each failed attempt records its cause, webhooks
-// go to loopback hosts only and follow no redirect, the caps hold, the bin's banner and flags
-// describe the mode that runs, and Prism finds no answer off the spec. Deliveries made side by
-// side may arrive in any order: they are compared as sorted lists.
-import { type ChildProcess, spawn } from "node:child_process";
+// go to loopback hosts only and follow no redirect, the caps hold, and Prism finds no answer off
+// the spec. Deliveries made side by side may arrive in any order: they are compared as sorted
+// lists. The bin's banner and its sandbox flags are test/mock/mock-bin.test.ts's.
+import { EventEmitter } from "node:events";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../../scripts/free-port.js";
 import { createP100Client } from "../../../src/index.js";
-import { createSandboxClient, type MockOptions, prefer, type RunningMock, startMock } from "../../../src/mock/index.js";
+import { createMockFetch, type InProcessMock, type MockOptions, prefer, startMock } from "../../../src/mock/index.js";
 import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { verifyAndParseWebhook, type WebhookName } from "../../../src/webhooks/index.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
-import { printed } from "../../support/spawned.js";
+import { type AnyMock, rawCall, sandboxClient, via } from "../../support/in-process-clients.js";
 
 const token = "whsec_sandbox-token";
-let mock: RunningMock;
+let mock: InProcessMock;
 let receiver: http.Server;
 let receiverUrl: string;
 /** Deliveries the receiver accepted, per webhook path; `failFirst` makes it answer 500 that often. */
@@ -47,13 +48,28 @@ const openGates = () => {
 let recorder: http.Server;
 let recorderUrl: string;
 
+/** Said each time a receiver notes a delivery, or that its sender gave up on one. */
+const noted = new EventEmitter();
+/** Resolves once `check()` holds, looked at again on each note (the test's own limit is the hang guard). */
+function until(check: () => boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const look = () => {
+      if (!check()) return;
+      noted.off("note", look);
+      resolve();
+    };
+    noted.on("note", look);
+    look();
+  });
+}
+
 /** Virtual-clock time `seconds` after a world began. */
 const at = (seconds: number) => new Date(Date.parse("2026-01-01T00:00:00.000Z") + seconds * 1000).toISOString();
 
 /** Mocks a test starts for itself; closed after it. */
-const ownMocks: RunningMock[] = [];
-async function ownMock(options: MockOptions = {}) {
-  const started = await startMock({ stateful: true, ...options });
+const ownMocks: InProcessMock[] = [];
+async function ownMock(options: Omit<MockOptions, "port" | "host"> = {}) {
+  const started = await createMockFetch({ stateful: true, ...options });
   ownMocks.push(started);
   return started;
 }
@@ -62,7 +78,7 @@ afterEach(async () => {
 });
 
 beforeAll(async () => {
-  mock = await startMock({ stateful: true });
+  mock = await createMockFetch({ stateful: true });
   receiver = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c) => chunks.push(c));
@@ -79,6 +95,7 @@ beforeAll(async () => {
         { tokens: token },
       );
       if (result.ok) received.push({ name, payload: result.payload, recognised: result.recognised });
+      noted.emit("note");
       res.writeHead(result.ok ? 200 : result.status).end("{}");
     });
   });
@@ -94,8 +111,10 @@ beforeAll(async () => {
         abandoned: false,
       };
       heard.push(entry);
+      noted.emit("note");
       res.on("close", () => {
         if (!res.writableFinished) entry.abandoned = true;
+        noted.emit("note");
       });
       const [, kind, status] = req.url!.split("/");
       if (kind === "hold") return;
@@ -123,9 +142,9 @@ async function deadUrl() {
 }
 
 /** A partner's clients for one API key, and a fresh world with the receiver as endpoint. */
-async function world(apiKey: string, on: RunningMock = mock) {
-  const p100 = createP100Client({ apiKey, baseUrl: on.url, retry: false });
-  const sandbox = createSandboxClient({ apiKey, baseUrl: on.url });
+async function world(apiKey: string, on: AnyMock = mock) {
+  const p100 = createP100Client({ apiKey, ...via(on), retry: false });
+  const sandbox = sandboxClient(apiKey, on);
   expect((await sandbox.POST("/_sandbox/reset")).response.status).toBe(204);
   expect((await sandbox.PUT("/_sandbox/webhook-endpoint", { body: { url: receiverUrl, token } })).response.status).toBe(
     200,
@@ -311,7 +330,7 @@ describe("the onboarding flow, through state alone", () => {
       status: 400,
       error: { errorCode: "P403" },
     });
-    const response = await fetch(`${mock.url}/v1/user/balances/extended`, {
+    const response = await rawCall(mock, "/v1/user/balances/extended", {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: "{}",
@@ -354,7 +373,8 @@ describe("worlds and the control API", () => {
       params: { path: { externalUserId: "at-once-user" } },
       body: { files: [tinyFile("front.png")] },
     });
-    await expect.poll(() => heard().map((r) => r.name), { timeout: 1000, interval: 20 }).toEqual(["kycFileAdded"]);
+    await until(() => heard().length > 0);
+    expect(heard().map((r) => r.name)).toEqual(["kycFileAdded"]);
   });
 
   it("makes every retry due in one large window, each at its due time, and the one that succeeds is the last", async () => {
@@ -438,7 +458,8 @@ describe("worlds and the control API", () => {
       { state: "retrying", attempts: [{ at: at(0), error: "timeout" }], nextAttemptAt: at(8) },
     ]);
     expect(world.deliveries[0]!.attempts[0]).not.toHaveProperty("status");
-    await expect.poll(() => heardFor("timeout-user").map((h) => h.abandoned)).toEqual([true]);
+    await until(() => heardFor("timeout-user").some((h) => h.abandoned));
+    expect(heardFor("timeout-user").map((h) => h.abandoned)).toEqual([true]);
   });
 
   it("reset cancels the deliveries in flight: the receiver's open request is dropped, and nothing is left", async () => {
@@ -447,10 +468,10 @@ describe("worlds and the control API", () => {
     await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("cancel-user", "PL") });
     await setEndpoint(clients, `${recorderUrl}/hold/{webhook}`);
     await addKycFile(clients, "cancel-user");
-    await expect.poll(() => heardFor("cancel-user").length, { timeout: 2000, interval: 20 }).toBe(1);
+    await until(() => heardFor("cancel-user").length > 0);
     expect((await sandbox.POST("/_sandbox/reset")).response.status).toBe(204);
     // Without the cancellation the request would stay open until the attempt's 5 s timeout.
-    await expect.poll(() => heardFor("cancel-user")[0]!.abandoned, { timeout: 2000, interval: 20 }).toBe(true);
+    await until(() => heardFor("cancel-user")[0]!.abandoned);
     expect((await sandbox.GET("/_sandbox/deliveries")).data).toEqual([]);
     expect((await sandbox.POST("/_sandbox/clock/advance", { body: { seconds: 600 } })).data).toEqual([]);
     expect(heardFor("cancel-user")).toHaveLength(1);
@@ -462,7 +483,7 @@ describe("worlds and the control API", () => {
     await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("slow-user", "PL") });
     await setEndpoint(clients, `${recorderUrl}/gate/{webhook}`);
     await addKycFile(clients, "slow-user");
-    await expect.poll(() => heardFor("slow-user").length, { timeout: 5000, interval: 20 }).toBe(1);
+    await until(() => heardFor("slow-user").length > 0);
     const query = { externalUserId: "slow-user" };
     // The receiver still holds the attempt: the list is answered as it stands.
     const now = await sandbox.GET("/_sandbox/deliveries", { params: { query } });
@@ -479,9 +500,9 @@ describe("worlds and the control API", () => {
     await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("close-user", "PL") });
     await setEndpoint(clients, `${recorderUrl}/hold/{webhook}`);
     await addKycFile(clients, "close-user");
-    await expect.poll(() => heardFor("close-user").length, { timeout: 2000, interval: 20 }).toBe(1);
+    await until(() => heardFor("close-user").length > 0);
     await own.close();
-    await expect.poll(() => heardFor("close-user")[0]!.abandoned, { timeout: 2000, interval: 20 }).toBe(true);
+    await until(() => heardFor("close-user")[0]!.abandoned);
     expect(heardFor("close-user")).toHaveLength(1);
   });
 
@@ -531,7 +552,7 @@ describe("worlds and the control API", () => {
       onOutput: (text) => log.push(text),
     });
     const raw = (key: string, method: string, path: string, body?: unknown) =>
-      fetch(`${capped.url}${path}`, {
+      rawCall(capped, path, {
         method,
         headers: { "x-api-key": key, "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -543,7 +564,7 @@ describe("worlds and the control API", () => {
     const third = await raw("cap-c", "POST", "/v1/user/balances/crypto-and-fiat", person("c1", "PL"));
     expect(third.status).toBe(507);
     expect((await third.json()).message).toMatch(/holds 2 worlds .*POST \/_sandbox\/reset.*--max-worlds.*maxWorlds/);
-    const c = createSandboxClient({ apiKey: "cap-c", baseUrl: capped.url });
+    const c = sandboxClient("cap-c", capped);
     // A read of a key without a world answers as an empty world would, and takes no room.
     const listed = await c.GET("/_sandbox/deliveries");
     expect(listed.response.status).toBe(200);
@@ -586,7 +607,7 @@ describe("worlds and the control API", () => {
   it("takes no world for the reads, 404s and 401s of keys without one, however many", async () => {
     const capped = await ownMock({ maxWorlds: 1 });
     const call = (key: string | undefined, method: string, path: string) =>
-      fetch(`${capped.url}${path}`, { method, headers: key === undefined ? {} : { "x-api-key": key } });
+      rawCall(capped, path, { method, headers: key === undefined ? {} : { "x-api-key": key } });
     for (let i = 0; i < 50; i++) {
       const key = `stranger-${i}`;
       expect((await call(key, "GET", "/v1/no/such/path")).status).toBe(404);
@@ -609,7 +630,7 @@ describe("worlds and the control API", () => {
     const { p100, sandbox } = await world("sk_mistakes");
     await p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("u1", "PL") });
     const decide = (decision: string) =>
-      fetch(`${mock.url}/_sandbox/users/u1/verification/${decision}`, {
+      rawCall(mock, `/_sandbox/users/u1/verification/${decision}`, {
         method: "POST",
         headers: { "x-api-key": "sk_mistakes" },
       });
@@ -633,8 +654,8 @@ describe("worlds and the control API", () => {
           "token: has a character an HTTP header cannot carry (a line break, a control character or one beyond Latin-1)",
       });
     }
-    expect((await fetch(`${mock.url}/_sandbox/deliveries`)).status).toBe(401);
-    const malformed = await fetch(`${mock.url}/_sandbox/users/%E0%A4%A`, { headers: { "x-api-key": "sk_mistakes" } });
+    expect((await rawCall(mock, "/_sandbox/deliveries")).status).toBe(401);
+    const malformed = await rawCall(mock, "/_sandbox/users/%E0%A4%A", { headers: { "x-api-key": "sk_mistakes" } });
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toEqual({
       message: "the path /_sandbox/users/%E0%A4%A is not valid percent-encoding",
@@ -664,88 +685,6 @@ describe("verification", () => {
     expect((await verify()).status).toBe(201);
     expect(await state()).toMatchObject({ verification: "approved", extended: true });
     expect(await extend()).toMatchObject({ status: 400, error: { errorCode: "P458" } }); // not P459
-  });
-});
-
-describe("the p100-mock bin", () => {
-  const children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const child of children.splice(0)) child.kill("SIGKILL");
-  });
-  function bin(args: string[]) {
-    const child = spawn(process.execPath, ["bin/p100-mock.js", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    children.push(child);
-    let output = "";
-    child.stdout!.on("data", (chunk) => (output += chunk));
-    child.stderr!.on("data", (chunk) => (output += chunk));
-    const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
-    // Ready when its banner is printed, however long a busy machine takes to start it.
-    const ready = printed(child, "Requests are logged below.");
-    ready.catch(() => undefined); // a bin that refuses its flags never prints it
-    return { output: () => output, exit, ready };
-  }
-
-  it("describes the stateful mode it runs, and takes the sandbox's flags", { timeout: 120_000 }, async () => {
-    const [port, statelessPort] = [await freePort(), await freePort()];
-    const stateful = bin([
-      "--stateful",
-      "--port",
-      String(port),
-      "--max-worlds",
-      "1",
-      "--max-users-per-world",
-      "1",
-      "--max-deliveries-per-world",
-      "1",
-      "--allow-remote-webhooks",
-    ]);
-    const stateless = bin(["--port", String(statelessPort)]);
-    await Promise.all([stateful.ready, stateless.ready]);
-    expect(stateless.output()).toContain("Without Prefer, each answers its first documented 2xx");
-    const banner = stateful.output();
-    expect(banner).not.toContain("first documented 2xx");
-    expect(banner).toContain("Each answer\ncomes from that world's state (docs/sandbox.md's lifecycle table)");
-    expect(banner).toContain("A Prefer header picks a documented\nexample instead and changes no state");
-    expect(banner).toContain("Webhooks may go to any host (--allow-remote-webhooks).");
-    const url = `http://127.0.0.1:${port}`;
-    expect(banner).toContain(`  and ${url}/_sandbox/ui (the dashboard of one key's world)`);
-
-    const clients = {
-      p100: createP100Client({ apiKey: "bin-a", baseUrl: url, retry: false }),
-      sandbox: createSandboxClient({ apiKey: "bin-a", baseUrl: url }),
-    };
-    await setEndpoint(clients, "http://example.com/{webhook}"); // --allow-remote-webhooks
-    await setEndpoint(clients, await deadUrl());
-    expect((await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("bin-1", "PL") })).status).toBe(
-      200,
-    );
-    const refused = await clients.p100.POST("/v1/user/balances/crypto-and-fiat", { body: person("bin-2", "PL") });
-    expect(refused).toMatchObject({ outcome: "unexpected", response: { status: 507 } });
-    await addKycFile(clients, "bin-1");
-    await addKycFile(clients, "bin-1");
-    expect((await clients.sandbox.GET("/_sandbox/deliveries")).data!.map((d) => d.id)).toEqual([2]);
-    const other = await fetch(`${url}/_sandbox/webhook-endpoint`, {
-      method: "PUT",
-      headers: { "x-api-key": "bin-b", "content-type": "application/json" },
-      body: JSON.stringify({ url: "http://127.0.0.1:1/", token: "t" }),
-    });
-    expect(other.status).toBe(507);
-  });
-
-  it("says which sandbox flags it cannot take", { timeout: 120_000 }, async () => {
-    const zero = bin(["--stateful", "--max-worlds", "0"]);
-    const alone = bin(["--max-users-per-world", "5"]);
-    const remote = bin(["--allow-remote-webhooks"]);
-    expect(await zero.exit).toBe(1);
-    expect(zero.output()).toContain('p100-mock: --max-worlds must be a positive integer (got "0")');
-    expect(await alone.exit).toBe(1);
-    expect(alone.output()).toContain(
-      "p100-mock: --max-users-per-world (maxUsersPerWorld) needs the stateful mode: --stateful (stateful: true)",
-    );
-    expect(await remote.exit).toBe(1);
-    expect(remote.output()).toContain(
-      "p100-mock: --allow-remote-webhooks (allowRemoteWebhooks) needs the stateful mode: --stateful (stateful: true)",
-    );
   });
 });
 
