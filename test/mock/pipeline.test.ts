@@ -235,6 +235,19 @@ describe("the stateful mock in process", () => {
     await expect(failed).rejects.toHaveProperty("cause.code", "ECONNRESET");
   });
 
+  it("honours the request's signal as fetch does: an abort rejects the call at once", async () => {
+    // A fault that holds the answer back, so that the abort comes while the call is under way.
+    await call(mock, "POST", "/_sandbox/faults", { operation: "getUserBalances", delayMs: 3000 });
+    const controller = new AbortController();
+    const held = mock.fetch(
+      new Request(`${base}/v1/user/balances/c1`, { headers: { "x-api-key": key }, signal: controller.signal }),
+    );
+    controller.abort();
+    await expect(held).rejects.toMatchObject({ name: "AbortError" });
+    const before = new Request(`${base}/v1/user/balances/c1`, { signal: AbortSignal.abort() });
+    await expect(mock.fetch(before)).rejects.toMatchObject({ name: "AbortError" });
+  });
+
   it("gives a body that breaks off half way for a truncate fault", async () => {
     await call(mock, "POST", "/_sandbox/faults", { operation: "getUserBalances", truncate: true });
     const cut = await call(mock, "GET", "/v1/user/balances/c1");

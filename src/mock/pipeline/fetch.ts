@@ -5,6 +5,8 @@
 //   "fetch failed" whose cause has the code ECONNRESET);
 // - `truncate`: the Response has the headers and a body stream that gives half the bytes, then
 //   errors (a TypeError "terminated", as undici's body does when the connection is cut).
+// The request's `signal` is honoured as fetch honours it: an abort rejects with its reason at once
+// (a client's timeout ends the call); the mock finishes the call on its side, as a server would.
 import { maxBodyBytes } from "../uploads.js";
 import { newCall, type Reply } from "./call.js";
 import { afterBody, beforeBody, corsHeaders, type ServerOptions, withCors } from "./gate.js";
@@ -26,8 +28,23 @@ async function readBody(request: Request): Promise<Buffer | undefined> {
   return Buffer.concat(chunks);
 }
 
-/** The `fetch` of a pipeline: each request answered in this process. */
+/** The `fetch` of a pipeline: each request answered in this process, until its signal aborts. */
 export function fetchOf(pipeline: Pipeline, options: ServerOptions): (request: Request) => Promise<Response> {
+  const answer = answerOf(pipeline, options);
+  return (request) => {
+    const { signal } = request;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<Response>((resolve, reject) => {
+      const abort = () => reject(signal.reason);
+      signal.addEventListener("abort", abort, { once: true });
+      answer(request)
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener("abort", abort));
+    });
+  };
+}
+
+function answerOf(pipeline: Pipeline, options: ServerOptions): (request: Request) => Promise<Response> {
   return async (request) => {
     const url = new URL(request.url);
     const headers: Record<string, string> = {};
