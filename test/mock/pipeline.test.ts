@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import spec from "../../generated/openapi.json" with { type: "json" };
 import sandboxSpec from "../../generated/sandbox.json" with { type: "json" };
-import { createMockFetch, type InProcessMock } from "../../src/mock/index.js";
+import { createMockFetch, createSandboxClient, type InProcessMock } from "../../src/mock/index.js";
 import { maxBodyBytes } from "../../src/mock/uploads.js";
 import { responseCases, validBody } from "../support/cases.js";
 
@@ -233,6 +233,13 @@ describe("the stateful mock in process", () => {
     const failed = call(mock, "GET", "/v1/user/balances/c1");
     await expect(failed).rejects.toThrow(TypeError);
     await expect(failed).rejects.toHaveProperty("cause.code", "ECONNRESET");
+  });
+
+  it("is driven by the typed sandbox client through its fetch, with no port", async () => {
+    const sandbox = createSandboxClient({ baseUrl: base, apiKey: key, fetch: mock.fetch });
+    const { data, response } = await sandbox.GET("/_sandbox/users");
+    expect(response.status).toBe(200);
+    expect(Array.isArray(data)).toBe(true);
   });
 
   it("honours the request's signal as fetch does: an abort rejects the call at once", async () => {

@@ -250,3 +250,12 @@ describe("what the tarball says points at what it holds", () => {
     expect(problems).toEqual([]);
   });
 });
+
+describe("the README's first command, run where it does not belong", () => {
+  it("npm start's prestart leaves the published package's dist/ alone (no src/ there to build from)", () => {
+    // A new user ran `npm start` in the unpacked tarball: prestart deleted dist/, then found no tsc.
+    execFileSync("npm", ["run", "--silent", "prestart"], { cwd: installed, stdio: "ignore" });
+    expect(fs.existsSync(path.join(installed, "dist", "mock", "index.js"))).toBe(true);
+    expect(fs.existsSync(path.join(installed, "src"))).toBe(false);
+  });
+});

@@ -5,7 +5,18 @@ import type { paths } from "../../../generated/sandbox.js";
 
 export type { paths as SandboxPaths } from "../../../generated/sandbox.js";
 
-/** The control API of the world of `apiKey` on the mock at `baseUrl`. */
-export function createSandboxClient({ baseUrl, apiKey }: { baseUrl: string; apiKey: string }) {
-  return createClient<paths>({ baseUrl, headers: { "x-api-key": apiKey } });
+/**
+ * The control API of the world of `apiKey` on the mock at `baseUrl`; `fetch` is the one to send
+ * with (a `createMockFetch` mock's `fetch` drives a mock with no port), the global one by default.
+ */
+export function createSandboxClient({
+  baseUrl,
+  apiKey,
+  fetch,
+}: {
+  baseUrl: string;
+  apiKey: string;
+  fetch?: (request: Request) => Promise<Response>;
+}) {
+  return createClient<paths>({ baseUrl, headers: { "x-api-key": apiKey }, ...(fetch ? { fetch } : {}) });
 }
