@@ -20,6 +20,9 @@ interface PoolLike extends Queryable {
   on(event: "error", listener: (error: Error) => void): unknown;
 }
 
+/** The first key of the advisory locks that serialise the making of a world (postgres-schema.ts's lock is a single key, apart). */
+const worldLockClass = 0x70313031;
+
 export interface PostgresStoreOptions extends StoreOptions {
   /** postgres://user:password@host:port/database */
   url: string;
@@ -99,12 +102,20 @@ export class PostgresStore implements SandboxStore {
     options: { create?: boolean } = {},
   ): Promise<T | undefined> {
     const client = await this.db().connect();
+    let settled = false; // committed or rolled back: an error after is the work's, not the connection's
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
-      const { rows } = await client.query("SELECT records FROM p100_worlds WHERE name = $1 FOR UPDATE", [name]);
+      const lockRow = "SELECT records FROM p100_worlds WHERE name = $1 FOR UPDATE";
+      let { rows } = await client.query(lockRow, [name]);
+      if (!rows[0] && options.create) {
+        // No row to lock yet: two replicas making the same world take turns on a lock of its name.
+        await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [worldLockClass, name]);
+        ({ rows } = await client.query(lockRow, [name]));
+      }
       if (!rows[0] && !options.create) {
         await client.query("ROLLBACK");
+        settled = true;
         return undefined;
       }
       const world = rows[0]
@@ -116,11 +127,14 @@ export class PostgresStore implements SandboxStore {
         const changes = world.takeChanges();
         if (rows[0] || changes.made) await this.write(client, world, Boolean(rows[0]));
         await client.query("COMMIT");
+        settled = true;
         world.close(); // a world lives for its unit of work only
       }
     } catch (error) {
-      broken = error as Error;
-      await client.query("ROLLBACK").catch(() => undefined);
+      if (!settled) {
+        broken = error as Error;
+        await client.query("ROLLBACK").catch(() => undefined);
+      }
       throw error;
     } finally {
       client.release(broken);

@@ -200,6 +200,20 @@ describe("PostgresStore, two replicas on one database", () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it("makes a world once when both replicas make it at once: neither unit of work is lost", async () => {
+    const url = await database();
+    const [a, b] = [await opened(url), await opened(url)];
+    const made = Array.from({ length: 10 }, (_, i) =>
+      (i % 2 ? a : b).transact(`w${i >> 1}`, (world) => world.users.set(`u${i}`, storedUser(`u${i}`)), {
+        create: true,
+      }),
+    );
+    await Promise.all(made);
+    expect(await a.count()).toBe(5);
+    for (let i = 0; i < 10; i++) expect((await b.read(`w${i >> 1}`))?.users.has(`u${i}`)).toBe(true);
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it("serialises units of work on one world: no advance of the clock is lost between replicas", async () => {
     const url = await database();
     const [a, b] = [await opened(url), await opened(url)];
