@@ -10,7 +10,7 @@ import { createMockFetch, type MockOptions } from "../mock/start-mock.js";
 
 export interface HandlersOptions extends Omit<MockOptions, "port" | "host" | "proxy" | "record" | "signal"> {
   /**
-   * The base URL the handlers answer under (`http://localhost:3000/p100`, ...); by default the
+   * The origin the handlers answer under (`http://localhost:3000`, ...); by default the
    * spec's servers, stage (https://partner-api-stage.p100.io) and production.
    */
   baseUrl?: string;
@@ -55,11 +55,14 @@ export const p100BaseUrls: readonly string[] = servers;
 export async function createHandlers(options: HandlersOptions = {}): Promise<P100Handlers> {
   const { baseUrl, onWebhook, ...mockOptions } = options;
   const bases = baseUrl === undefined ? p100BaseUrls : [baseUrl];
-  const prefixes = bases.map((base) => {
+  const origins = bases.map((base) => {
     const url = new URL(base); // a bad baseUrl throws TypeError: Invalid URL here, before Prism loads
     if (url.protocol !== "http:" && url.protocol !== "https:")
       throw new TypeError(`baseUrl: ${base} is not an http(s) URL`);
-    return { origin: url.origin, path: url.pathname.replace(/\/+$/, "") };
+    // As the client's baseUrl (src/client/client.ts): every path of the spec starts with /v1/.
+    if (url.pathname !== "/" || url.search || url.hash)
+      throw new TypeError(`baseUrl: ${base} is not an origin only (scheme, host and port); pass "${url.origin}"`);
+    return url.origin;
   });
   const mock = await createMockFetch(mockOptions);
   const token = crypto.randomUUID();
@@ -85,20 +88,12 @@ export async function createHandlers(options: HandlersOptions = {}): Promise<P10
     return response;
   }
 
-  const apiHandlers = prefixes.map(({ origin, path }) =>
+  const apiHandlers = origins.map((origin) =>
     // A RegExp without groups: MSW decodes a path pattern's parameters, and a malformed
     // percent-encoding would throw there instead of getting the mock's 400.
-    http.all(new RegExp(`^${escaped(`${origin}${path}/`)}`), async ({ request }) => {
-      const url = new URL(request.url);
-      const inner = path
-        ? new Request(`http://p100.msw${url.pathname.slice(path.length)}${url.search}`, {
-            method: request.method,
-            headers: request.headers,
-            ...(request.method === "GET" || request.method === "HEAD" ? {} : { body: await request.arrayBuffer() }),
-          })
-        : request;
+    http.all(new RegExp(`^${escaped(origin)}/`), async ({ request }) => {
       try {
-        return await answer(inner);
+        return await answer(request);
       } catch {
         // A `reset` fault: the mock's fetch rejects as on a network error; so does MSW's answer.
         return HttpResponse.error();
