@@ -55,6 +55,8 @@ export const p100BaseUrls: readonly string[] = servers;
 export async function createHandlers(options: HandlersOptions = {}): Promise<P100Handlers> {
   const { baseUrl, onWebhook, ...mockOptions } = options;
   const bases = baseUrl === undefined ? p100BaseUrls : [baseUrl];
+  if (onWebhook !== undefined && (typeof onWebhook !== "function" || !mockOptions.stateful))
+    throw new TypeError("onWebhook: a function, and only with stateful: true (only the sandbox sends webhooks)");
   const origins = bases.map((base) => {
     const url = new URL(base); // a bad baseUrl throws TypeError: Invalid URL here, before Prism loads
     if (url.protocol !== "http:" && url.protocol !== "https:")

@@ -132,9 +132,12 @@ describe("the handlers under a given baseUrl", () => {
     await expect(fetch("https://partner-api-stage.p100.io/v1/user/balances/x")).rejects.toThrow();
   });
 
-  it("refuses a baseUrl that is not an http(s) URL", async () => {
+  it("refuses a baseUrl that is not an http(s) origin, and onWebhook without the stateful mode", async () => {
     await expect(createHandlers({ baseUrl: "ftp://example.com" })).rejects.toThrow(
       "baseUrl: ftp://example.com is not an http(s) URL",
+    );
+    await expect(createHandlers({ onWebhook: () => undefined })).rejects.toThrow(
+      "onWebhook: a function, and only with stateful: true",
     );
     await expect(createHandlers({ baseUrl: "not a url" })).rejects.toThrow(TypeError);
     await expect(createHandlers({ baseUrl: "http://localhost:3000/p100" })).rejects.toThrow(
