@@ -1,0 +1,68 @@
+// The ten probe requests of the MSW issue (issue 37), through the MSW handlers (src/msw/index.ts)
+// and setupServer: each gets its documented answer, and the same status and body as the mock in
+// process (createMockFetch) gives. Built from the spec's documented requests (test/support/cases.ts).
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { createMockFetch, type InProcessMock } from "../../src/mock/index.js";
+import { createHandlers, type P100Handlers } from "../../src/msw/index.js";
+import { documentedRequest, operations } from "../support/cases.js";
+import { tinyPdf } from "../support/files.js";
+
+const stage = "https://partner-api-stage.p100.io";
+const key = { "x-api-key": "msw-probe" };
+
+/** The operation's documented request, as a Request to the stage host. */
+function documented(operationId: string, init: { headers?: Record<string, string>; body?: BodyInit } = {}) {
+  const op = operations.find((o) => o.operationId === operationId)!;
+  const { params, body } = documentedRequest(op);
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params.path[name])));
+  const json = init.body === undefined && body !== undefined ? JSON.stringify(body) : undefined;
+  return new Request(`${stage}${path}`, {
+    method: op.method.toUpperCase(),
+    headers: { ...key, ...(json === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
+    ...(init.body !== undefined ? { body: init.body } : json === undefined ? {} : { body: json }),
+  });
+}
+
+function onePdf() {
+  const form = new FormData();
+  form.append("country", "PL");
+  form.append("files", new File([tinyPdf()], "address.pdf", { type: "application/pdf" }));
+  return form;
+}
+
+const json = { "content-type": "application/json" };
+const probes: [string, () => Request, number][] = [
+  ["1. Create User Account with the docs' example body", () => documented("createUser"), 200],
+  ["2. Extend user", () => documented("extendUser"), 201],
+  ["3. Get User Balances", () => documented("getUserBalances"), 200],
+  ["4. Get KYC Status", () => documented("getKycStatus"), 200],
+  ["5. Redirect to Verification", () => documented("redirectToVerification"), 200],
+  ["6. a call without x-api-key", () => new Request(`${stage}/v1/user/balances/u1`), 401],
+  ["7. a malformed JSON body", () => documented("createUser", { headers: json, body: '{"externalUserId": ' }), 400],
+  ["8. a body of {} where fields are required", () => documented("createUser", { headers: json, body: "{}" }), 400],
+  ["9. Add POA File with one PDF", () => documented("addPoaFile", { body: onePdf() }), 201],
+  ["10. Prefer: code=202 on Extend user", () => documented("extendUser", { headers: { prefer: "code=202" } }), 202],
+];
+
+let p100: P100Handlers;
+let mock: InProcessMock;
+let server: ReturnType<typeof setupServer>;
+beforeAll(async () => {
+  [p100, mock] = await Promise.all([createHandlers(), createMockFetch()]);
+  server = setupServer(...p100.handlers);
+  server.listen({ onUnhandledRequest: "error" });
+});
+afterAll(async () => {
+  server?.close();
+  await Promise.all([p100?.close(), mock?.close()]);
+});
+
+it.for(probes)("%s: its documented status, and the mock's answer", async ([, request, status]) => {
+  const viaMsw = await fetch(request());
+  const viaMock = await mock.fetch(request());
+  const [msw, own] = [await viaMsw.text(), await viaMock.text()];
+  expect({ status: viaMsw.status, body: msw }).toEqual({ status: viaMock.status, body: own });
+  expect(viaMsw.status, msw).toBe(status);
+  if (status === 400) expect(JSON.parse(msw)).toMatchObject({ errorCode: "P403" });
+});
