@@ -1,11 +1,11 @@
-// The ten probe requests of the MSW issue (issue 37), through the MSW handlers (src/msw/index.ts)
-// and setupServer: each gets its documented answer, and the same status and body as the mock in
-// process (createMockFetch) gives. Built from the spec's documented requests (test/support/cases.ts).
+// The ten probe requests of the MSW issue (issue 37) and every documented response picked with
+// Prefer, through the MSW handlers (src/msw/index.ts) and setupServer: each gets its documented
+// answer, and the same status and body as the mock in process (createMockFetch) gives. Built from the spec's documented requests (test/support/cases.ts).
 import { setupServer } from "msw/node";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createMockFetch, type InProcessMock } from "../../src/mock/index.js";
 import { createHandlers, type P100Handlers } from "../../src/msw/index.js";
-import { documentedRequest, operations } from "../support/cases.js";
+import { documentedRequest, operations, responseCases } from "../support/cases.js";
 import { tinyPdf } from "../support/files.js";
 
 const stage = "https://partner-api-stage.p100.io";
@@ -14,14 +14,25 @@ const key = { "x-api-key": "msw-probe" };
 /** The operation's documented request, as a Request to the stage host. */
 function documented(operationId: string, init: { headers?: Record<string, string>; body?: BodyInit } = {}) {
   const op = operations.find((o) => o.operationId === operationId)!;
-  const { params, body } = documentedRequest(op);
+  const { params, body, mediaType } = documentedRequest(op);
   const path = op.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params.path[name])));
-  const json = init.body === undefined && body !== undefined ? JSON.stringify(body) : undefined;
-  return new Request(`${stage}${path}`, {
+  const query = new URLSearchParams(Object.entries(params.query).map(([name, value]) => [name, String(value)]));
+  const form = mediaType === "multipart/form-data" ? formOf(body as Record<string, unknown>) : undefined;
+  const json = init.body === undefined && body !== undefined && !form ? JSON.stringify(body) : undefined;
+  return new Request(`${stage}${path}${query.size ? `?${query}` : ""}`, {
     method: op.method.toUpperCase(),
     headers: { ...key, ...(json === undefined ? {} : { "content-type": "application/json" }), ...init.headers },
-    ...(init.body !== undefined ? { body: init.body } : json === undefined ? {} : { body: json }),
+    ...(init.body !== undefined ? { body: init.body } : { body: json ?? form }),
   });
+}
+
+/** A documented multipart body (its files real `File`s) as FormData: one part per array item. */
+function formOf(fields: Record<string, unknown>) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields))
+    for (const item of Array.isArray(value) ? value : [value])
+      form.append(name, item instanceof File ? item : String(item));
+  return form;
 }
 
 function onePdf() {
@@ -65,4 +76,14 @@ it.for(probes)("%s: its documented status, and the mock's answer", async ([, req
   expect({ status: viaMsw.status, body: msw }).toEqual({ status: viaMock.status, body: own });
   expect(viaMsw.status, msw).toBe(status);
   if (status === 400) expect(JSON.parse(msw)).toMatchObject({ errorCode: "P403" });
+});
+
+// The same examples and Prefer choices: every documented response, picked with Prefer.
+it.for(responseCases)("$operationId $status $example through Prefer, as the mock answers it", async (c) => {
+  const prefer = { prefer: `code=${c.status}${c.example ? `, example=${c.example}` : ""}` };
+  const viaMsw = await fetch(documented(c.operationId, { headers: prefer }));
+  const viaMock = await mock.fetch(documented(c.operationId, { headers: prefer }));
+  const [msw, own] = [await viaMsw.text(), await viaMock.text()];
+  expect({ status: viaMsw.status, body: msw }).toEqual({ status: viaMock.status, body: own });
+  expect(viaMsw.status, msw).toBe(Number(c.status));
 });
