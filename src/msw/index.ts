@@ -68,22 +68,27 @@ export async function createHandlers(options: HandlersOptions = {}): Promise<P10
   });
   const mock = await createMockFetch(mockOptions);
   const token = crypto.randomUUID();
-  // The keys whose world has the handlers' receiver as its endpoint (a reset forgets it).
-  const receiving = new Set<string>();
+  // The keys whose world has the handlers' receiver as its endpoint, or is being given it (a
+  // reset forgets it): a second call with a new key waits for the first one's endpoint.
+  const receiving = new Map<string, Promise<boolean>>();
+  const setEndpoint = async (key: string) => {
+    const set = await mock.fetch(
+      new Request("http://p100.msw/_sandbox/webhook-endpoint", {
+        method: "PUT",
+        headers: { "x-api-key": key, "content-type": "application/json" },
+        body: JSON.stringify({ url: webhookUrl, token }),
+      }),
+    );
+    // A world beyond maxWorlds: the call itself then gets the same 507 the mock gives.
+    if (!set.ok) receiving.delete(key);
+    return set.ok;
+  };
 
   async function answer(request: Request): Promise<Response> {
     const key = request.headers.get("x-api-key");
-    if (onWebhook && options.stateful && key && !receiving.has(key)) {
-      receiving.add(key);
-      const set = await mock.fetch(
-        new Request("http://p100.msw/_sandbox/webhook-endpoint", {
-          method: "PUT",
-          headers: { "x-api-key": key, "content-type": "application/json" },
-          body: JSON.stringify({ url: webhookUrl, token }),
-        }),
-      );
-      // A world beyond maxWorlds: the call below gets the same 507 the mock gives.
-      if (!set.ok) receiving.delete(key);
+    if (onWebhook && key) {
+      if (!receiving.has(key)) receiving.set(key, setEndpoint(key));
+      await receiving.get(key);
     }
     const response = await mock.fetch(request);
     if (key && request.method === "POST" && new URL(request.url).pathname === "/_sandbox/reset") receiving.delete(key);
