@@ -38,10 +38,11 @@ export interface P100Handlers {
 
 /**
  * Where the sandbox delivers webhooks when `onWebhook` is given: a loopback URL (the sandbox
- * takes no other by default) on the discard port, so a delivery that MSW does not intercept fails
- * at once rather than reaching anything.
+ * takes no other by default) on port 10, where nothing listens: a delivery MSW does not intercept
+ * fails at once rather than reaching anything. Not the discard port 9: fetch refuses it (a "bad
+ * port") before MSW 3 can intercept the request.
  */
-const webhookUrl = "http://127.0.0.1:9/p100-msw-webhooks/{webhook}";
+const webhookUrl = "http://127.0.0.1:10/p100-msw-webhooks/{webhook}";
 
 const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 
