@@ -3,5 +3,7 @@
 export declare const poaCountries: string[];
 /** Seconds after the 1st, 2nd, ... failed webhook delivery when P100 retries (`x-p100-webhook-retries`); one more attempt than entries in all. */
 export declare const webhookRetrySchedule: number[];
+/** The base URL of each of the spec's `servers` (stage first, then production). */
+export declare const servers: string[];
 /** The value of each `components.examples` entry, by name (the P-code catalogue and shared bodies). */
 export declare const examples: Record<string, any>;

@@ -14,6 +14,10 @@ export const webhookRetrySchedule = [
   32,
   64
 ];
+export const servers = [
+  "https://partner-api-stage.p100.io",
+  "https://partner-api.p100.io"
+];
 export const examples = {
   "P210": {
     "errorCode": "P210",

@@ -1,7 +1,8 @@
 // generated/facts.js, what the sandbox needs of the spec as data, so that it parses no spec: the
 // facts the spec states as `x-p100-*` extensions (the POA countries, on Add POA File; the
 // webhook retry schedule, at the root) and the values of `components.examples` by name (the
-// P-code catalogue and the shared bodies, such as `UserBalancesFound`).
+// P-code catalogue and the shared bodies, such as `UserBalancesFound`); and the servers' URLs, for
+// the MSW handlers (src/msw/index.ts).
 import fs from "node:fs";
 import path from "node:path";
 import { operationsOf } from "./spec-walk.js";
@@ -15,6 +16,7 @@ function buildFacts(spec) {
   return {
     poaCountries: withCountries[0].operation["x-p100-poa-countries"],
     webhookRetrySchedule: retries,
+    servers: spec.servers.map((server) => server.url),
     examples: Object.fromEntries(Object.entries(spec.components.examples).map(([name, { value }]) => [name, value])),
   };
 }
@@ -25,6 +27,8 @@ const declaration = `${header}/** The countries whose users must upload a proof 
 export declare const poaCountries: string[];
 /** Seconds after the 1st, 2nd, ... failed webhook delivery when P100 retries (\`x-p100-webhook-retries\`); one more attempt than entries in all. */
 export declare const webhookRetrySchedule: number[];
+/** The base URL of each of the spec's \`servers\` (stage first, then production). */
+export declare const servers: string[];
 /** The value of each \`components.examples\` entry, by name (the P-code catalogue and shared bodies). */
 export declare const examples: Record<string, any>;
 `;

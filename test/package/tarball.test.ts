@@ -120,11 +120,12 @@ describe("what a consumer installs", () => {
     expect(built.filter(unbuilt)).toEqual([]);
   });
 
-  it("its types import no package but openapi-fetch: `skipLibCheck: false` needs no Prism, pino or undici types", () => {
+  it("its types import no package but openapi-fetch (and msw, from ./msw only): `skipLibCheck: false` needs no Prism, pino or undici types", () => {
     // Every .d.ts reachable from the entry points' types, followed through their relative imports.
     const entries = Object.values<{ types?: string }>(manifest.exports).flatMap((e) => (e.types ? [e.types] : []));
     const seen = new Set<string>();
     const packages = new Set<string>();
+    const mswImporters = new Set<string>();
     const visit = (file: string) => {
       if (seen.has(file)) return;
       seen.add(file);
@@ -139,13 +140,16 @@ describe("what a consumer installs", () => {
       };
       walk(source);
       for (const specifier of specifiers) {
-        if (!specifier.startsWith(".")) packages.add(specifier);
+        // ./msw's types name MSW's handlers: whoever imports it has msw, its peer, installed.
+        if (specifier === "msw") mswImporters.add(path.relative(installed, file));
+        else if (!specifier.startsWith(".")) packages.add(specifier);
         else visit(path.resolve(path.dirname(file), specifier).replace(/\.js$/, ".d.ts"));
       }
     };
     for (const entry of entries) visit(path.join(installed, entry));
     expect(seen.size).toBeGreaterThan(10);
     expect([...packages].sort()).toEqual(["openapi-fetch"]);
+    expect([...mswImporters]).toEqual([path.join("dist", "msw", "index.d.ts")]);
   });
 });
 
