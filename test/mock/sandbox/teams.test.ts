@@ -21,6 +21,7 @@ import { Sandbox } from "../../../src/mock/sandbox/sandbox.js";
 import { validBody } from "../../support/cases.js";
 import { tinyFile } from "../../support/files.js";
 import { type AnyMock, inProcessBase as base, sandboxClient, via } from "../../support/in-process-clients.js";
+import { storedUser } from "../../support/stored-user.js";
 
 const token = "whsec_teams";
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "p100-teams-"));
@@ -545,21 +546,6 @@ describe("the state file", () => {
     rejectionReason: null,
     sessionToken: "t1",
   };
-  const storedUser = (externalUserId: string) => ({
-    externalUserId,
-    userId: "3f0e8d3c-1a2b-4c5d-8e9f-0a1b2c3d4e5f",
-    model: "kyc",
-    kycFiles: 0,
-    verification: "none",
-    poaRequired: false,
-    poa: "none",
-    extended: false,
-    suspended: false,
-    balancesGenerated: false,
-    data: {},
-    balances: { fiatBalances: [], cryptoBalances: [] },
-    transactions: [],
-  });
   const delivery = (id: number) => ({
     id,
     webhook: "kycFileAdded",
