@@ -3,26 +3,12 @@
 // journal (GET /_sandbox/requests). A clean onboarding, and one with a violation of each kind.
 import fs from "node:fs";
 import path from "node:path";
-import { apiKey, type FakeCall, harOf, personal, tempFolder } from "./fake-upstream.js";
-import { deref, spec } from "./spec.js";
+import { apiKey, createUserRequest, type FakeCall, harOf, tempFolder } from "./fake-upstream.js";
+import { exampleValue } from "./spec.js";
 
-const example = (p: string, method: string, status: string) =>
-  deref(deref(spec.paths[p][method].responses[status]).content["application/json"].examples.success).value;
+const example = (p: string, method: string, status: string) => exampleValue(p, method, status, "success");
 const user = "u-1";
-const createUser = {
-  externalUserId: user,
-  email: personal.email,
-  phone: personal.phone,
-  firstName: "Jan",
-  lastName: "Kowalski",
-  street: "ul. Marszałkowska",
-  city: "Warszawa",
-  postCode: "00-001",
-  country: "PL",
-  citizenship: "PL",
-  birthDate: "1990-05-15",
-  hasAcceptedP100Tc: true,
-};
+const createUser = createUserRequest();
 
 const call = {
   createUser: (body: object = createUser): FakeCall => ({

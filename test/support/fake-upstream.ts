@@ -94,7 +94,8 @@ const balancesPath = "/v1/user/balances/{externalUserId}";
 const statusPath = "/v1/kyc/status/{externalUserId}";
 const balances = () => structuredClone(exampleValue(balancesPath, "get", "200", "success")) as Record<string, unknown>;
 const kycStatus = () => structuredClone(exampleValue(statusPath, "get", "200", "success")) as Record<string, unknown>;
-const createUserRequest = () => ({
+/** Create User Account's request for `u-1`, with the personal values the recording must mask. */
+export const createUserRequest = () => ({
   externalUserId: "u-1",
   email: personal.email,
   phone: personal.phone,
