@@ -6,12 +6,12 @@
 // GET /_sandbox/deliveries (the first, and one from the middle). The mock, the load generator
 // (autocannon) and this script (which creates the users) each run in a process of their own.
 // Prints one table. Not a test.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Agent, FormData, fetch } from "undici";
-import { freePort } from "../scripts/free-port.js";
+import { startMock, stopMock } from "./mock-process.js";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -45,31 +45,8 @@ const pdf = new TextEncoder().encode(
     "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n",
 );
 
-/** Starts the mock and resolves once it answers, with how long that took. */
-async function start() {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn(process.execPath, args(port), { stdio: ["ignore", "ignore", "inherit"] });
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      await fetch(`${url}/_sandbox/faults`, { headers: { "x-api-key": apiKey }, signal: AbortSignal.timeout(60_000) });
-      return { child, url, loadMs: performance.now() - started };
-    } catch {
-      if (child.exitCode !== null) throw new Error("the mock exited");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}
-
-/** SIGTERM, and how long until the process has written its state file and exited. */
-function stop(child) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    child.once("exit", () => resolve(performance.now() - started));
-    child.kill("SIGTERM");
-  });
-}
+const start = () => startMock(args, apiKey);
+const stop = stopMock;
 
 const rssMiB = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"))[1]) / 1024;
 

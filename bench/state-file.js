@@ -8,12 +8,11 @@
 // from the request sent until its record is in the file, and then a burst of changes 32 at a time
 // (also timed from its answer: the part of the wait that is the store's).
 // Prints one table. Not a test.
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../scripts/free-port.js";
+import { startMock, stopMock } from "./mock-process.js";
 
 const sizes = (process.env.BENCH_SIZES ?? "1000,10000,100000,200000").split(",").map(Number);
 const changes = Number(process.env.BENCH_CHANGES ?? 20);
@@ -80,14 +79,11 @@ function writeState(file, size) {
   fs.closeSync(out);
 }
 
-/** Starts the mock and resolves once it answers, with how long that took. */
-async function start(file, size) {
-  const port = await freePort();
+/** Starts the mock on a state file of `size` users, once it answers. */
+function start(file, size) {
   const most = String(size + changes + burst + 10);
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
+  return startMock(
+    (port) => [
       path.join(copy, "bin/p100-mock.js"),
       "--stateful",
       "--port",
@@ -97,27 +93,11 @@ async function start(file, size) {
       "--max-users-per-world",
       most,
     ],
-    { stdio: ["ignore", "ignore", "inherit"] },
+    apiKey,
   );
-  const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      await fetch(`${url}/_sandbox/faults`, { headers: { "x-api-key": apiKey }, signal: AbortSignal.timeout(60_000) });
-      return { child, url, loadMs: performance.now() - started };
-    } catch {
-      if (child.exitCode !== null) throw new Error("the mock exited");
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
 }
 
-function stop(child) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    child.once("exit", () => resolve(performance.now() - started));
-    child.kill("SIGTERM");
-  });
-}
+const stop = stopMock;
 
 /** Resolves when `marker` is in the file's bytes appended after `offset` (polled every 2 ms). */
 function onDisk(file, offset, marker) {
