@@ -92,8 +92,26 @@ function notP100(exchange: Exchange, documented: boolean, mediaTypes: string[]):
   return undefined;
 }
 
-function compareRequest(spec: Spec, exchange: Exchange, operation: SpecOperation, params: Record<string, string>) {
-  const problems: string[] = [];
+/** A request's problem against its operation, with the part it is in (verify.ts names its rule by it). */
+export interface RequestProblem {
+  part: "parameter" | "body";
+  message: string;
+}
+
+/**
+ * What a request breaks of its operation, strictly: its path and query parameters (a required one
+ * missing, with `missing`) and its body (media type, JSON, schema). One home for both `learn`'s
+ * comparison and `verify`'s.
+ */
+export function requestProblems(
+  spec: Spec,
+  exchange: Exchange,
+  operation: SpecOperation,
+  params: Record<string, string>,
+  { missing = true, body: checkBody = true }: { missing?: boolean; body?: boolean } = {},
+): RequestProblem[] {
+  const problems: RequestProblem[] = [];
+  const add = (part: RequestProblem["part"], message: string) => problems.push({ part, message });
   for (const parameter of operation.parameters) {
     const value =
       parameter.in === "path"
@@ -102,31 +120,32 @@ function compareRequest(spec: Spec, exchange: Exchange, operation: SpecOperation
           ? exchange.query[parameter.name]
           : undefined;
     if (value === undefined) {
-      if (parameter.required && parameter.in !== "header")
-        problems.push(`${parameter.in} parameter ${parameter.name} is missing`);
+      if (missing && parameter.required && parameter.in !== "header")
+        add("parameter", `${parameter.in} parameter ${parameter.name} is missing`);
       continue;
     }
     for (const error of spec.errors(parameter.schemaPointer, value, { mode: "coerce" })) {
-      problems.push(`${parameter.in} parameter ${parameter.name} ${error.message}`);
+      add("parameter", `${parameter.in} parameter ${parameter.name} ${error.message}`);
     }
   }
   const body = operation.requestBody;
-  if (body) {
+  if (body && checkBody) {
     const sent = exchange.requestBody;
     const mediaType = bareMediaType(sent?.mediaType ?? exchange.headers["content-type"]);
     const media = body.media.find((m) => m.mediaType === mediaType);
     if (!sent || sent.text === "" || (sent.text === undefined && !media)) {
-      if (body.required && !(sent && media)) problems.push("the request body is missing");
+      if (body.required && !(sent && media)) add("body", "the request body is missing");
     } else if (!media) {
-      problems.push(
+      add(
+        "body",
         `the request body's media type ${mediaType || "(none)"} is not one of ${body.media.map((m) => m.mediaType).join(", ")}`,
       );
     } else if (media.schemaPointer && mediaType.includes("json")) {
       const parsed = jsonOf(sent);
-      if (!parsed) problems.push("the request body is not JSON");
+      if (!parsed) add("body", "the request body is not JSON");
       else
         for (const error of spec.errors(media.schemaPointer, parsed.value))
-          problems.push(`request body ${describeError(error)}`);
+          add("body", `request body ${describeError(error)}`);
     }
   }
   return problems;
@@ -159,7 +178,7 @@ export function compareExchange(spec: Spec, exchange: Exchange): Compared {
   const message = typeof value?.errorMessage === "string" ? scrubMessage(value.errorMessage) : undefined;
 
   if (exchange.status >= 200 && exchange.status < 300) {
-    const problems = compareRequest(spec, exchange, operation, params);
+    const problems = requestProblems(spec, exchange, operation, params).map((p) => p.message);
     if (problems.length) observations.push({ kind: "request-refused", status, problems });
   }
 

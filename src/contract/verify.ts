@@ -2,7 +2,7 @@
 // route, the key header, parameters and body by the spec's schemas); answers by the principle of
 // tolerance (a documented status, its top-level type and required fields; anything else the spec
 // leaves open, and a new value or P-code is a warning); then the sandbox's onboarding order.
-import { describeError } from "./compare.js";
+import { describeError, requestProblems } from "./compare.js";
 import { bareMediaType, type Exchange, jsonOf } from "./exchange.js";
 import { type OrderCall, orderProblems } from "./order.js";
 import type { Spec } from "./spec.js";
@@ -51,40 +51,12 @@ function checkCall(spec: Spec, exchange: Exchange, kind: TrafficKind, found: Vio
   // Requests, strictly. The journal keeps no headers or bodies; a Pact file often leaves the key out.
   if (kind === "har" && !exchange.headers["x-api-key"])
     add("request/api-key", "error", "the request has no x-api-key header", name);
-  for (const parameter of operation.parameters) {
-    const value =
-      parameter.in === "path"
-        ? params[parameter.name]
-        : parameter.in === "query"
-          ? exchange.query[parameter.name]
-          : undefined;
-    if (value === undefined) continue;
-    for (const error of spec.errors(parameter.schemaPointer, value, { mode: "coerce" })) {
-      add("request/parameter", "error", `${parameter.in} parameter ${parameter.name} ${error.message}`, name);
-    }
-  }
-  if (kind !== "journal" && operation.requestBody) {
-    const sent = exchange.requestBody;
-    const mediaType = bareMediaType(sent?.mediaType ?? exchange.headers["content-type"]);
-    const media = operation.requestBody.media.find((m) => m.mediaType === mediaType);
-    if (!sent || (sent.text ?? "") === "") {
-      if (operation.requestBody.required && !(sent && media))
-        add("request/body", "error", "the request body is missing", name);
-    } else if (!media) {
-      add(
-        "request/body",
-        "error",
-        `the request body's media type ${mediaType || "(none)"} is not one of ${operation.requestBody.media.map((m) => m.mediaType).join(", ")}`,
-        name,
-      );
-    } else if (media.schemaPointer && mediaType.includes("json")) {
-      const parsed = jsonOf(sent);
-      if (!parsed) add("request/body", "error", "the request body is not JSON", name);
-      else
-        for (const error of spec.errors(media.schemaPointer, parsed.value))
-          add("request/body", "error", `request body ${describeError(error)}`, name);
-    }
-  }
+  // The journal keeps no bodies; a Pact file or a recording may leave an optional parameter out.
+  for (const problem of requestProblems(spec, exchange, operation, params, {
+    missing: false,
+    body: kind !== "journal",
+  }))
+    add(`request/${problem.part}`, "error", problem.message, name);
 
   // Answers, with tolerance.
   if (exchange.status === 0) return;
