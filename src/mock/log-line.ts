@@ -53,7 +53,8 @@ export function logLines({ onOutput, proxy, diffs, ownAnswers }: LogLineOptions)
     }
     // The mock's own answers must keep the contract: one that does not is a bug, said at once.
     const broken = findings.filter((f) => f.path?.[0] === "response" && f.severity === 0);
-    const entry = ownAnswers.record(method, call.path, status, broken);
+    // Under the path template, as the proxy's report: one entry per broken answer, whatever the ids.
+    const entry = ownAnswers.record(method, call.facts.path ?? call.path, status, broken);
     if (entry) onOutput?.(`p100-mock: this answer breaks the spec: ${describeEntry(entry)}\n`);
   };
 }

@@ -72,6 +72,17 @@ describe("startMock", () => {
       }
     }
   });
+
+  it("keeps the answers that break the spec under their path template: one entry, whatever the ids", async () => {
+    const mock = await createMockFetch({ spec: "test/fixtures/mock/example-breaks-schema.yaml" });
+    try {
+      for (const id of ["a", "b", "c"])
+        expect((await mock.fetch(new Request(`http://p100.test/things/${id}`))).status).toBe(200);
+      expect(mock.invalidAnswers).toEqual([expect.objectContaining({ path: "/things/{id}", calls: 3 })]);
+    } finally {
+      await mock.close();
+    }
+  });
 });
 
 describe("faker, which Prism's mocker loads whole", () => {
