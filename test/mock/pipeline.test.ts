@@ -274,3 +274,18 @@ describe("the stateful mock in process", () => {
     expect(journal.at(-1)).toMatchObject({ method: "PATCH", status: 400, rule: "validation" });
   });
 });
+
+describe("the proxy in process", () => {
+  it("marks every answer of the mock's own as such, whichever step gave it (/_sandbox's 404, the front page)", async () => {
+    // No call here reaches the upstream: the address only has to be an http URL.
+    const mock = await createMockFetch({ proxy: "http://127.0.0.1:9" });
+    try {
+      for (const path of ["/_sandbox/users", "/"]) {
+        const response = await mock.fetch(new Request(`${base}${path}`, { headers: { "x-api-key": key } }));
+        expect(response.headers.get("x-p100-mock-source"), path).toBe("mock");
+      }
+    } finally {
+      await mock.close();
+    }
+  });
+});

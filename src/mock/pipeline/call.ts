@@ -30,6 +30,9 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
+/** In proxy mode, whose answer a reply is: `upstream` (proxy/forward.ts), else the mock's own (gate.ts). */
+export const sourceHeader = "x-p100-mock-source";
+
 /** What the mock sends back for a call; the server adapters (node-server.ts, fetch.ts) write it. */
 export interface Reply {
   /** 0 with `reset`: no answer at all. */

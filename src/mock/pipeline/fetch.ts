@@ -69,7 +69,7 @@ function answerOf(pipeline: Pipeline, options: ServerOptions): (request: Request
     }
     if (reply) options.observe(call, reply);
     else reply = await pipeline(call);
-    return responseOf(request, reply, withCors(reply, cors));
+    return responseOf(request, reply, withCors(reply, cors, options.transparent));
   };
 }
 

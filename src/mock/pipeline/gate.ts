@@ -6,7 +6,7 @@
 // that is not valid percent-encoding (the caller's mistake: 400, never a 5xx).
 import { isLoopbackHost } from "../loopback.js";
 import { maxBodyBytes } from "../uploads.js";
-import { type Call, jsonReply, type Reply } from "./call.js";
+import { type Call, jsonReply, type Reply, sourceHeader } from "./call.js";
 import type { Observer } from "./pipeline.js";
 
 export interface ServerOptions {
@@ -64,19 +64,12 @@ export function corsHeaders(call: Call, extra: string[]): { allowed: boolean; he
 const ownPath = (path: string) =>
   path === "/" || path === "/docs" || path.startsWith("/docs/") || path.startsWith("/_sandbox/");
 
-/** In proxy mode, an answer the mock gives itself says so. */
-function ownReply(
-  call: Call,
-  transparent: boolean,
-  status: number,
-  body: unknown,
-  note?: string,
-  summary?: string,
-): Reply {
+/** A reply of the socket's rules, with what the log and the report say of it. */
+function ownReply(call: Call, status: number, body: unknown, note?: string, summary?: string): Reply {
   call.answeredBy = "adapter";
   if (note) call.facts.note = note;
   if (summary) call.facts.summary = summary;
-  return jsonReply(status, body, transparent ? { "x-p100-mock-source": "mock" } : {});
+  return jsonReply(status, body);
 }
 
 /** The replies the socket's rules give before the body is read: a CORS preflight, a Host that is not loopback. */
@@ -92,7 +85,7 @@ export function beforeBody(call: Call, options: Omit<ServerOptions, "observe">, 
   const host = call.headers.host;
   if (options.loopbackHostOnly && ownPath(call.path) && !loopbackHost(typeof host === "string" ? host : undefined)) {
     const message = `p100-mock answers its pages and /_sandbox only to a loopback Host (localhost, 127.0.0.1 or [::1]), not ${JSON.stringify(host)}; start it with --host to serve other names`;
-    return ownReply(call, options.transparent, 403, { message }, "Host not loopback");
+    return ownReply(call, 403, { message }, "Host not loopback");
   }
   return undefined;
 }
@@ -101,7 +94,7 @@ export function beforeBody(call: Call, options: Omit<ServerOptions, "observe">, 
 export function afterBody(call: Call, options: Omit<ServerOptions, "observe">, tooLarge: boolean): Reply | undefined {
   if (tooLarge) {
     const message = `the request body is larger than ${maxBodyBytes} bytes, the most a valid request can have (the largest documented upload and its form)`;
-    return ownReply(call, options.transparent, 413, { message }, "body too large", "the body is larger than 16 MiB");
+    return ownReply(call, 413, { message }, "body too large", "the body is larger than 16 MiB");
   }
   try {
     decodeURIComponent(call.path);
@@ -111,14 +104,22 @@ export function afterBody(call: Call, options: Omit<ServerOptions, "observe">, t
     const body = options.ownPrefixes?.some((prefix) => call.path.startsWith(prefix))
       ? { message }
       : { errorCode: "P403", errorMessage: `${message}.` };
-    return ownReply(call, options.transparent, 400, body, undefined, summary);
+    return ownReply(call, 400, body, undefined, summary);
   }
   return undefined;
 }
 
-/** Every header of a reply in lower case, after the CORS headers (a reply's own win). */
-export function withCors(reply: Reply, cors: Record<string, string>): Record<string, string | string[]> {
+/**
+ * Every header of a reply in lower case, after the CORS headers (a reply's own win); in proxy mode
+ * (`transparent`), a reply that is not the upstream's says it is the mock's, whichever step gave it.
+ */
+export function withCors(
+  reply: Reply,
+  cors: Record<string, string>,
+  transparent: boolean,
+): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = { ...cors };
   for (const [name, value] of Object.entries(reply.headers)) headers[name.toLowerCase()] = value;
+  if (transparent && headers[sourceHeader] === undefined) headers[sourceHeader] = "mock";
   return headers;
 }

@@ -57,7 +57,7 @@ export function nodeListener(pipeline: Pipeline, options: ServerOptions) {
     }
     if (reply) options.observe(call, reply);
     else reply = await pipeline(call);
-    write(req, res, reply, withCors(reply, cors));
+    write(req, res, reply, withCors(reply, cors, options.transparent));
   };
   // Nothing thrown here may end the process: the connection is closed instead.
   return (req: http.IncomingMessage, res: http.ServerResponse) => listener(req, res).catch(() => res.destroy());

@@ -135,15 +135,13 @@ export async function createPrism(options: PrismOptions): Promise<PrismEngine> {
   const proxy = options.proxy ? await loadProxy(options.maxUpstreamBytes ?? defaultMaxUpstreamBytes) : undefined;
   const byRoute = new Map(operations.map((operation) => [`${operation.method} ${operation.path}`, operation]));
   const reportPath = pathForReport(operations);
-  // In proxy mode, an answer the mock made itself (not the upstream's) says so.
-  const own: Record<string, string> = proxy ? { "x-p100-mock-source": "mock" } : {};
 
   /** A problem+json reply, its title (or the given note) for the log. */
   const problemReply = (call: Call, { status, problem, note }: Problem): Reply => {
     call.facts.note = note;
     return {
       status,
-      headers: { "content-type": "application/problem+json", ...own },
+      headers: { "content-type": "application/problem+json" },
       body: JSON.stringify(problem),
     };
   };
@@ -247,7 +245,7 @@ export async function createPrism(options: PrismOptions): Promise<PrismEngine> {
       if (checked && "problem" in checked) {
         const body = uploadProblemBody(checked.problem, exampleOf(resource, "400", checked.problem.code));
         call.facts.note = noteOf(body);
-        return jsonReply(400, body, own);
+        return jsonReply(400, body);
       }
       if (checked) {
         const { body, contentType } = await slimForm(checked.form);
@@ -298,7 +296,7 @@ export async function createPrism(options: PrismOptions): Promise<PrismEngine> {
     call.facts.note = noteOf(output.body);
     return {
       status: output.statusCode,
-      headers: { ...output.headers, ...own },
+      headers: { ...output.headers },
       body: prism.serialize(output.body, contentType) ?? "",
       findings,
     };

@@ -7,7 +7,7 @@
 // `EnvHttpProxyAgent` honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY).
 import zlib from "node:zlib";
 import type { Dispatcher } from "undici";
-import type { Call } from "../pipeline/call.js";
+import { type Call, sourceHeader } from "../pipeline/call.js";
 
 /** The request as Prism validated it: the method, path, query, headers and parsed body. */
 export interface ForwardInput {
@@ -48,8 +48,6 @@ const hopByHop = new Set([
   "host",
   "expect",
 ]);
-
-export const sourceHeader = "x-p100-mock-source";
 
 /**
  * The forwarding of one call: the upstream's answer, or the 502 problem when it could not be

@@ -9,9 +9,8 @@ import { STATUS_CODES } from "node:http";
 import zlib from "node:zlib";
 import { personalFields } from "../../../generated/personal-fields.js";
 import { createRedactor, redacted } from "../../client/redact.js";
-import type { Call, Reply } from "../pipeline/call.js";
+import { type Call, type Reply, sourceHeader } from "../pipeline/call.js";
 import type { Handler } from "../pipeline/pipeline.js";
-import { sourceHeader } from "./forward.js";
 
 /** Headers whose value is a secret of some kind: written as `[redacted]`, whatever they hold. */
 const secretHeaders = new Set(["x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie"]);
