@@ -96,7 +96,8 @@ export interface Call {
   /** What the log and the proxy's report may say (never a header, never user data). */
   facts: Facts;
   /** Proxy mode: the upstream's answer as sent (status, headers for the client, body bytes). */
-  upstream?: { status: number; headers: Record<string, string | string[]>; bytes: Buffer };
+  /** Proxy mode: the upstream's answer as sent, and its body decoded (absent when it could not be: proxy/forward.ts). */
+  upstream?: { status: number; headers: Record<string, string | string[]>; bytes: Buffer; decoded?: Buffer };
   /** Not worth a log line (the dashboard's refreshes). */
   quiet?: boolean;
 }
@@ -126,7 +127,7 @@ export interface Arrived {
   bytes: Buffer;
 }
 
-const isJson = (contentType: unknown) =>
+export const isJson = (contentType: unknown) =>
   typeof contentType === "string" && /^application\/([\w.+-]+\+)?json\b/i.test(contentType);
 
 /** Members a parsed body may not have: on a plain object they would reach its prototype. */

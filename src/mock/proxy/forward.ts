@@ -7,7 +7,7 @@
 // `EnvHttpProxyAgent` honours HTTP_PROXY, HTTPS_PROXY and NO_PROXY).
 import zlib from "node:zlib";
 import type { Dispatcher } from "undici";
-import { type Call, sourceHeader } from "../pipeline/call.js";
+import { type Call, isJson, sourceHeader } from "../pipeline/call.js";
 
 /** The request as Prism validated it: the method, path, query, headers and parsed body. */
 export interface ForwardInput {
@@ -82,15 +82,10 @@ export function createForward(deps: {
       const flat = Object.fromEntries(
         Object.entries(headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(",") : value]),
       );
-      const body = parsedBody(
-        bytes,
-        flat["content-encoding"],
-        flat["content-type"],
-        response.statusCode,
-        deps.maxBodyBytes,
-      );
+      const decoded = decodedBody(bytes, flat["content-encoding"], deps.maxBodyBytes);
+      const body = parsedBody(decoded, bytes, flat["content-type"], response.statusCode);
       // Only once decoded within the cap: an answer over it is the 502 below, never passed on.
-      call.upstream = { status: response.statusCode, headers, bytes };
+      call.upstream = { status: response.statusCode, headers, bytes, ...(decoded && { decoded }) };
       return { output: { statusCode: response.statusCode, headers: flat, body } };
     } catch (error) {
       const failure = deps.redact(reasonOf(error), call);
@@ -229,13 +224,11 @@ const decoders: Record<string, Decode | undefined> = {
 };
 
 /** The body as Prism's forwarder gives it to Prism's validator: JSON parsed under a JSON type, else text. */
-function parsedBody(
-  bytes: Buffer,
-  encoding: string | undefined,
-  contentType: string | undefined,
-  status: number,
-  max: number,
-) {
+/**
+ * The body decoded as its Content-Encoding says (within `max`, else TooLarge); undefined for an
+ * encoding Node cannot decode, or a corrupt body.
+ */
+function decodedBody(bytes: Buffer, encoding: string | undefined, max: number): Buffer | undefined {
   let decoded = bytes;
   try {
     for (const coding of (encoding ?? "")
@@ -244,15 +237,21 @@ function parsedBody(
       .filter(Boolean)
       .reverse()) {
       const decode = decoders[coding];
-      if (!decode) return bytes.toString("latin1"); // an encoding Node cannot decode: validated as it came
+      if (!decode) return undefined;
       decoded = decode(decoded, { maxOutputLength: max });
     }
   } catch (error) {
     if (tooLarge(error)) throw new TooLarge(max, true);
-    return bytes.toString("latin1"); // corrupt: Prism reports what it finds
+    return undefined;
   }
+  return decoded;
+}
+
+/** The body as Prism validates it: decoded and parsed; as it came when it cannot be decoded (Prism reports what it finds). */
+function parsedBody(decoded: Buffer | undefined, bytes: Buffer, contentType: string | undefined, status: number) {
+  if (decoded === undefined) return bytes.toString("latin1");
   const text = decoded.toString("utf8");
-  if (status === 204 || !/^application\/([\w.+-]+\+)?json\b/i.test(contentType ?? "")) return text;
+  if (status === 204 || !isJson(contentType)) return text;
   try {
     return JSON.parse(text);
   } catch {

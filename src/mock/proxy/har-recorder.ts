@@ -6,10 +6,9 @@
 // values of the properties the spec marks personal (generated/personal-fields.js), masked.
 import fs from "node:fs";
 import { STATUS_CODES } from "node:http";
-import zlib from "node:zlib";
 import { personalFields } from "../../../generated/personal-fields.js";
 import { createRedactor, redacted } from "../../client/redact.js";
-import { type Call, type Reply, sourceHeader } from "../pipeline/call.js";
+import { type Call, isJson, type Reply, sourceHeader } from "../pipeline/call.js";
 import type { Handler } from "../pipeline/pipeline.js";
 
 /** Headers whose value is a secret of some kind: written as `[redacted]`, whatever they hold. */
@@ -30,7 +29,6 @@ interface NameValue {
 
 const textual = (mediaType: string) =>
   /^(application\/([\w.+-]+\+)?(json|xml)|application\/x-www-form-urlencoded|text\/)/i.test(mediaType);
-const isJson = (mediaType: string) => /^application\/([\w.+-]+\+)?json\b/i.test(mediaType);
 
 /**
  * A personal value masked, its shape kept: in a string every letter becomes `x` and every digit
@@ -102,22 +100,6 @@ const headerText = (headers: Record<string, unknown>, name: string) => {
   return typeof value === "string" ? value : Array.isArray(value) ? String(value[0] ?? "") : "";
 };
 
-/** The upstream's answer's bytes decoded (gzip, br, deflate), as Prism validated them; within the proxy's cap already. */
-function decoded(bytes: Buffer, encoding: string): Buffer {
-  const codings = encoding
-    .split(",")
-    .map((c) => c.trim().toLowerCase())
-    .filter((c) => c && c !== "identity");
-  let body = bytes;
-  for (const coding of codings.reverse()) {
-    if (coding === "gzip" || coding === "x-gzip") body = zlib.gunzipSync(body);
-    else if (coding === "br") body = zlib.brotliDecompressSync(body);
-    else if (coding === "deflate") body = zlib.inflateSync(body);
-    else throw new Error(`unknown content-encoding ${coding}`);
-  }
-  return body;
-}
-
 function headerList(pairs: [string, string][], secrets: Secrets): NameValue[] {
   return pairs.map(([name, value]) => ({
     name,
@@ -144,11 +126,12 @@ export function entryOf(call: Call, upstream: string, started: string, ms: numbe
     .flatMap(([name, value]) => [value].flat().map((one): [string, string] => [name, one]));
   const responseType = headerText(answer.headers, "content-type");
   let content: { size: number; compression?: number; mimeType: string; text?: string; comment?: string };
-  try {
-    const body = decoded(answer.bytes, headerText(answer.headers, "content-encoding"));
+  // Decoded once, by the proxy's forwarding (proxy/forward.ts), as Prism validated it.
+  const body = answer.decoded;
+  if (body) {
     content = { size: body.length, ...bodyOf(body, responseType, secrets) };
     if (body.length !== answer.bytes.length) content.compression = body.length - answer.bytes.length;
-  } catch {
+  } else {
     content = { size: answer.bytes.length, mimeType: responseType || "application/octet-stream" };
     content.comment = "could not be decoded: kept as its size only";
   }

@@ -20,7 +20,8 @@ function callOf(body: string, contentType: string, answer?: { headers: Record<st
     { method: "POST", target: `/v1/user?k=${encodeURIComponent(key)}`, headers, rawHeaders, bytes: Buffer.from(body) },
     true,
   );
-  if (answer) call.upstream = { status: 302, ...answer };
+  // As the forwarding leaves it: these answers are not encoded, so decoded they are the same bytes.
+  if (answer) call.upstream = { status: 302, ...answer, decoded: answer.bytes };
   return call;
 }
 
