@@ -137,7 +137,7 @@ function answerOfRules(call: Call): Answer | undefined {
   }
   if (!decided) return undefined;
   call.rule = decided.rule.when;
-  return decided.answer;
+  return decided.outcome.answer;
 }
 
 /** The stateful mode's hosted KYC verification page, loaded at its first call. */

@@ -4,9 +4,10 @@
 // /_sandbox/kyc-session/{sessionToken}: the user, and real buttons (Approve, Reject with a
 // reason, Expire: those the rules take now) that post the decision back to it. No page carries the API key: the session
 // token names the world and the user.
+import type { components } from "../../../generated/sandbox.js";
 import type { StoredUser } from "./world.js";
 
-type Kyc = NonNullable<StoredUser["kyc"]>;
+type Kyc = components["schemas"]["SandboxKycVerification"];
 
 /** Where the hosted stand-in pages live, on the mock's own port. */
 export const kycSessionPrefix = "/_sandbox/kyc-session/";

@@ -7,7 +7,7 @@
 
 import { accountRules } from "./rules/account.js";
 import { controlRules } from "./rules/control-api.js";
-import type { Answer, Outcome, Rule, RuleContext } from "./rules/kit.js";
+import type { Outcome, Rule, RuleContext } from "./rules/kit.js";
 import { onboardingRules } from "./rules/onboarding.js";
 import type { StoredUser, World } from "./world.js";
 
@@ -38,20 +38,11 @@ function run(rule: Rule, ctx: RuleContext): Outcome {
   }
 }
 
-/** The first rule that applies, its outcome and answer; undefined for an operation without rules. */
-export function decide(
-  operation: string,
-  ctx: RuleContext,
-): { rule: Rule; outcome: Outcome; answer: Answer } | undefined {
+/** The first rule that applies and its outcome (which holds the answer); undefined for an operation without rules. */
+export function decide(operation: string, ctx: RuleContext): { rule: Rule; outcome: Outcome } | undefined {
   const rule = ruleFor(operation, ctx);
   if (!rule) return undefined;
-  const outcome = run(rule, ctx);
-  return { rule, outcome, answer: outcome.answer };
-}
-
-/** The answer of the first rule that applies; undefined for an operation without rules. */
-export function answer(operation: string, ctx: RuleContext): Answer | undefined {
-  return decide(operation, ctx)?.answer;
+  return { rule, outcome: run(rule, ctx) };
 }
 
 /**

@@ -1,5 +1,6 @@
 // One attempt of a webhook delivery over HTTP, for the world's deliveries (world.ts): the POST to
 // the world's endpoint, and what came of it in a word (a status, or why there was none).
+import type { Endpoint } from "./world.js";
 
 /** Why an attempt got no answer: `timeout`, `cancelled`, else the network error's code. */
 export function causeOf(error: unknown): string {
@@ -16,7 +17,7 @@ export function causeOf(error: unknown): string {
 
 /** Posts one delivery's payload to the endpoint; its status, or the error that stopped it. */
 export async function attemptDelivery(
-  endpoint: { url: string; token: string } | undefined,
+  endpoint: Endpoint | undefined,
   delivery: { webhook: string; payload: Record<string, unknown> },
   timeoutMs: number,
   cancel: AbortSignal,

@@ -29,7 +29,10 @@ export interface StoredUser extends SandboxUser {
 }
 
 /** The webhook endpoint of a world (PUT /_sandbox/webhook-endpoint). */
-export type Endpoint = { url: string; token: string };
+export type Endpoint = components["schemas"]["WebhookEndpoint"];
+
+/** What makes a fault (POST /_sandbox/faults). */
+export type FaultRequest = components["schemas"]["FaultRequest"];
 
 export const defaultLimit = 10_000;
 export const defaultJournalLimit = 1000;
@@ -129,8 +132,6 @@ export class World {
   readonly journal: JournalEntry[] = [];
   /** When the world was last used (real time, ms), for the idle expiry. */
   lastUsed: number;
-  /** Called after each change the world makes by itself (an attempt's outcome). */
-  onChange: () => void = () => undefined;
   private endpointNow: Endpoint | undefined;
   private clockNow = 0;
   private nextId = 1;
@@ -258,7 +259,7 @@ export class World {
   }
 
   /** Adds a fault; the next `times` calls of its operation get it. */
-  addFault(request: Omit<Fault, "id" | "times"> & { times?: number }): Fault {
+  addFault(request: FaultRequest): Fault {
     const fault: Fault = { id: this.nextFaultId++, ...request, times: request.times ?? 1 };
     this.faults.push(fault);
     this.note(true);
@@ -389,7 +390,6 @@ export class World {
     this.changes.deliveries.add(delivery.id);
     this.hooks.touched(this);
     this.hooks.changed(this);
-    this.onChange();
   }
 }
 

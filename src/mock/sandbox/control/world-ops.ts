@@ -3,7 +3,7 @@
 // allowed), move its clock, and its faults. Routed and checked by control/router.ts.
 import operations from "../../../../generated/operations.js";
 import type { Answer } from "../../pipeline/call.js";
-import type { World } from "../world.js";
+import type { Endpoint, FaultRequest } from "../world.js";
 import { type Handler, problem } from "./router.js";
 
 /** The P100 API's operations, which faults name. */
@@ -24,7 +24,7 @@ export const worldHandlers = {
     return { status: 204 };
   },
   setWebhookEndpoint: ({ sandbox, world, body }) => {
-    const endpoint = body as { url: string; token: string };
+    const endpoint = body as Endpoint;
     const refusal = sandbox.endpointRefusal(endpoint.url);
     const bad = (refusal === undefined ? undefined : problem(400, `url: ${refusal}`)) ?? refusedToken(endpoint.token);
     if (bad) return bad;
@@ -42,7 +42,7 @@ export const worldHandlers = {
     return { status: 204 };
   },
   addFault: ({ world, body }) => {
-    const request = body as Parameters<World["addFault"]>[0];
+    const request = body as FaultRequest;
     if (!operationIds.includes(request.operation))
       return problem(400, `operation: must be an operationId of the P100 API: ${operationIds.join(", ")}`);
     if (request.status === undefined && !request.delayMs && !request.reset && !request.truncate)

@@ -3,6 +3,7 @@
 // refusal), and the small helpers the rule files share. Error bodies are the spec's own catalogue
 // entries (generated/facts.js); webhook payloads are checked with the generated validators.
 import { examples } from "../../../../generated/facts.js";
+import type { components } from "../../../../generated/sandbox.js";
 import webhookValidators from "../../../../generated/webhook-validators.js";
 import type { Answer } from "../../pipeline/call.js";
 import type { StoredUser, World } from "../world.js";
@@ -78,7 +79,7 @@ export function send(world: World, webhook: string, payload: Record<string, unkn
 export const unknown = (ctx: RuleContext) => !ctx.user;
 export const known = (ctx: RuleContext) => ctx.user as StoredUser;
 /** The user's KYC by P100 verification, where a rule before has found one. */
-export type Kyc = NonNullable<StoredUser["kyc"]>;
+export type Kyc = components["schemas"]["SandboxKycVerification"];
 export const kycOf = (user: StoredUser) => user.kyc as Kyc;
 
 export const unknownUser = (operation: string, source: Rule["source"] = "inferred"): Rule => ({
