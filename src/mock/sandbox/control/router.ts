@@ -7,6 +7,7 @@ import { match } from "path-to-regexp";
 import routes, { type ParameterTypes, type SandboxOperationId } from "../../../../generated/sandbox-routes.js";
 import validators, { type Validate } from "../../../../generated/sandbox-validators.js";
 import type { Answer } from "../../pipeline/call.js";
+import { message } from "../rules/kit.js";
 import type { Sandbox } from "../sandbox.js";
 import type { World } from "../world.js";
 
@@ -15,8 +16,6 @@ export interface ControlCall {
   sandbox: Sandbox;
   key: string;
   readonly world: World;
-  /** `METHOD path template`, as the spec and its validators name the operation. */
-  route: string;
   params: Record<string, string | number>;
   query: Record<string, string | number>;
   body: unknown;
@@ -24,7 +23,8 @@ export interface ControlCall {
 
 export type Handler = (call: ControlCall) => Answer | Promise<Answer>;
 
-export const problem = (status: number, message: string): Answer => ({ status, body: { message } });
+/** A `{ message }` answer: the rules' own (rules/kit.ts). */
+export const problem = message;
 
 /** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
 export function invalid(value: unknown, validate: Validate | undefined, name = "body"): Answer | undefined {
@@ -113,7 +113,6 @@ export async function routeCall(
     get world() {
       return sandbox.world(key);
     },
-    route: name,
     params: params.values,
     query: read.values,
     body,
