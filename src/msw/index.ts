@@ -3,9 +3,8 @@
 // examples, Prefer choices, validation, 401s, upload limits and, stateful, the sandbox's rules and
 // webhooks (delivered by the sandbox's fetch, which MSW intercepts: see webhookUrl). Node only.
 import { HttpResponse, http, type RequestHandler } from "msw";
-import createClient from "openapi-fetch";
 import { servers } from "../../generated/facts.js";
-import type { paths as SandboxPaths } from "../../generated/sandbox.js";
+import { createSandboxClient } from "../mock/sandbox/client.js";
 import { createMockFetch, type MockOptions } from "../mock/start-mock.js";
 
 export interface HandlersOptions extends Omit<MockOptions, "port" | "host" | "proxy" | "record" | "signal"> {
@@ -29,7 +28,7 @@ export interface P100Handlers {
    * The stateful mode's control API for the world of `apiKey`, answered in this process: the
    * virtual clock (`POST /_sandbox/clock/advance`), decisions, faults, deliveries, reset.
    */
-  sandbox(apiKey: string): ReturnType<typeof createClient<SandboxPaths>>;
+  sandbox(apiKey: string): ReturnType<typeof createSandboxClient>;
   /** Answers a Request as the handlers do (the mock's own fetch, with the webhook receiver set). */
   fetch(request: Request): Promise<Response>;
   /** Stops the mock, cancelling the webhook deliveries in flight. Safe to call twice. */
@@ -124,12 +123,7 @@ export async function createHandlers(options: HandlersOptions = {}): Promise<P10
 
   return {
     handlers: [...webhookHandlers, ...apiHandlers],
-    sandbox: (apiKey) =>
-      createClient<SandboxPaths>({
-        baseUrl: "http://p100.msw",
-        headers: { "x-api-key": apiKey },
-        fetch: (request) => answer(request),
-      }),
+    sandbox: (apiKey) => createSandboxClient({ baseUrl: "http://p100.msw", apiKey, fetch: answer }),
     fetch: answer,
     close: () => mock.close(),
   };
