@@ -16,11 +16,6 @@ interface Place {
   path: (string | number)[];
 }
 
-export interface SourceChange {
-  file: string;
-  action: string;
-}
-
 class SourceTree {
   private readonly docs = new Map<string, Document>();
   readonly root: string;

@@ -27,7 +27,7 @@ export interface Compared {
 const pCode = /^P\d{3}$/;
 
 /** A JSON value's JSON Schema type. */
-export function typeOf(value: unknown): string {
+function typeOf(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "array";
   if (Number.isInteger(value)) return "integer";
@@ -35,7 +35,7 @@ export function typeOf(value: unknown): string {
 }
 
 /** Personal data out of an error message: addresses, ids and long numbers become placeholders. */
-export function scrubMessage(message: string): string {
+function scrubMessage(message: string): string {
   return message
     .replace(/[^\s@"'<>]+@[^\s@"'<>]+\.[^\s@"'<>]+/g, "<email>")
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, "<id>")

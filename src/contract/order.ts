@@ -73,8 +73,6 @@ const rules: { id: string; check: (call: OrderCall, before: OrderCall[], after: 
     },
   ];
 
-export const orderRules = rules.map((r) => r.id);
-
 /** The order problems in calls given oldest first; users are named by their order of appearance, never by id. */
 export function orderProblems(calls: OrderCall[]): OrderProblem[] {
   const byUser = new Map<string, OrderCall[]>();

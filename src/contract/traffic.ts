@@ -41,13 +41,13 @@ function pactQuery(query: unknown): Record<string, string> {
   );
 }
 
-export function isPact(doc: unknown): boolean {
+function isPact(doc: unknown): boolean {
   const pact = objectOf(doc);
   return Array.isArray(pact.interactions) && (pact.consumer !== undefined || pact.provider !== undefined);
 }
 
 /** The HTTP interactions of a Pact file (v4's message interactions are not calls, and are left out). */
-export function exchangesOfPact(doc: unknown, file: string): Exchange[] {
+function exchangesOfPact(doc: unknown, file: string): Exchange[] {
   const pact = objectOf(doc);
   const metadata = objectOf(pact.metadata);
   const version = String(
@@ -86,7 +86,7 @@ export function exchangesOfPact(doc: unknown, file: string): Exchange[] {
 }
 
 /** The sandbox journal's entries (JournalEntry of openapi/sandbox.yaml), oldest first. */
-export function exchangesOfJournal(doc: unknown[], file: string): Exchange[] {
+function exchangesOfJournal(doc: unknown[], file: string): Exchange[] {
   return doc.map((raw, index): Exchange => {
     const entry = objectOf(raw);
     const method = textOf(entry.method);
@@ -111,7 +111,7 @@ export function exchangesOfJournal(doc: unknown[], file: string): Exchange[] {
 }
 
 /** The kind of a parsed traffic file, or undefined. */
-export function kindOf(doc: unknown): TrafficKind | undefined {
+function kindOf(doc: unknown): TrafficKind | undefined {
   if (isHar(doc)) return "har";
   if (isPact(doc)) return "pact";
   if (Array.isArray(doc) && doc.every((e) => typeof e === "object" && e !== null && "method" in e && "status" in e)) {

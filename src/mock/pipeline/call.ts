@@ -138,7 +138,7 @@ const forbiddenMembers = new Set(["__proto__", "constructor"]);
  * `transparent`), a JSON body that does not parse, or has a `__proto__` or `constructor` member
  * at any depth, is refused as an invalid body: its `bodyProblem` says why.
  */
-export function parseBody(
+function parseBody(
   bytes: Buffer,
   contentType: unknown,
   transparent: boolean,

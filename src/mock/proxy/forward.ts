@@ -260,7 +260,7 @@ function parsedBody(decoded: Buffer | undefined, bytes: Buffer, contentType: str
 }
 
 /** A short reason: the error's code (ECONNREFUSED, ENOTFOUND, UND_ERR_..., a TLS code), else its first line. */
-export function reasonOf(error: unknown): string {
+function reasonOf(error: unknown): string {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const { code } = current as NodeJS.ErrnoException;

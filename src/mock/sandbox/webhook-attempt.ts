@@ -3,7 +3,7 @@
 import type { Endpoint } from "./world.js";
 
 /** Why an attempt got no answer: `timeout`, `cancelled`, else the network error's code. */
-export function causeOf(error: unknown): string {
+function causeOf(error: unknown): string {
   const name = (error as { name?: unknown }).name;
   if (name === "TimeoutError") return "timeout";
   if (name === "AbortError") return "cancelled";

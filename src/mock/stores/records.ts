@@ -9,7 +9,7 @@ import webhookValidators from "../../../generated/webhook-validators.js";
 import type { Delivery, Fault, JournalEntry, StoredUser, World, WorldValues } from "../sandbox/world.js";
 
 /** How a field's records look: one entry of a table a line (`k`, `v`), one item of a list (`i`), or one value (`v`). */
-export type RecordKind = "entry" | "item" | "value";
+type RecordKind = "entry" | "item" | "value";
 
 /** One line of a state file or log, after its world's name `w`. */
 export type StateRecord =
@@ -23,7 +23,7 @@ export type StateRecord =
   | { w: string; all: StateRecord[] }; // one commit of a world, whole or not at all (version 2)
 
 /** The fields of a world's records, and how each is written. */
-export const fieldKinds: Record<string, RecordKind> = {
+const fieldKinds: Record<string, RecordKind> = {
   users: "entry",
   deliveries: "item",
   endpoint: "value",
@@ -46,7 +46,7 @@ const kindWords: Record<RecordKind, string> = {
 };
 
 /** A validator's first error, in words: `/kyc/attemptStatus must be equal to one of the allowed values`. */
-export function said(error: ValidationError | undefined): string {
+function said(error: ValidationError | undefined): string {
   if (!error) return "is not valid";
   const where = error.instancePath ? `${error.instancePath} ` : "";
   const allowed = error.keyword === "enum" ? ` (${(error.params.allowedValues as unknown[]).join(", ")})` : "";

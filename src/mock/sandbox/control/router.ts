@@ -27,7 +27,7 @@ export type Handler = (call: ControlCall) => Answer | Promise<Answer>;
 export const problem = message;
 
 /** Checks a value against a schema of the sandbox spec; the problem to answer, if any. */
-export function invalid(value: unknown, validate: Validate | undefined, name = "body"): Answer | undefined {
+function invalid(value: unknown, validate: Validate | undefined, name = "body"): Answer | undefined {
   if (!validate || validate(value)) return undefined;
   const [first] = validate.errors ?? [];
   const allowed = first?.keyword === "enum" ? (first.params.allowedValues as unknown[] | undefined) : undefined;

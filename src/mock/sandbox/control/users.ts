@@ -9,7 +9,7 @@ import type { ControlCall, Handler } from "./router.js";
 import { problem } from "./router.js";
 
 /** A user as the control API shows it: its state, and the decisions the rules take for it now. */
-export const userView = (world: World, user: StoredUser) => ({
+const userView = (world: World, user: StoredUser) => ({
   ...publicUser(user),
   decisions: decisionsNow(world, user),
 });

@@ -9,7 +9,7 @@ import { decidePoa, generateBalances, processKycAttempt, sendKycStatus } from ".
 import { known, kycOf, noSandboxUser, type Rule, type RuleContext, refusal } from "./kit.js";
 
 /** The most transactions one user keeps (seeded through the control API). */
-export const maxTransactionsPerUser = 1000;
+const maxTransactionsPerUser = 1000;
 
 const decision = (ctx: RuleContext) => ctx.params?.decision;
 const userState = (ctx: RuleContext) => ({ status: 200, body: publicUser(known(ctx)) });

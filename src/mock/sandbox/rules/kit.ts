@@ -79,7 +79,7 @@ export function send(world: World, webhook: string, payload: Record<string, unkn
 export const unknown = (ctx: RuleContext) => !ctx.user;
 export const known = (ctx: RuleContext) => ctx.user as StoredUser;
 /** The user's KYC by P100 verification, where a rule before has found one. */
-export type Kyc = components["schemas"]["SandboxKycVerification"];
+type Kyc = components["schemas"]["SandboxKycVerification"];
 export const kycOf = (user: StoredUser) => user.kyc as Kyc;
 
 export const unknownUser = (operation: string, source: Rule["source"] = "inferred"): Rule => ({
