@@ -13,7 +13,7 @@ import type { Handler } from "../pipeline/pipeline.js";
 
 /** Headers whose value is a secret of some kind: written as `[redacted]`, whatever they hold. */
 const secretHeaders = new Set(["x-api-key", "authorization", "proxy-authorization", "cookie", "set-cookie"]);
-const personal = new Set(Object.keys(personalFields));
+const personal = new Set(personalFields);
 
 export interface HarRecorder {
   /** The pipeline's step (proxy mode): records each call the upstream answered. */
