@@ -8,8 +8,8 @@
 // The request's `signal` is honoured as fetch honours it: an abort rejects with its reason at once
 // (a client's timeout ends the call); the mock finishes the call on its side, as a server would.
 import { maxBodyBytes } from "../uploads.js";
-import { newCall, type Reply } from "./call.js";
-import { afterBody, beforeBody, corsHeaders, type ServerOptions, withCors } from "./gate.js";
+import type { Reply } from "./call.js";
+import { answerArrived, type ServerOptions } from "./gate.js";
 import type { Pipeline } from "./pipeline.js";
 
 /** Reads a Request's body up to the cap: `undefined` when it is larger. */
@@ -59,17 +59,8 @@ function answerOf(pipeline: Pipeline, options: ServerOptions): (request: Request
       rawHeaders.push("host", url.host);
     }
     const arrived = { method: request.method, target: `${url.pathname}${url.search}`, headers, rawHeaders };
-    let call = newCall({ ...arrived, bytes: Buffer.alloc(0) }, options.transparent);
-    const { allowed, headers: cors } = corsHeaders(call, options.corsOrigins ?? []);
-    let reply = beforeBody(call, options, allowed);
-    if (!reply) {
-      const bytes = await readBody(request);
-      if (bytes?.length) call = newCall({ ...arrived, bytes }, options.transparent);
-      reply = afterBody(call, options, bytes === undefined);
-    }
-    if (reply) options.observe(call, reply);
-    else reply = await pipeline(call);
-    return responseOf(request, reply, withCors(reply, cors, options.transparent));
+    const { reply, headers: sent } = await answerArrived(arrived, () => readBody(request), pipeline, options);
+    return responseOf(request, reply, sent);
   };
 }
 

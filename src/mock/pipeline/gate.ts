@@ -6,8 +6,8 @@
 // that is not valid percent-encoding (the caller's mistake: 400, never a 5xx).
 import { isLoopbackHost } from "../loopback.js";
 import { maxBodyBytes } from "../uploads.js";
-import { type Call, jsonReply, type Reply, sourceHeader } from "./call.js";
-import type { Observer } from "./pipeline.js";
+import { type Arrived, type Call, jsonReply, newCall, type Reply, sourceHeader } from "./call.js";
+import { failed, type Observer, type Pipeline } from "./pipeline.js";
 
 export interface ServerOptions {
   /** Proxy mode: bodies go on as sent, and the adapter's own replies say they are the mock's. */
@@ -122,4 +122,33 @@ export function withCors(
   for (const [name, value] of Object.entries(reply.headers)) headers[name.toLowerCase()] = value;
   if (transparent && headers[sourceHeader] === undefined) headers[sourceHeader] = "mock";
   return headers;
+}
+
+/**
+ * A request through the socket's rules and the pipeline, for both adapters (node-server.ts,
+ * fetch.ts): the preflight and the Host gate before the body (`read`: the adapter's reader, its
+ * bytes or `undefined` over the cap), then the cap and a malformed path, then the pipeline. The
+ * reply, and its headers with CORS and, in proxy mode, the mock's mark.
+ */
+export async function answerArrived(
+  arrived: Omit<Arrived, "bytes">,
+  read: () => Promise<Buffer | undefined>,
+  pipeline: Pipeline,
+  options: ServerOptions,
+): Promise<{ reply: Reply; headers: Record<string, string | string[]> }> {
+  let call = newCall({ ...arrived, bytes: Buffer.alloc(0) }, options.transparent);
+  const { allowed, headers: cors } = corsHeaders(call, options.corsOrigins ?? []);
+  let reply = beforeBody(call, options, allowed);
+  if (!reply) {
+    try {
+      const bytes = await read();
+      if (bytes?.length) call = newCall({ ...arrived, bytes }, options.transparent);
+      reply = afterBody(call, options, bytes === undefined);
+    } catch (error) {
+      reply = failed(call, error); // the body broke off: logged like any failure of the mock's own
+    }
+  }
+  if (reply) options.observe(call, reply);
+  else reply = await pipeline(call);
+  return { reply, headers: withCors(reply, cors, options.transparent) };
 }

@@ -4,9 +4,9 @@
 // (the sandbox's faults).
 import type http from "node:http";
 import { maxBodyBytes } from "../uploads.js";
-import { newCall, type Reply } from "./call.js";
-import { afterBody, beforeBody, corsHeaders, type ServerOptions, withCors } from "./gate.js";
-import { failed, type Pipeline } from "./pipeline.js";
+import type { Reply } from "./call.js";
+import { answerArrived, type ServerOptions } from "./gate.js";
+import type { Pipeline } from "./pipeline.js";
 
 /** A body over the cap is still read (and dropped) up to this much, so that its sender reads the 413. */
 const drainBytes = 4 * maxBodyBytes;
@@ -41,23 +41,19 @@ export function nodeListener(pipeline: Pipeline, options: ServerOptions) {
       headers: req.headers,
       rawHeaders: req.rawHeaders,
     };
-    // The preflight and the Host gate need no body: it is read after them.
-    let call = newCall({ ...arrived, bytes: Buffer.alloc(0) }, options.transparent);
-    const { allowed, headers: cors } = corsHeaders(call, options.corsOrigins ?? []);
-    let reply = beforeBody(call, options, allowed);
-    if (!reply) {
-      try {
+    let over = false; // the body is over the cap, and its rest is not read
+    const { reply, headers } = await answerArrived(
+      arrived,
+      async () => {
         const bytes = await readBody(req);
-        if (bytes?.length) call = newCall({ ...arrived, bytes }, options.transparent);
-        reply = afterBody(call, options, bytes === undefined);
-        if (reply && bytes === undefined && !req.complete) reply.headers.connection = "close"; // the rest is not read
-      } catch (error) {
-        reply = failed(call, error); // the body broke off: logged like any failure of the mock's own
-      }
-    }
-    if (reply) options.observe(call, reply);
-    else reply = await pipeline(call);
-    write(req, res, reply, withCors(reply, cors, options.transparent));
+        over = bytes === undefined && !req.complete;
+        return bytes;
+      },
+      pipeline,
+      options,
+    );
+    if (over) headers.connection = "close";
+    write(req, res, reply, headers);
   };
   // Nothing thrown here may end the process: the connection is closed instead.
   return (req: http.IncomingMessage, res: http.ServerResponse) => listener(req, res).catch(() => res.destroy());

@@ -71,7 +71,7 @@ export function createForward(deps: {
     try {
       const response = await deps.request(url, {
         method: input.method.toUpperCase() as Dispatcher.HttpMethod,
-        headers: headersOf(call.rawHeaders, input.headers),
+        headers: headersOf(call.rawHeaders),
         body: bodyOf(call),
         dispatcher: deps.dispatcher,
       });
@@ -139,11 +139,10 @@ function targetOf(baseUrl: string, input: ForwardInput, rawTarget: string | unde
   return url.href;
 }
 
-function headersOf(rawHeaders: string[] | undefined, parsed: ForwardInput["headers"]): string[] {
+/** The request's headers as they came (the call's raw pairs), less the hop-by-hop ones. */
+function headersOf(rawHeaders: string[]): string[] {
   const pairs: [string, string][] = [];
-  if (rawHeaders)
-    for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i] ?? "", rawHeaders[i + 1] ?? ""]);
-  else for (const [name, value] of Object.entries(parsed ?? {})) if (value !== undefined) pairs.push([name, value]);
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) pairs.push([rawHeaders[i] ?? "", rawHeaders[i + 1] ?? ""]);
   // A header named in `Connection` is hop-by-hop too.
   const named = new Set(
     pairs
