@@ -3,8 +3,8 @@
 // cannot be P100's at all. The request is checked too: a request the spec refuses is for a person
 // to look at, never loosened.
 import { bareMediaType, type Exchange, jsonOf } from "./exchange.js";
-import { type JsonObject, listOf, objectOf, textOf } from "./json.js";
-import { atPointer, type SchemaError, type Spec, type SpecOperation } from "./spec.js";
+import { listOf, objectOf } from "./json.js";
+import { atPointer, escapePointer, follow, type SchemaError, type Spec, type SpecOperation } from "./spec.js";
 
 export type Observation =
   | { kind: "not-p100"; reason: string }
@@ -49,22 +49,13 @@ export function describeError(error: SchemaError): string {
   return `${error.instancePath || "(body)"} ${error.message ?? "is invalid"}${extra ? `: ${extra}` : ""}`;
 }
 
-function valueAt(doc: unknown, instancePath: string): unknown {
-  return atPointer(doc, instancePath || "");
-}
-
 /** The top-level optional properties of a response schema, with the pointer of the schema declaring each. */
 function optionalProperties(spec: Spec, schemaPointer: string): { schemaAt: string; field: string }[] {
   const found: { schemaAt: string; field: string }[] = [];
   const required = new Set<string>();
-  // The schema at a pointer, or the one its `$ref` names, with that schema's own pointer.
-  const at = (pointer: string): [JsonObject, string] => {
-    const node = objectOf(atPointer(spec.bundle, pointer));
-    const ref = textOf(node.$ref);
-    return ref?.startsWith("#/") ? [objectOf(atPointer(spec.bundle, ref)), ref.slice(1)] : [node, pointer];
-  };
   const visit = (start: string, depth: number) => {
-    const [node, pointer] = at(start);
+    // The schema at a pointer, or the one its `$ref` names, with that schema's own pointer.
+    const { node, pointer = start } = follow(spec.bundle, atPointer(spec.bundle, start));
     if (depth > 3) return;
     for (const field of listOf(node.required)) if (typeof field === "string") required.add(field);
     for (const field of Object.keys(objectOf(node.properties))) found.push({ schemaAt: pointer, field });
@@ -217,10 +208,10 @@ export function compareExchange(spec: Spec, exchange: Exchange): Compared {
       observations.push({ kind: "missing-field", status, schemaAt: holderOf(error), field });
     } else if (error.keyword === "unevaluatedProperties") {
       const field = (error.params as { unevaluatedProperty: string }).unevaluatedProperty;
-      const fieldValue = (valueAt(body.value, error.instancePath) as Record<string, unknown>)?.[field];
+      const fieldValue = (atPointer(body.value, error.instancePath) as Record<string, unknown>)?.[field];
       observations.push({ kind: "extra-field", status, schemaAt: holderOf(error), field, type: typeOf(fieldValue) });
     } else if (error.keyword === "enum") {
-      const found = valueAt(body.value, error.instancePath);
+      const found = atPointer(body.value, error.instancePath);
       if (typeof found === "string" || typeof found === "number") {
         observations.push({ kind: "enum-value", status, schemaAt: holderOf(error), value: found });
       } else observations.push({ kind: "other", status, problem: describeError(error) });
@@ -229,7 +220,7 @@ export function compareExchange(spec: Spec, exchange: Exchange): Compared {
     }
   }
   if (code && !documented.errorCodes.includes(code)) {
-    const examplesAt = `${documented.pointer}/content/${media.mediaType.replace(/~/g, "~0").replace(/\//g, "~1")}/examples`;
+    const examplesAt = `${documented.pointer}/content/${escapePointer(media.mediaType)}/examples`;
     observations.push({
       kind: "p-code",
       status,

@@ -66,7 +66,7 @@ export function atPointer(doc: unknown, pointer: string): unknown {
 }
 
 /** An object of the bundle, or the one an internal `$ref` (`#/components/...`) names: the bundle keeps no other kind. */
-function follow(doc: unknown, node: unknown): { node: JsonObject; pointer?: string } {
+export function follow(doc: unknown, node: unknown): { node: JsonObject; pointer?: string } {
   const ref = objectOf(node).$ref;
   if (typeof ref === "string" && ref.startsWith("#/"))
     return { node: objectOf(atPointer(doc, ref)), pointer: ref.slice(1) };
